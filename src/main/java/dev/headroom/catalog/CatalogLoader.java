@@ -1,0 +1,191 @@
+package dev.headroom.catalog;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Loads the built-in catalogs from the jar, then the user's catalog folder on top. A problem in a built-in file
+ * is a defect of this build and fails loudly; a problem in a user file is a warning and the rest still loads.
+ */
+public final class CatalogLoader {
+    /** System property naming the user catalog folder; defaults to {@code ~/.headroom/catalogs}. */
+    public static final String USER_DIR_PROPERTY = "headroom.catalogs";
+    static final String BUILT_IN = "built-in";
+
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    private final Path userDir;
+
+    /** @param userDir the user's catalog folder, or null for built-in catalogs only */
+    public CatalogLoader(Path userDir) {
+        this.userDir = userDir;
+    }
+
+    /** The loader the app and the CLI use: built-in plus the user folder from the property or the home folder. */
+    public static CatalogLoader standard() {
+        return new CatalogLoader(defaultUserDir());
+    }
+
+    public static Path defaultUserDir() {
+        String property = System.getProperty(USER_DIR_PROPERTY);
+        return property != null && !property.isBlank()
+                ? Path.of(property)
+                : Path.of(System.getProperty("user.home"), ".headroom", "catalogs");
+    }
+
+    public Path userDir() {
+        return userDir;
+    }
+
+    public Catalog load() {
+        List<String> warnings = new ArrayList<>();
+        List<Catalog.FileInfo> files = new ArrayList<>();
+        Set<String> userIds = new HashSet<>();
+        Map<String, Gpu> gpus = merged(CatalogKind.GPUS, Gpu.class, files, warnings, userIds);
+        Map<String, Model> models = merged(CatalogKind.MODELS, Model.class, files, warnings, userIds);
+        Set<String> userOfferIds = new HashSet<>();
+        Map<String, CloudOffer> offers = merged(CatalogKind.OFFERS, CloudOffer.class, files, warnings, userOfferIds);
+        dropOffersForUnknownGpus(offers, gpus.keySet(), userOfferIds, warnings);
+        return new Catalog(gpus, models, offers, files, warnings);
+    }
+
+    private <T extends CatalogEntry> Map<String, T> merged(CatalogKind kind, Class<T> type,
+                                                           List<Catalog.FileInfo> files, List<String> warnings,
+                                                           Set<String> userIds) {
+        CatalogFile<T> builtIn = readBuiltIn(kind, type);
+        List<Problem> problems = new ArrayList<>();
+        Map<String, T> entries = index(kind, kind.fileName(), builtIn, problems);
+        if (!problems.isEmpty()) {
+            throw new CatalogException(problems);
+        }
+        files.add(new Catalog.FileInfo(kind, BUILT_IN, builtIn.updated(), entries.size()));
+
+        if (userDir == null) {
+            return entries;
+        }
+        Path userFile = userDir.resolve(kind.fileName());
+        if (!Files.isRegularFile(userFile)) {
+            return entries;
+        }
+        try {
+            CatalogFile<T> user = read(kind, type, userFile.toString(), Files.newInputStream(userFile));
+            List<Problem> userProblems = new ArrayList<>();
+            Map<String, T> userEntries = index(kind, userFile.toString(), user, userProblems);
+            userProblems.forEach(p -> warnings.add(p.message() + " (entry skipped)"));
+            entries.putAll(userEntries);
+            userIds.addAll(userEntries.keySet());
+            files.add(new Catalog.FileInfo(kind, userFile.toString(), user.updated(), userEntries.size()));
+        } catch (CatalogException e) {
+            e.problems().forEach(p -> warnings.add(p.message() + " (file skipped; built-in catalog used)"));
+        } catch (IOException e) {
+            warnings.add(userFile + ": cannot be read: " + e.getMessage() + " (file skipped; built-in catalog used)");
+        }
+        return entries;
+    }
+
+    /** Valid entries by id, in file order; invalid and duplicate entries become problems. */
+    private static <T extends CatalogEntry> Map<String, T> index(CatalogKind kind, String file, CatalogFile<T> content,
+                                                                 List<Problem> problems) {
+        Map<String, T> entries = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (T entry : content.entries()) {
+            List<Problem> entryProblems = kind.validate(file, entry);
+            if (entry.id() != null && !seen.add(entry.id())) {
+                entryProblems = new ArrayList<>(entryProblems);
+                entryProblems.add(new Problem(file, entry.id(), "id", entry.id(), "is used by an earlier entry; ids must be unique"));
+            }
+            if (entryProblems.isEmpty()) {
+                entries.put(entry.id(), entry);
+            } else {
+                problems.addAll(entryProblems);
+            }
+        }
+        return entries;
+    }
+
+    private static <T extends CatalogEntry> CatalogFile<T> readBuiltIn(CatalogKind kind, Class<T> type) {
+        String resource = "/catalogs/" + kind.fileName();
+        InputStream in = CatalogLoader.class.getResourceAsStream(resource);
+        if (in == null) {
+            throw new CatalogException(List.of(new Problem(resource, null, null, null, "is missing from the build")));
+        }
+        try {
+            return read(kind, type, kind.fileName(), in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses a catalog file; a parse failure names the file, the line, the column and the field path. */
+    @SuppressWarnings("unchecked")
+    static <T extends CatalogEntry> CatalogFile<T> read(CatalogKind kind, Class<T> type, String file, InputStream in)
+            throws IOException {
+        try (in) {
+            CatalogFile<T> content = (CatalogFile<T>) MAPPER.readValue(in, kind.type());
+            if (content == null) {
+                throw new CatalogException(List.of(new Problem(file, null, null, null, "is empty")));
+            }
+            if (content.schemaVersion() == null || content.schemaVersion() != 1) {
+                throw new CatalogException(List.of(new Problem(file, null, "schemaVersion", content.schemaVersion(),
+                        "must be 1 (the only schema this version reads)")));
+            }
+            return content;
+        } catch (JsonProcessingException e) {
+            throw new CatalogException(List.of(parseProblem(file, e)));
+        }
+    }
+
+    private static Problem parseProblem(String file, JsonProcessingException e) {
+        String where = e.getLocation() == null ? file
+                : file + " line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        String path = e instanceof JsonMappingException mapping ? mapping.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining()) : "";
+        if (path.startsWith(".")) {
+            path = path.substring(1);
+        }
+        String detail = e.getOriginalMessage().replaceAll("\\s*\\(class [^)]*\\)", "").replaceAll("\\s+", " ");
+        String rule = path.isEmpty() ? "is not valid JSON: " + detail : "field " + path + " cannot be read: " + detail;
+        return new Problem(where, null, null, null, rule);
+    }
+
+    /** Users cannot remove GPUs, so a built-in offer naming an unknown GPU is a defect of the build. */
+    private static void dropOffersForUnknownGpus(Map<String, CloudOffer> offers, Set<String> gpuIds,
+                                                 Set<String> userOfferIds, List<String> warnings) {
+        List<Problem> builtInProblems = new ArrayList<>();
+        offers.values().removeIf(offer -> {
+            if (gpuIds.contains(offer.gpuId())) {
+                return false;
+            }
+            Problem problem = new Problem(CatalogKind.OFFERS.fileName(), offer.id(), "gpuId", offer.gpuId(),
+                    "names no GPU in the catalogs");
+            if (!userOfferIds.contains(offer.id())) {
+                builtInProblems.add(problem);
+            } else {
+                warnings.add(problem.message() + " (entry skipped)");
+            }
+            return true;
+        });
+        if (!builtInProblems.isEmpty()) {
+            throw new CatalogException(builtInProblems);
+        }
+    }
+}

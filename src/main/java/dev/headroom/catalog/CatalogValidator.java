@@ -1,0 +1,187 @@
+package dev.headroom.catalog;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The rules a catalog entry must keep. The same checks run on built-in catalogs (a test keeps them clean),
+ * on user catalogs (a broken entry is skipped with a warning) and on imported configs.
+ */
+public final class CatalogValidator {
+    /** Derived and published parameter counts may differ by this much before an entry must say why. */
+    public static final double PARAMETER_TOLERANCE = 0.01;
+
+    private static final double MAX_TFLOPS = 1_000_000;
+    private static final long MAX_MEMORY_BYTES = 16L << 40; // 16 TiB: far above any single accelerator
+
+    private CatalogValidator() {
+    }
+
+    public static List<Problem> validate(String file, Gpu gpu) {
+        Rules r = new Rules(file, gpu.id());
+        r.id("id", gpu.id());
+        r.present("name", gpu.name());
+        r.present("vendor", gpu.vendor());
+        r.present("gpuClass", gpu.gpuClass());
+        r.optionalRange("releaseYear", gpu.releaseYear(), 1990, 2100);
+        List<String> groups = new ArrayList<>(List.of("memory", "compute", "power", "interconnect"));
+
+        Gpu.Memory memory = gpu.memory();
+        if (r.present("memory", memory)) {
+            r.range("memory.bytes", memory.bytes(), 1, MAX_MEMORY_BYTES);
+            if (memory.bytes() != null) {
+                r.optionalRange("memory.usableBytes", memory.usableBytes(), 1, memory.bytes());
+            }
+            r.present("memory.type", memory.type());
+            r.range("memory.bandwidthBytesPerSecond", memory.bandwidthBytesPerSecond(), 1e9, 1e14);
+        }
+
+        Gpu.DenseTflops tflops = gpu.denseTflops();
+        if (r.present("denseTflops", tflops)) {
+            r.range("denseTflops.fp32", tflops.fp32(), 0.001, MAX_TFLOPS);
+            if (tflops.fp16() == null && tflops.bf16() == null) {
+                r.fail("denseTflops.fp16", null, "a GPU needs an fp16 or a bf16 figure");
+            }
+            r.optionalRange("denseTflops.tf32", tflops.tf32(), 0.001, MAX_TFLOPS);
+            r.optionalRange("denseTflops.fp16", tflops.fp16(), 0.001, MAX_TFLOPS);
+            r.optionalRange("denseTflops.bf16", tflops.bf16(), 0.001, MAX_TFLOPS);
+            r.optionalRange("denseTflops.fp8", tflops.fp8(), 0.001, MAX_TFLOPS);
+            r.optionalRange("denseTflops.int8", tflops.int8(), 0.001, MAX_TFLOPS);
+            r.optionalRange("denseTflops.int4", tflops.int4(), 0.001, MAX_TFLOPS);
+            r.optionalRange("denseTflops.fp4", tflops.fp4(), 0.001, MAX_TFLOPS);
+        }
+
+        Gpu.Power power = gpu.power();
+        if (r.present("power", power)) {
+            r.range("power.tdpWatts", power.tdpWatts(), 1, 10_000);
+            if (power.tdpWatts() != null) {
+                r.optionalRange("power.idleWatts", power.idleWatts(), 0, power.tdpWatts());
+            }
+            r.optionalRange("power.limitMinWatts", power.limitMinWatts(), 1, 10_000);
+            r.optionalRange("power.limitMaxWatts", power.limitMaxWatts(), 1, 10_000);
+            if (power.limitMinWatts() != null && power.limitMaxWatts() != null
+                    && power.limitMinWatts() > power.limitMaxWatts()) {
+                r.fail("power.limitMinWatts", power.limitMinWatts(), "must not exceed power.limitMaxWatts ("
+                        + Rules.plain(power.limitMaxWatts()) + ")");
+            }
+        }
+
+        Gpu.Interconnect link = gpu.interconnect();
+        if (r.present("interconnect", link)) {
+            r.range("interconnect.pcieGeneration", link.pcieGeneration(), 1, 7);
+            r.optionalRange("interconnect.pcieLanes", link.pcieLanes(), 1, 32);
+            r.optionalRange("interconnect.gpuLinkBytesPerSecond", link.gpuLinkBytesPerSecond(), 1e9, 1e14);
+        }
+
+        Gpu.Price price = gpu.price();
+        if (price != null) {
+            groups.add("price");
+            r.range("price.usd", price.usd(), 1, 10_000_000);
+            r.date("price.date", price.date());
+            r.present("price.basis", price.basis());
+        }
+        r.sources(gpu.sources(), groups);
+        return r.problems();
+    }
+
+    public static List<Problem> validate(String file, Model model) {
+        Rules r = new Rules(file, model.id());
+        r.id("id", model.id());
+        r.present("name", model.name());
+        r.present("family", model.family());
+        List<String> groups = new ArrayList<>(List.of("architecture"));
+        ModelArchitecture a = model.architecture();
+        boolean architectureUsable = r.present("architecture", a) && validateArchitecture(r, a);
+        if (model.publishedParameters() != null) {
+            groups.add("parameters");
+            r.range("publishedParameters", model.publishedParameters(), 1e6, 1e14);
+            if (architectureUsable && model.publishedParameters() > 0) {
+                double error = model.derivationError();
+                boolean explained = model.parameterNote() != null && !model.parameterNote().isBlank();
+                if (error > PARAMETER_TOLERANCE && !explained) {
+                    r.fail("publishedParameters", model.publishedParameters(), String.format(
+                            "differs from the %,d derived from the architecture by %.2f %% (more than %.0f %%); "
+                                    + "fix the architecture or explain the difference in parameterNote",
+                            model.derivedParameters(), error * 100, PARAMETER_TOLERANCE * 100));
+                }
+            }
+        }
+        r.sources(model.sources(), groups);
+        return r.problems();
+    }
+
+    /** @return whether the architecture is complete enough to derive a parameter count */
+    static boolean validateArchitecture(Rules r, ModelArchitecture a) {
+        int before = r.problems().size();
+        r.range("architecture.layers", a.layers(), 1, 1000);
+        r.range("architecture.hiddenSize", a.hiddenSize(), 1, 1 << 20);
+        r.range("architecture.attentionHeads", a.attentionHeads(), 1, 4096);
+        r.range("architecture.kvHeads", a.kvHeads(), 1, a.attentionHeads() == null ? 4096 : a.attentionHeads());
+        if (a.mla() == null && a.attentionHeads() != null && a.kvHeads() != null && a.kvHeads() > 0
+                && a.attentionHeads() % a.kvHeads() != 0) {
+            r.fail("architecture.kvHeads", a.kvHeads(), "must divide architecture.attentionHeads ("
+                    + a.attentionHeads() + ")");
+        }
+        r.range("architecture.headDim", a.headDim(), 1, 4096);
+        r.range("architecture.ffnSize", a.ffnSize(), 1, 1 << 22);
+        r.present("architecture.ffnKind", a.ffnKind());
+        r.range("architecture.vocabSize", a.vocabSize(), 1, 1 << 24);
+        r.range("architecture.maxContextTokens", a.maxContextTokens(), 1, 1 << 30);
+        r.present("architecture.positionEmbedding", a.positionEmbedding());
+        if (a.positionEmbedding() == ModelArchitecture.PositionEmbedding.LEARNED) {
+            r.range("architecture.learnedPositions", a.learnedPositions(), 1, 1 << 24);
+        } else {
+            r.optionalRange("architecture.learnedPositions", a.learnedPositions(), 0, 0);
+        }
+        r.present("architecture.norm", a.norm());
+        r.range("architecture.normsPerLayer", a.normsPerLayer(), 1, 8);
+        r.optionalRange("architecture.slidingWindow", a.slidingWindow(), 1, 1 << 30);
+        if (a.layers() != null) {
+            r.optionalRange("architecture.slidingWindowLayers", a.slidingWindowLayers(), 1, a.layers());
+        }
+        ModelArchitecture.Moe moe = a.moe();
+        if (moe != null) {
+            r.range("architecture.moe.experts", moe.experts(), 2, 1 << 16);
+            r.range("architecture.moe.activeExperts", moe.activeExperts(), 1,
+                    moe.experts() == null ? 1 << 16 : moe.experts());
+            r.optionalRange("architecture.moe.sharedExperts", moe.sharedExperts(), 0, 64);
+            r.range("architecture.moe.expertFfnSize", moe.expertFfnSize(), 1, 1 << 22);
+            if (a.layers() != null) {
+                r.optionalRange("architecture.moe.denseLayers", moe.denseLayers(), 0, a.layers() - 1);
+            }
+        }
+        ModelArchitecture.Mla mla = a.mla();
+        if (mla != null) {
+            r.optionalRange("architecture.mla.qLoraRank", mla.qLoraRank(), 0, 1 << 16);
+            r.range("architecture.mla.kvLoraRank", mla.kvLoraRank(), 1, 1 << 16);
+            r.range("architecture.mla.qkNopeHeadDim", mla.qkNopeHeadDim(), 1, 4096);
+            r.range("architecture.mla.qkRopeHeadDim", mla.qkRopeHeadDim(), 1, 4096);
+            r.range("architecture.mla.vHeadDim", mla.vHeadDim(), 1, 4096);
+        }
+        return r.problems().size() == before;
+    }
+
+    public static List<Problem> validate(String file, CloudOffer offer) {
+        Rules r = new Rules(file, offer.id());
+        r.id("id", offer.id());
+        r.present("provider", offer.provider());
+        r.present("instanceType", offer.instanceType());
+        r.id("gpuId", offer.gpuId());
+        r.range("gpusPerInstance", offer.gpusPerInstance(), 1, 1024);
+        r.range("instanceHourUsd", offer.instanceHourUsd(), 0.001, 100_000);
+        r.range("gpuHourUsd", offer.gpuHourUsd(), 0.001, 10_000);
+        if (offer.gpusPerInstance() != null && offer.gpusPerInstance() > 0 && offer.instanceHourUsd() != null
+                && offer.gpuHourUsd() != null) {
+            double expected = offer.instanceHourUsd() / offer.gpusPerInstance();
+            if (Math.abs(offer.gpuHourUsd() - expected) > 0.01 * expected) {
+                r.fail("gpuHourUsd", offer.gpuHourUsd(), String.format(
+                        "must equal instanceHourUsd / gpusPerInstance (%.4f) within 1 %%", expected));
+            }
+        }
+        r.present("pricing", offer.pricing());
+        r.present("region", offer.region());
+        r.date("date", offer.date());
+        r.sources(offer.sources(), List.of("price"));
+        return r.problems();
+    }
+}

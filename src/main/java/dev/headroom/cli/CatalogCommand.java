@@ -1,0 +1,222 @@
+package dev.headroom.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headroom.catalog.Catalog;
+import dev.headroom.catalog.CatalogEntry;
+import dev.headroom.catalog.CatalogException;
+import dev.headroom.catalog.CatalogLoader;
+import dev.headroom.catalog.CloudOffer;
+import dev.headroom.catalog.Gpu;
+import dev.headroom.catalog.HuggingFaceImporter;
+import dev.headroom.catalog.Model;
+import dev.headroom.catalog.ParameterCounter;
+import dev.headroom.catalog.UserCatalog;
+import dev.headroom.common.Format;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "catalog", mixinStandardHelpOptions = true,
+        description = "List and show the GPU, model and cloud-offer catalogs; import a Hugging Face config.json.",
+        subcommands = {CatalogCommand.ListCommand.class, CatalogCommand.ShowCommand.class,
+            CatalogCommand.ImportCommand.class})
+final class CatalogCommand implements Runnable {
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: list, show or import");
+    }
+
+    /** Loads the catalogs and reports skipped user entries on stderr, so JSON on stdout stays clean. */
+    static Catalog load(CommandLine commandLine) {
+        Catalog catalog = CatalogLoader.standard().load();
+        catalog.warnings().forEach(w -> commandLine.getErr().println("warning: " + w));
+        return catalog;
+    }
+
+    enum Kind { gpus, models, offers }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List one catalog: gpus, models or offers.")
+    static final class ListCommand implements Runnable {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "CATALOG", description = "gpus, models or offers")
+        Kind kind;
+
+        @Option(names = "--json", description = "Print JSON instead of a table.")
+        boolean json;
+
+        @Override
+        public void run() {
+            Catalog catalog = load(spec.commandLine());
+            PrintWriter out = spec.commandLine().getOut();
+            switch (kind) {
+                case gpus -> printGpus(catalog, out);
+                case models -> printModels(catalog, out);
+                case offers -> printOffers(catalog, out);
+                default -> throw new IllegalStateException(kind.name());
+            }
+        }
+
+        private void printGpus(Catalog catalog, PrintWriter out) {
+            if (json) {
+                out.println(Json.write(catalog.gpus().values()));
+                return;
+            }
+            TextTable table = new TextTable("ID", "NAME", "CLASS", "MEMORY", "BANDWIDTH", "BF16 TFLOPS", "TDP W",
+                    "PRICE", "PRICE DATE").alignRight(3, 4, 5, 6, 7);
+            for (Gpu gpu : catalog.gpus().values()) {
+                Double bf16 = gpu.denseTflops().bf16() != null ? gpu.denseTflops().bf16() : gpu.denseTflops().fp16();
+                table.add(gpu.id(), gpu.name(), gpu.gpuClass().label(), Format.gib(gpu.capacityBytes()),
+                        Format.gbPerSecond(gpu.memory().bandwidthBytesPerSecond()), Format.number(bf16),
+                        Format.number(gpu.power().tdpWatts()), gpu.price() == null ? null : Format.usd(gpu.price().usd()),
+                        gpu.price() == null ? null : gpu.price().date());
+            }
+            table.print(out);
+        }
+
+        private void printModels(Catalog catalog, PrintWriter out) {
+            if (json) {
+                List<ObjectNode> rows = new ArrayList<>();
+                catalog.models().values().forEach(m -> rows.add(modelJson(m)));
+                out.println(Json.write(rows));
+                return;
+            }
+            TextTable table = new TextTable("ID", "NAME", "FAMILY", "LAYERS", "DERIVED", "ACTIVE", "PUBLISHED", "DIFF")
+                    .alignRight(3, 4, 5, 6, 7);
+            for (Model model : catalog.models().values()) {
+                ParameterCounter.Count count = ParameterCounter.count(model.architecture());
+                table.add(model.id(), model.name(), model.family(), model.architecture().layers(),
+                        Format.parameters(count.total()), Format.parameters(count.active()),
+                        model.publishedParameters() == null ? null : Format.parameters(model.publishedParameters()),
+                        model.publishedParameters() == null ? null : Format.percent(model.derivationError()));
+            }
+            table.print(out);
+            out.println("DERIVED: counted from the architecture; ACTIVE: used per token (differs for MoE);"
+                    + " DIFF: derived vs published.");
+        }
+
+        private void printOffers(Catalog catalog, PrintWriter out) {
+            if (json) {
+                out.println(Json.write(catalog.offers().values()));
+                return;
+            }
+            TextTable table = new TextTable("ID", "PROVIDER", "INSTANCE", "GPU", "GPUS", "PRICING", "$/INSTANCE-H",
+                    "$/GPU-H", "REGION", "DATE").alignRight(4, 6, 7);
+            for (CloudOffer offer : catalog.offers().values()) {
+                table.add(offer.id(), offer.provider(), offer.instanceType(), offer.gpuId(), offer.gpusPerInstance(),
+                        offer.pricing().label(), Format.usd(offer.instanceHourUsd()), Format.usd(offer.gpuHourUsd()),
+                        offer.region(), offer.date());
+            }
+            table.print(out);
+        }
+    }
+
+    /** A model as JSON: the catalog entry plus what is derived from it. */
+    static ObjectNode modelJson(Model model) {
+        ObjectNode node = Json.MAPPER.valueToTree(model);
+        ParameterCounter.Count count = ParameterCounter.count(model.architecture());
+        node.put("derivedParameters", count.total());
+        node.put("activeParameters", count.active());
+        if (model.publishedParameters() != null) {
+            node.put("derivationErrorPercent", Math.round(model.derivationError() * 1e4) / 1e2);
+        }
+        return node;
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one GPU, model or cloud offer by id.")
+    static final class ShowCommand implements Runnable {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "a GPU, model or offer id (see 'catalog list')")
+        String id;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public void run() {
+            Catalog catalog = load(spec.commandLine());
+            PrintWriter out = spec.commandLine().getOut();
+            Optional<? extends CatalogEntry> entry = catalog.gpu(id).map(CatalogEntry.class::cast)
+                    .or(() -> catalog.model(id)).or(() -> catalog.offer(id));
+            if (entry.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "no GPU, model or offer has the id '" + id
+                        + "'; 'headroom catalog list gpus|models|offers' lists the ids");
+            }
+            if (json) {
+                out.println(entry.get() instanceof Model model ? Json.write(modelJson(model)) : Json.write(entry.get()));
+            } else {
+                EntryText.print(entry.get(), out);
+            }
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Read a Hugging Face config.json and print it as a catalog model entry.",
+                "Supported model_type: llama, mistral, mixtral, qwen2, gemma2, phi3, deepseek_v3."})
+    static final class ImportCommand implements Runnable {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "CONFIG.json", description = "the model's config.json")
+        Path config;
+
+        @Option(names = "--id", description = "Catalog id for the model (default: from _name_or_path or the folder).")
+        String id;
+
+        @Option(names = "--json", description = "Print the entry as catalog JSON.")
+        boolean json;
+
+        @Option(names = "--save", description = "Add the entry to the user catalog (models.json in the user catalog folder).")
+        boolean save;
+
+        @Override
+        public void run() {
+            if (!Files.isRegularFile(config)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "CONFIG.json '" + config
+                        + "' is not a readable file");
+            }
+            Model model;
+            try {
+                model = HuggingFaceImporter.importFile(config);
+                if (id != null) {
+                    model = UserCatalog.withId(model, id);
+                }
+            } catch (CatalogException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(Json.write(modelJson(model)));
+            } else {
+                EntryText.print(model, out);
+            }
+            if (save) {
+                Path userDir = CatalogLoader.defaultUserDir();
+                try {
+                    Path file = new UserCatalog(userDir).addModel(model);
+                    spec.commandLine().getErr().println("saved '" + model.id() + "' to " + file);
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot save to the user catalog in " + userDir + ": "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.headroom.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A plain-text table with columns sized to their widest cell; numeric columns align right. */
+final class TextTable {
+    private final List<String> headers;
+    private final boolean[] rightAligned;
+    private final List<List<String>> rows = new ArrayList<>();
+
+    TextTable(String... headers) {
+        this.headers = List.of(headers);
+        this.rightAligned = new boolean[headers.length];
+    }
+
+    TextTable alignRight(int... columns) {
+        for (int column : columns) {
+            rightAligned[column] = true;
+        }
+        return this;
+    }
+
+    void add(Object... cells) {
+        List<String> row = new ArrayList<>();
+        for (Object cell : cells) {
+            row.add(cell == null ? "-" : cell.toString());
+        }
+        rows.add(row);
+    }
+
+    void print(PrintWriter out) {
+        int[] widths = new int[headers.size()];
+        for (int i = 0; i < widths.length; i++) {
+            widths[i] = headers.get(i).length();
+            for (List<String> row : rows) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        printRow(out, headers, widths);
+        for (List<String> row : rows) {
+            printRow(out, row, widths);
+        }
+    }
+
+    private void printRow(PrintWriter out, List<String> cells, int[] widths) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < cells.size(); i++) {
+            if (i > 0) {
+                line.append("  ");
+            }
+            String format = "%" + (rightAligned[i] ? "" : "-") + widths[i] + "s";
+            line.append(String.format(format, cells.get(i)));
+        }
+        out.println(line.toString().stripTrailing());
+    }
+}

@@ -1,0 +1,48 @@
+package dev.headroom.common;
+
+import java.util.Locale;
+
+/** How figures read to people, one way everywhere (CLI tables, UI labels). Units are always spelled out. */
+public final class Format {
+    public static final double GIB = 1L << 30;
+
+    private Format() {
+    }
+
+    /** Memory in GiB (what nvidia-smi and PyTorch show), e.g. "79.6 GiB". */
+    public static String gib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f GiB", bytes / GIB);
+    }
+
+    /** Parameter counts in billions or millions, e.g. "8.03 B", "494 M". */
+    public static String parameters(long count) {
+        if (count >= 1_000_000_000L) {
+            return String.format(Locale.ROOT, "%.2f B", count / 1e9);
+        }
+        return String.format(Locale.ROOT, "%.0f M", count / 1e6);
+    }
+
+    /** Bandwidth in GB/s (decimal, as vendors publish it). */
+    public static String gbPerSecond(double bytesPerSecond) {
+        return String.format(Locale.ROOT, "%,.0f GB/s", bytesPerSecond / 1e9);
+    }
+
+    public static String number(Double value) {
+        if (value == null) {
+            return "-";
+        }
+        return value == Math.rint(value) ? String.format(Locale.ROOT, "%,.0f", value)
+                : String.format(Locale.ROOT, "%,.1f", value);
+    }
+
+    public static String usd(Double value) {
+        if (value == null) {
+            return "-";
+        }
+        return value >= 100 ? String.format(Locale.ROOT, "$%,.0f", value) : String.format(Locale.ROOT, "$%.2f", value);
+    }
+
+    public static String percent(double fraction) {
+        return String.format(Locale.ROOT, "%.2f %%", fraction * 100);
+    }
+}

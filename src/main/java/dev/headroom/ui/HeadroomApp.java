@@ -1,0 +1,62 @@
+package dev.headroom.ui;
+
+import dev.headroom.catalog.Catalog;
+import dev.headroom.catalog.CatalogException;
+import dev.headroom.catalog.CatalogLoader;
+import dev.headroom.settings.SettingsStore;
+import java.util.List;
+import java.util.Map;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.control.Alert;
+import javafx.stage.Stage;
+
+/**
+ * The desktop app. Everything that touches the disk (catalogs, settings) happens in {@link #init()}, which runs on
+ * the launcher thread, so the FX thread never waits on I/O.
+ */
+public final class HeadroomApp extends Application {
+    /** System property: write a PNG of the first frame to this path, then exit (README screenshots, CI checks). */
+    public static final String SNAPSHOT_PROPERTY = "headroom.snapshot";
+
+    private Catalog catalog;
+    private CatalogException catalogProblem;
+    private SettingsStore settingsStore;
+
+    public static void launchApp() {
+        Application.launch(HeadroomApp.class);
+    }
+
+    @Override
+    public void init() {
+        settingsStore = new SettingsStore(SettingsStore.defaultPath());
+        try {
+            catalog = CatalogLoader.standard().load();
+        } catch (CatalogException e) {
+            // A broken built-in catalog is a defect of the build: say so, and run with empty catalogs.
+            catalogProblem = e;
+            catalog = new Catalog(Map.of(), Map.of(), Map.of(), List.of(), List.of(e.getMessage()));
+        }
+    }
+
+    @Override
+    public void start(Stage stage) {
+        Shell shell = Shell.open(stage, catalog, settingsStore);
+        if (catalogProblem != null) {
+            Alert alert = new Alert(Alert.AlertType.ERROR, catalogProblem.getMessage());
+            alert.setHeaderText("The built-in catalogs could not be loaded");
+            alert.initOwner(stage);
+            alert.show();
+        }
+        String snapshot = System.getProperty(SNAPSHOT_PROPERTY);
+        if (snapshot != null && !snapshot.isBlank()) {
+            SceneSnapshot.writeThenExit(shell.scene(), java.nio.file.Path.of(snapshot));
+        }
+    }
+
+    @Override
+    public void stop() {
+        settingsStore.close();
+        Platform.exit();
+    }
+}

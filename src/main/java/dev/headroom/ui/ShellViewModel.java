@@ -1,0 +1,94 @@
+package dev.headroom.ui;
+
+import dev.headroom.catalog.Catalog;
+import dev.headroom.settings.Settings;
+import dev.headroom.settings.Settings.Theme;
+import dev.headroom.settings.Settings.WindowBounds;
+import dev.headroom.settings.Settings.Workspace;
+import dev.headroom.settings.SettingsStore;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+
+/**
+ * State of the main window: which workspace shows, which theme is on, what the status bar says. Every change is
+ * handed to the settings store, which saves it debounced and off the FX thread.
+ */
+public final class ShellViewModel {
+    private final SettingsStore store;
+    private final Catalog catalog;
+    private final ObjectProperty<Workspace> workspace = new SimpleObjectProperty<>(this, "workspace");
+    private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>(this, "theme");
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status");
+    private Settings settings;
+
+    public ShellViewModel(Catalog catalog, SettingsStore store, Settings initial) {
+        this.catalog = catalog;
+        this.store = store;
+        this.settings = initial;
+        workspace.set(initial.workspace());
+        theme.set(initial.theme());
+        workspace.addListener((obs, old, value) -> update(settings.withWorkspace(value)));
+        theme.addListener((obs, old, value) -> update(settings.withTheme(value)));
+        status.set(catalogSummary(catalog));
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public ObjectProperty<Workspace> workspaceProperty() {
+        return workspace;
+    }
+
+    public Workspace getWorkspace() {
+        return workspace.get();
+    }
+
+    public void setWorkspace(Workspace value) {
+        workspace.set(value);
+    }
+
+    public ObjectProperty<Theme> themeProperty() {
+        return theme;
+    }
+
+    public Theme getTheme() {
+        return theme.get();
+    }
+
+    public void setTheme(Theme value) {
+        theme.set(value);
+    }
+
+    public void toggleTheme() {
+        setTheme(getTheme() == Theme.DARK ? Theme.LIGHT : Theme.DARK);
+    }
+
+    public ReadOnlyStringProperty statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    public void windowMoved(WindowBounds bounds) {
+        update(settings.withWindow(bounds));
+    }
+
+    private void update(Settings next) {
+        settings = next;
+        store.save(next);
+    }
+
+    static String catalogSummary(Catalog catalog) {
+        String summary = String.format("Catalogs: %d GPUs, %d models, %d cloud offers", catalog.gpus().size(),
+                catalog.models().size(), catalog.offers().size());
+        int warnings = catalog.warnings().size();
+        return warnings == 0 ? summary
+                : summary + String.format(" \u2014 %d user catalog problem%s (Help \u25b8 About)", warnings,
+                        warnings == 1 ? "" : "s");
+    }
+}
