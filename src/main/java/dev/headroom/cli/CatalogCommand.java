@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "catalog", mixinStandardHelpOptions = true,
+@Command(name = "catalog",
         description = "List and show the GPU, model and cloud-offer catalogs; import a Hugging Face config.json.",
         subcommands = {CatalogCommand.ListCommand.class, CatalogCommand.ShowCommand.class,
             CatalogCommand.ImportCommand.class})
@@ -49,7 +49,7 @@ final class CatalogCommand implements Runnable {
 
     enum Kind { gpus, models, offers }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List one catalog: gpus, models or offers.")
+    @Command(name = "list", description = "List one catalog: gpus, models or offers.")
     static final class ListCommand implements Runnable {
         @Spec
         CommandLine.Model.CommandSpec spec;
@@ -138,7 +138,7 @@ final class CatalogCommand implements Runnable {
         return node;
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one GPU, model or cloud offer by id.")
+    @Command(name = "show", description = "Show one GPU, model or cloud offer by id.")
     static final class ShowCommand implements Runnable {
         @Spec
         CommandLine.Model.CommandSpec spec;
@@ -167,7 +167,7 @@ final class CatalogCommand implements Runnable {
         }
     }
 
-    @Command(name = "import", mixinStandardHelpOptions = true,
+    @Command(name = "import",
             description = {"Read a Hugging Face config.json and print it as a catalog model entry.",
                 "Supported model_type: llama, mistral, mixtral, qwen2, gemma2, phi3, deepseek_v3."})
     static final class ImportCommand implements Runnable {

@@ -4,7 +4,7 @@ import dev.headroom.common.Version;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
-@Command(name = "headroom",
+@Command(name = "headroom", scope = picocli.CommandLine.ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = HeadroomCommand.VersionProvider.class,
         description = {

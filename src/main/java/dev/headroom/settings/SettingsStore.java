@@ -76,8 +76,14 @@ public final class SettingsStore implements AutoCloseable {
         return lastProblem;
     }
 
-    /** Schedules a save; a newer call within the debounce window replaces this one. */
+    /**
+     * Schedules a save; a newer call within the debounce window replaces this one. After {@link #close()} it is
+     * ignored: window events still arrive while the app shuts down.
+     */
     public synchronized void save(Settings settings) {
+        if (writer.isShutdown()) {
+            return;
+        }
         pending = settings;
         if (scheduled != null) {
             scheduled.cancel(false);
@@ -88,6 +94,9 @@ public final class SettingsStore implements AutoCloseable {
     /** Writes any pending save now and waits for it: used at exit so the last change is not lost. */
     public void flush() {
         synchronized (this) {
+            if (writer.isShutdown()) {
+                return;
+            }
             if (scheduled != null) {
                 scheduled.cancel(false);
             }
@@ -122,6 +131,8 @@ public final class SettingsStore implements AutoCloseable {
     @Override
     public void close() {
         flush();
-        writer.shutdown();
+        synchronized (this) {
+            writer.shutdown();
+        }
     }
 }

@@ -9,6 +9,7 @@ import dev.headroom.settings.SettingsStore;
 import javafx.application.Platform;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
@@ -153,13 +154,12 @@ public final class Shell {
                 () -> Workspaces.title(model.getWorkspace()), model.workspaceProperty()));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        ToggleButton themeToggle = new ToggleButton();
+        Button themeToggle = new Button();
         themeToggle.setId("theme-toggle");
         themeToggle.getStyleClass().addAll("flat", "button-icon");
         themeToggle.setTooltip(new Tooltip("Switch light / dark theme"));
         Runnable syncTheme = () -> {
             boolean dark = model.getTheme() == Theme.DARK;
-            themeToggle.setSelected(dark);
             themeToggle.setGraphic(new FontIcon(dark ? Material2OutlinedMZ.WB_SUNNY : Material2OutlinedAL.BRIGHTNESS_2));
         };
         syncTheme.run();
