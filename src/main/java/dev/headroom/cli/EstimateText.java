@@ -1,0 +1,96 @@
+package dev.headroom.cli;
+
+import dev.headroom.common.Format;
+import dev.headroom.sizing.Estimate;
+import dev.headroom.sizing.Scenario;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** An estimate as a readable report: memory with shares, fit, speed, the assumptions, the warnings. */
+final class EstimateText {
+    private EstimateText() {
+    }
+
+    static void print(Scenario scenario, Estimate e, PrintWriter out) {
+        Scenario.Parallelism p = scenario.parallelism();
+        out.printf(Locale.ROOT, "%s: %s parameters (%s active), %s on %d x %s, tp %d pp %d dp %d%n", e.model(),
+                Format.parameters(e.parameters()), Format.parameters(e.activeParameters()),
+                scenario.workload().label(), scenario.hardware().count(), e.fit().gpu(), p.tensor(), p.pipeline(),
+                p.data());
+        out.println();
+        Estimate.Memory m = e.memory();
+        out.printf("Memory per GPU (%s stage, GiB = 2^30 bytes)%n", m.stage());
+        TextTable memory = new TextTable("COMPONENT", "GiB", "SHARE").alignRight(1, 2);
+        row(memory, "weights", m.weightsBytes(), m.totalBytes());
+        row(memory, "KV cache", m.kvCacheBytes(), m.totalBytes());
+        row(memory, "activations", m.activationsBytes(), m.totalBytes());
+        row(memory, "gradients", m.gradientsBytes(), m.totalBytes());
+        row(memory, "optimizer states", m.optimizerStatesBytes(), m.totalBytes());
+        row(memory, "runtime overhead", m.overheadBytes(), m.totalBytes());
+        row(memory, "total", m.totalBytes(), m.totalBytes());
+        memory.print(out);
+        if (e.kvCacheBytesPerToken() != null) {
+            out.printf(Locale.ROOT, "KV cache per token (whole model): %,d bytes%n", e.kvCacheBytesPerToken());
+        }
+        out.printf(Locale.ROOT, "Rule of thumb (whole model, %s): %s%n",
+                scenario.workload().isTraining() ? "parameters x bytes x 6" : "parameters x bytes x 1.2",
+                Format.gib(e.ruleOfThumbBytes()));
+        out.println();
+
+        Estimate.Fit f = e.fit();
+        out.printf(Locale.ROOT, "Fit on %s: %s (%s usable of %s; headroom %s)%n", f.gpu(), f.fits() ? "FITS" : "DOES NOT FIT",
+                Format.gib(f.usableBytes()), Format.gib(f.capacityBytes()), signedGib(f.headroomBytes()));
+        out.printf(Locale.ROOT, "  minimum GPUs: %s%n", f.minGpus() == null ? "none up to tp 8 x pp layers"
+                : f.minGpus() + " (tp " + f.minTensorParallel() + " x pp " + f.minPipelineParallel() + ")");
+        out.printf(Locale.ROOT, "  largest %s: %s   longest sequence: %s tokens   concurrent sequences: %s%n",
+                scenario.workload().isTraining() ? "micro-batch" : "batch", f.maxBatch(),
+                f.maxContextTokens() == null ? "-" : String.format(Locale.ROOT, "%,d", f.maxContextTokens()),
+                f.maxConcurrentSequences() == null ? "-" : f.maxConcurrentSequences());
+        out.println();
+
+        Estimate.Performance s = e.performance();
+        out.println("Speed");
+        if (s.prefillSeconds() != null) {
+            out.printf(Locale.ROOT, "  time to first token: %s (%s-bound)%n", time(s.prefillSeconds()), s.prefillBound());
+            out.printf(Locale.ROOT, "  time per output token: %s (%s-bound)%n", time(s.timePerOutputTokenSeconds()),
+                    s.decodeBound());
+            out.printf(Locale.ROOT, "  output tokens/s for the batch: %,.1f   request latency: %s%n",
+                    s.outputTokensPerSecond(), time(s.requestLatencySeconds()));
+        } else {
+            out.printf(Locale.ROOT, "  step: %s   tokens/s: %,.0f   MFU achieved: %.1f %%%n",
+                    time(s.trainingStepSeconds()), s.trainingTokensPerSecond(), s.mfu() * 100);
+            if (s.trainingDays() != null) {
+                out.printf(Locale.ROOT, "  to train %.3g tokens: %.1f days, %,.0f GPU-hours%n",
+                        scenario.training().trainTokens(), s.trainingDays(), s.trainingGpuHours());
+            }
+        }
+        out.println();
+        out.println("Assumptions");
+        e.assumptions().values().forEach(a -> out.printf(Locale.ROOT, "  %-48s %s %s  [%s]%n", a.label(), a.value(),
+                a.unit() == null ? "" : a.unit(), a.source()));
+        if (!e.warnings().isEmpty()) {
+            out.println();
+            out.println("Warnings");
+            e.warnings().forEach(w -> out.println("  - " + w));
+        }
+    }
+
+    private static void row(TextTable table, String name, Long bytes, long total) {
+        table.add(name, bytes == null ? "n/a" : String.format(Locale.ROOT, "%.2f", bytes / Format.GIB),
+                bytes == null || total == 0 ? "" : String.format(Locale.ROOT, "%.1f %%", 100.0 * bytes / total));
+    }
+
+    private static String signedGib(long bytes) {
+        return (bytes < 0 ? "-" : "") + Format.gib(Math.abs(bytes));
+    }
+
+    private static String time(double seconds) {
+        if (seconds < 1) {
+            return String.format(Locale.ROOT, "%.1f ms", seconds * 1000);
+        }
+        if (seconds < 600) {
+            return String.format(Locale.ROOT, "%.2f s", seconds);
+        }
+        return String.format(Locale.ROOT, "%.1f min", seconds / 60);
+    }
+}

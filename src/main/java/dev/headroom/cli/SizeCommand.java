@@ -1,0 +1,341 @@
+package dev.headroom.cli;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headroom.catalog.Catalog;
+import dev.headroom.catalog.CatalogException;
+import dev.headroom.catalog.HuggingFaceImporter;
+import dev.headroom.catalog.ModelArchitecture;
+import dev.headroom.catalog.ModelArchitecture.FfnKind;
+import dev.headroom.common.AtomicFiles;
+import dev.headroom.sizing.Efficiencies;
+import dev.headroom.sizing.Estimate;
+import dev.headroom.sizing.FinetuneMethod;
+import dev.headroom.sizing.Labeled;
+import dev.headroom.sizing.NumberFormat;
+import dev.headroom.sizing.Optimizer;
+import dev.headroom.sizing.Recompute;
+import dev.headroom.sizing.RuntimeOverheads;
+import dev.headroom.sizing.RuntimeProfile;
+import dev.headroom.sizing.Scenario;
+import dev.headroom.sizing.ScenarioException;
+import dev.headroom.sizing.SizingEngine;
+import dev.headroom.sizing.WeightFormat;
+import dev.headroom.sizing.Workload;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "size", sortOptions = false,
+        description = {"Memory per GPU, fit and speed of a model under a workload, with the assumptions used.",
+            "Bytes are per GPU for the most loaded GPU; --json prints the estimate as one object."})
+final class SizeCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--scenario", paramLabel = "FILE", description = "Start from a saved scenario (JSON); flags override it.")
+    Path scenarioFile;
+    @Option(names = "--save", paramLabel = "FILE", description = "Save the scenario as JSON (atomically) after sizing it.")
+    Path saveFile;
+
+    @Option(names = "--model", paramLabel = "ID|CONFIG.json", description = "Catalog model id or a Hugging Face config.json.")
+    String model;
+    @Option(names = "--params", paramLabel = "N", description = "Parameter count only (e.g. 7.5e9): model states, no KV or activations.")
+    Double params;
+    @Option(names = "--largest-layer", paramLabel = "N", description = "With --params: the largest layer's parameters (ZeRO-3 buffer).")
+    Double largestLayer;
+    @Option(names = "--layers") Integer layers;
+    @Option(names = "--hidden") Integer hidden;
+    @Option(names = "--heads") Integer heads;
+    @Option(names = "--kv-heads") Integer kvHeads;
+    @Option(names = "--head-dim") Integer headDim;
+    @Option(names = "--ffn") Integer ffn;
+    @Option(names = "--ffn-kind", paramLabel = "gelu|swiglu|geglu") String ffnKind;
+    @Option(names = "--vocab") Integer vocab;
+    @Option(names = "--experts") Integer experts;
+    @Option(names = "--active-experts") Integer activeExperts;
+    @Option(names = "--max-context", description = "Model context for a custom architecture (default: no cap).")
+    Integer maxContext;
+
+    @Option(names = "--workload", paramLabel = "inference|finetune|pretrain") String workload;
+    @Option(names = "--method", paramLabel = "full|lora|qlora") String method;
+    @Option(names = "--lora-rank") Integer loraRank;
+    @Option(names = "--weights", paramLabel = "FORMAT", description = "fp32, fp16, bf16, fp8, int8, int4, nf4, nf4-dq, gptq-int4, awq-int4, q8_0, q6_k, q5_k_m, q4_k_m, q4_0, q3_k_m, q2_k")
+    String weights;
+    @Option(names = "--group-size", description = "Quantization group for gptq/awq/int4 (default 128).") Integer groupSize;
+    @Option(names = "--kv-cache", paramLabel = "DTYPE", description = "fp32, fp16, bf16, fp8, int8 (default: the activation dtype)")
+    String kvCache;
+    @Option(names = "--activations", paramLabel = "DTYPE", description = "Activation and training compute dtype (default bf16).")
+    String activations;
+
+    @Option(names = "--batch") Integer batch;
+    @Option(names = "--seq", description = "Input tokens (training: sequence length).") Integer seq;
+    @Option(names = "--output-tokens") Integer outputTokens;
+    @Option(names = "--micro-batch") Integer microBatch;
+    @Option(names = "--grad-accum") Integer gradAccum;
+    @Option(names = "--optimizer", paramLabel = "adamw|adamw-8bit|sgd|adafactor") String optimizer;
+    @Option(names = "--grad-precision", paramLabel = "fp16|bf16|fp32",
+            description = "fp32 = Megatron/DeepSpeed 18 B/param; bf16/fp16 = ZeRO paper 16 B/param (default fp32).")
+    String gradPrecision;
+    @Option(names = "--no-master-weights", description = "Pure 16-bit training: no fp32 weight copy.") boolean noMasterWeights;
+    @Option(names = "--train-tokens") Double trainTokens;
+
+    @Option(names = "--zero", paramLabel = "0|1|2|3") Integer zero;
+    @Option(names = "--tp") Integer tp;
+    @Option(names = "--pp") Integer pp;
+    @Option(names = "--dp") Integer dp;
+    @Option(names = "--virtual-stages") Integer virtualStages;
+    @Option(names = "--expert-parallel") Integer expertParallel;
+    @Option(names = "--sequence-parallel") Boolean sequenceParallel;
+    @Option(names = "--recompute", paramLabel = "none|selective|full") String recompute;
+    @Option(names = "--flash-attention", negatable = true, defaultValue = "true", fallbackValue = "true")
+    boolean flashAttention;
+    @Option(names = "--dropout", description = "The model trains with dropout (GPT-3/OPT-era recipes).") Boolean dropout;
+    @Option(names = "--offload-optimizer") Boolean offloadOptimizer;
+    @Option(names = "--no-sliding-window", description = "Ignore the model's sliding window (cache every token).") boolean noSlidingWindow;
+    @Option(names = "--paged-block", description = "KV block in tokens (default: the runtime's; 0 = not paged).") Integer pagedBlock;
+    @Option(names = "--shared-prefix", description = "Prompt tokens shared by every sequence, cached once.") Integer sharedPrefix;
+
+    @Option(names = "--gpu", paramLabel = "ID") String gpu;
+    @Option(names = "--gpus", paramLabel = "N") Integer gpus;
+    @Option(names = "--runtime", paramLabel = "PROFILE", description = "hf-transformers, vllm, tensorrt-llm, llama-cpp, pytorch")
+    String runtime;
+    @Option(names = "--mfu") Double mfu;
+    @Option(names = "--prefill-efficiency") Double prefillEfficiency;
+    @Option(names = "--bandwidth-efficiency") Double bandwidthEfficiency;
+    @Option(names = "--interconnect-efficiency") Double interconnectEfficiency;
+    @Option(names = "--gpu-memory-utilization", description = "Share of the GPU the runtime uses (vLLM default 0.9).")
+    Double memoryReservation;
+
+    @Option(names = "--json", description = "Print the estimate as JSON.") boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> problems = new ArrayList<>();
+        Scenario scenario;
+        Catalog catalog = CatalogCommand.load(spec.commandLine());
+        try {
+            scenario = scenario(problems);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+            scenario = null;
+        }
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> err.println("headroom: " + p));
+            return Cli.EXIT_USAGE;
+        }
+        Estimate estimate;
+        try {
+            estimate = new SizingEngine(catalog).estimate(scenario);
+        } catch (ScenarioException e) {
+            e.problems().forEach(p -> err.println("headroom: " + p));
+            return Cli.EXIT_USAGE;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(estimate));
+        } else {
+            EstimateText.print(scenario, estimate, out);
+        }
+        if (saveFile != null) {
+            try {
+                AtomicFiles.writeString(saveFile, Json.write(scenario));
+            } catch (IOException e) {
+                err.println("headroom: cannot save the scenario to " + saveFile + ": " + e.getMessage());
+                return CommandLine.ExitCode.SOFTWARE;
+            }
+        }
+        return 0;
+    }
+
+    private Scenario scenario(List<String> problems) {
+        Scenario base = scenarioFile == null ? null : readScenario(problems);
+        Scenario.ModelSpec modelSpec = modelSpec(base, problems);
+        Workload workloadValue = parse(Workload.class, "workload", workload,
+                base == null ? Workload.INFERENCE : base.workload());
+
+        Scenario.Training t = base == null ? Scenario.Training.DEFAULT : base.training();
+        Scenario.Training training = new Scenario.Training(
+                parse(FinetuneMethod.class, "method", method, t.method()), or(loraRank, t.loraRank()), t.loraTargets(),
+                parse(Optimizer.class, "optimizer", optimizer, t.optimizer()),
+                parse(NumberFormat.class, "grad-precision", gradPrecision, t.gradientPrecision()),
+                noMasterWeights ? Boolean.FALSE : t.masterWeights(), or(microBatch, t.microBatch()),
+                or(gradAccum, t.gradientAccumulation()), trainTokens != null ? trainTokens : t.trainTokens(),
+                parse(Recompute.class, "recompute", recompute, t.recompute()));
+
+        Scenario.Precision pr = base == null ? Scenario.Precision.DEFAULT : base.precision();
+        NumberFormat activationFormat = parse(NumberFormat.class, "activations", activations, pr.activations());
+        Scenario.Precision precision = new Scenario.Precision(
+                parse(WeightFormat.class, "weights", weights, pr.weights()), or(groupSize, pr.groupSize()),
+                parse(NumberFormat.class, "kv-cache", kvCache, kvCache == null && activations != null ? activationFormat
+                        : pr.kvCache()), activationFormat);
+
+        Scenario.Shape sh = base == null ? Scenario.Shape.DEFAULT : base.shape();
+        Scenario.Shape shape = new Scenario.Shape(or(batch, sh.batch()), or(seq, sh.inputTokens()),
+                or(outputTokens, sh.outputTokens()));
+
+        Scenario.Parallelism pa = base == null ? Scenario.Parallelism.SINGLE : base.parallelism();
+        int tensor = or(tp, pa.tensor());
+        int pipeline = or(pp, pa.pipeline());
+        Integer data = dp != null ? dp : gpus != null && gpus % (tensor * pipeline) == 0 && base == null
+                ? Integer.valueOf(gpus / (tensor * pipeline)) : pa.data();
+        Scenario.Parallelism parallelism = new Scenario.Parallelism(tensor, pipeline, data,
+                or(virtualStages, pa.virtualStages()), or(expertParallel, pa.expertParallel()), or(zero, pa.zeroStage()),
+                sequenceParallel != null ? sequenceParallel : pa.sequenceParallel(),
+                offloadOptimizer != null ? offloadOptimizer : pa.offloadOptimizer(),
+                spec.commandLine().getParseResult().hasMatchedOption("--flash-attention") ? flashAttention
+                        : pa.flashAttention(),
+                dropout != null ? dropout : pa.dropout());
+
+        Scenario.KvCachePolicy kv = base == null ? Scenario.KvCachePolicy.DEFAULT : base.kvCache();
+        Scenario.KvCachePolicy kvPolicy = new Scenario.KvCachePolicy(noSlidingWindow ? Boolean.FALSE : kv.slidingWindow(),
+                pagedBlock != null ? pagedBlock : kv.pagedBlockTokens(), or(sharedPrefix, kv.sharedPrefixTokens()));
+
+        String gpuId = gpu != null ? gpu : base != null && base.hardware() != null ? base.hardware().gpuId() : null;
+        Integer count = gpus != null ? gpus : base != null && base.hardware() != null && (tp == null && pp == null
+                && dp == null) ? base.hardware().count() : Integer.valueOf(parallelism.gpus());
+        if (gpuId == null) {
+            problems.add("gpu: --gpu ID is required ('headroom catalog list gpus' lists them)");
+        }
+        RuntimeProfile runtimeProfile = runtime != null ? Labeled.parse(RuntimeProfile.class, "runtime", runtime)
+                : base != null && base.workload() == workloadValue ? base.runtime() : RuntimeProfile.defaultFor(workloadValue);
+        RuntimeOverheads o = base == null ? RuntimeOverheads.NONE : base.overheads();
+        RuntimeOverheads overheads = new RuntimeOverheads(o.cudaContextBytes(), o.workspaceBytes(),
+                o.multiGpuWorkspaceBytes(), o.cudaGraphBytes(), o.fragmentation(),
+                memoryReservation != null ? memoryReservation : o.memoryReservation(), o.pagedBlockTokens(),
+                o.launchSecondsPerLayer());
+        Efficiencies e = base == null ? Efficiencies.NONE : base.efficiencies();
+        Efficiencies efficiencies = new Efficiencies(mfu != null ? mfu : e.mfu(),
+                prefillEfficiency != null ? prefillEfficiency : e.prefillEfficiency(),
+                bandwidthEfficiency != null ? bandwidthEfficiency : e.bandwidthEfficiency(),
+                interconnectEfficiency != null ? interconnectEfficiency : e.interconnectEfficiency(),
+                e.collectiveLatencySeconds());
+        return new Scenario(modelSpec, workloadValue, training, precision, shape, parallelism, kvPolicy,
+                new Scenario.Hardware(gpuId, count), runtimeProfile, overheads, efficiencies);
+    }
+
+    private Scenario readScenario(List<String> problems) {
+        try {
+            ObjectMapper mapper = Json.MAPPER.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            return mapper.readValue(Files.readString(scenarioFile), Scenario.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("scenario = " + scenarioFile + ": cannot be read: "
+                    + e.getMessage().replaceAll("\\s+", " "));
+        }
+    }
+
+    private Scenario.ModelSpec modelSpec(Scenario base, List<String> problems) {
+        boolean customFlags = layers != null || hidden != null || heads != null || kvHeads != null || headDim != null
+                || ffn != null || ffnKind != null || vocab != null || experts != null || activeExperts != null;
+        if (params != null && (model != null || customFlags)) {
+            problems.add("params = " + params + ": give either --params or a model (--model / architecture flags), not both");
+            return null;
+        }
+        if (params != null) {
+            if (!(params >= 1e6 && params <= 1e14)) {
+                problems.add("params = " + params + ": must be between 1000000 and 100000000000000");
+                return null;
+            }
+            return new Scenario.ModelSpec(null, null, null, Math.round(params),
+                    largestLayer == null ? null : Math.round(largestLayer));
+        }
+        ModelArchitecture architecture = null;
+        String catalogId = null;
+        String name = null;
+        if (model != null && model.endsWith(".json")) {
+            Path file = Path.of(model);
+            if (!Files.isRegularFile(file)) {
+                problems.add("model = " + model + ": not a readable config.json");
+                return null;
+            }
+            try {
+                var imported = HuggingFaceImporter.importFile(file);
+                architecture = imported.architecture();
+                name = imported.name();
+            } catch (CatalogException ex) {
+                ex.problems().forEach(p -> problems.add(p.message()));
+                return null;
+            }
+        } else if (model != null) {
+            catalogId = model;
+        } else if (base != null && !customFlags) {
+            return base.model();
+        }
+        if (!customFlags) {
+            if (catalogId == null && architecture == null) {
+                problems.add("model: --model ID|CONFIG.json, --params N or the architecture flags"
+                        + " (--layers --hidden --heads --ffn --vocab) are required");
+                return null;
+            }
+            return new Scenario.ModelSpec(catalogId, name, architecture, null, null);
+        }
+        if (architecture == null && catalogId != null) {
+            architecture = CatalogCommand.load(spec.commandLine()).model(catalogId).map(m -> m.architecture()).orElse(null);
+            if (architecture == null) {
+                problems.add("model = " + catalogId + ": no such model id; 'headroom catalog list models' lists them");
+                return null;
+            }
+        }
+        return new Scenario.ModelSpec(catalogId, name, customArchitecture(architecture, problems), null, null);
+    }
+
+    /** The architecture flags, over a base architecture when --model names one. */
+    private ModelArchitecture customArchitecture(ModelArchitecture b, List<String> problems) {
+        if (b == null) {
+            for (String[] required : new String[][] {{"layers", str(layers)}, {"hidden", str(hidden)},
+                {"heads", str(heads)}, {"ffn", str(ffn)}, {"vocab", str(vocab)}}) {
+                if (required[1] == null) {
+                    problems.add(required[0] + ": is required for a custom architecture (--" + required[0] + " N)");
+                }
+            }
+            if (!problems.isEmpty()) {
+                return null;
+            }
+        }
+        int h = or(hidden, b == null ? null : b.hiddenSize());
+        int a = or(heads, b == null ? null : b.attentionHeads());
+        FfnKind kind = ffnKind == null ? (b == null ? FfnKind.GATED : b.ffnKind()) : switch (ffnKind.toLowerCase()) {
+            case "gelu", "relu", "plain" -> FfnKind.PLAIN;
+            case "swiglu", "geglu", "gated" -> FfnKind.GATED;
+            default -> throw new IllegalArgumentException("ffn-kind '" + ffnKind + "' is not one of: gelu, swiglu, geglu");
+        };
+        ModelArchitecture.Moe moe = b == null ? null : b.moe();
+        int ffnSize = or(ffn, b == null ? null : b.ffnSize());
+        if (experts != null || activeExperts != null) {
+            moe = new ModelArchitecture.Moe(or(experts, moe == null ? null : moe.experts()),
+                    or(activeExperts, moe == null ? 2 : moe.activeExperts()), moe == null ? 0 : moe.sharedExperts(),
+                    ffn != null || moe == null ? ffnSize : moe.expertFfnSize(), moe == null ? 0 : moe.denseLayers());
+        }
+        return new ModelArchitecture(or(layers, b == null ? null : b.layers()), h, a,
+                or(kvHeads, b == null ? a : b.kvHeads()), or(headDim, b == null ? h / a : b.headDim()), ffnSize, kind,
+                or(vocab, b == null ? null : b.vocabSize()), b != null && Boolean.TRUE.equals(b.tiedEmbeddings()),
+                or(maxContext, b == null ? 1 << 20 : b.maxContextTokens()),
+                b == null ? ModelArchitecture.PositionEmbedding.ROPE : b.positionEmbedding(),
+                b == null ? 0 : b.learnedPositions(), b == null ? ModelArchitecture.NormKind.RMSNORM : b.norm(),
+                b == null ? 2 : b.normsPerLayer(), b != null && Boolean.TRUE.equals(b.attentionBias()),
+                b != null && Boolean.TRUE.equals(b.outputProjectionBias()), b != null && Boolean.TRUE.equals(b.mlpBias()),
+                b == null ? null : b.slidingWindow(), b == null ? null : b.slidingWindowLayers(), moe,
+                b == null ? null : b.mla());
+    }
+
+    private static String str(Integer value) {
+        return value == null ? null : value.toString();
+    }
+
+    private static int or(Integer value, Integer fallback) {
+        return value != null ? value : fallback;
+    }
+
+    private static <E extends Enum<E> & Labeled> E parse(Class<E> type, String field, String label, E fallback) {
+        return label == null ? fallback : Labeled.parse(type, field, label);
+    }
+}

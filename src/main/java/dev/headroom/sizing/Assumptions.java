@@ -1,0 +1,100 @@
+package dev.headroom.sizing;
+
+import dev.headroom.catalog.Gpu;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The numbers an estimate rests on, in words, with their sources: what the UI's assumptions panel lists. */
+final class Assumptions {
+    private static final String USER = "user";
+
+    private Assumptions() {
+    }
+
+    static Map<String, Estimate.Assumption> of(Scenario scenario, MemoryModel memory, WeightFormat weights,
+                                               RuntimeOverheads overheads, Efficiencies efficiencies, Gpu gpu,
+                                               double peakFlops, double linkBandwidth) {
+        Map<String, Estimate.Assumption> map = new LinkedHashMap<>();
+        RuntimeOverheads runtimeDefaults = scenario.runtime().defaults();
+        String runtime = "runtime profile " + scenario.runtime().label() + " (RuntimeProfile: sizing.md §3.8)";
+
+        map.put("weightFormat", new Estimate.Assumption("Weight format", weights.label(), null,
+                weights == scenario.precision().weights() ? USER : "QLoRA stores frozen weights as NF4 with double quantization"));
+        map.put("bitsPerWeight", new Estimate.Assumption("Effective bits per weight of the layers", round(memory.layerBits),
+                "bits", "block sizes from ggml / GPTQ / bitsandbytes layouts, plus the tensors kept at higher precision (WeightFormat)"));
+        map.put("embeddingBits", new Estimate.Assumption("Bits per weight of the embedding", memory.embeddingBits, "bits",
+                "formats keep embeddings at 16 bits unless GGUF quantizes them (WeightFormat)"));
+        map.put("outputBits", new Estimate.Assumption("Bits per weight of the output head", memory.outputBits, "bits",
+                "llama.cpp keeps output.weight at Q6_K; weight-only formats keep it at 16 bits"));
+        map.put("kvCacheBytesPerElement", new Estimate.Assumption("KV cache bytes per element", memory.kvBytes, "bytes",
+                "KV cache dtype " + scenario.precision().kvCache().label()));
+        map.put("activationBytes", new Estimate.Assumption("Activation bytes per element", memory.activationBytes, "bytes",
+                "activation dtype " + scenario.precision().activations().label()));
+        if (scenario.workload().isTraining()) {
+            map.put("gradientBytesPerParameter", new Estimate.Assumption("Gradient bytes per trainable parameter",
+                    memory.gradientBytes, "bytes", "fp32 accumulation = Megatron/DeepSpeed's 18 B/param with AdamW;"
+                    + " 16-bit = the ZeRO paper's 16 B/param (sizing.md §3.5)"));
+            map.put("optimizerBytesPerParameter", new Estimate.Assumption(
+                    "Optimizer bytes per trainable parameter (incl. fp32 master weights)", memory.optimizerBytes, "bytes",
+                    scenario.training().optimizer().label() + ": ZeRO paper K = 12 for AdamW (sizing.md §3.5)"));
+            map.put("modelStateBytesPerParameter", new Estimate.Assumption("Model states per parameter, unsharded",
+                    memory.layerBits / 8 + memory.gradientBytes + memory.optimizerBytes, "bytes",
+                    "weights + gradients + optimizer states"));
+            map.put("zeroStage", new Estimate.Assumption("ZeRO stage", memory.zeroStage, null, USER));
+            map.put("recompute", new Estimate.Assumption("Activation recomputation", memory.recompute.label(), null,
+                    "Korthikanti et al. 2022, arXiv:2205.05198, Table 2"));
+            map.put("mfu", new Estimate.Assumption("Compute efficiency of the training kernels (before communication"
+                    + " and bubbles)", efficiencies.mfu(), "fraction of peak", source(scenario.efficiencies().mfu(),
+                    "middle of 0.4-0.7 (sizing.md §3.7); end-to-end MFU 38-56 % includes what is modelled on top")));
+        } else {
+            map.put("prefillEfficiency", new Estimate.Assumption("Compute efficiency of prefill",
+                    efficiencies.prefillEfficiency(), "fraction of peak", source(scenario.efficiencies().prefillEfficiency(),
+                    "real estimators need 0.4-0.7 (sizing.md §3.7)")));
+            map.put("bandwidthEfficiency", new Estimate.Assumption("Memory-bandwidth efficiency of decode",
+                    efficiencies.bandwidthEfficiency(), "fraction of peak", source(scenario.efficiencies().bandwidthEfficiency(),
+                    "HBM streaming reaches 85-95 % in microbenchmarks; GEMV kernels less (gpus-and-costs.md §0)")));
+            map.put("pagedBlockTokens", new Estimate.Assumption("KV cache block", memory.pagedBlock, "tokens",
+                    scenario.kvCache().pagedBlockTokens() != null ? USER : runtime));
+            map.put("cudaGraphBytes", new Estimate.Assumption("CUDA graphs", memory.cudaGraphs, "bytes",
+                    source(scenario.overheads().cudaGraphBytes(), runtime)));
+            map.put("launchSecondsPerLayer", new Estimate.Assumption("Host overhead per layer and decode step",
+                    overheads.launchSecondsPerLayer(), "seconds", source(scenario.overheads().launchSecondsPerLayer(),
+                    runtime)));
+        }
+        map.put("interconnectEfficiency", new Estimate.Assumption("Interconnect efficiency",
+                efficiencies.interconnectEfficiency(), "fraction of link bandwidth",
+                source(scenario.efficiencies().interconnectEfficiency(), "NCCL bus bandwidth on NVLink")));
+        map.put("collectiveLatencySeconds", new Estimate.Assumption("Latency per collective",
+                efficiencies.collectiveLatencySeconds(), "seconds",
+                source(scenario.efficiencies().collectiveLatencySeconds(), "NCCL small-message latency in a node")));
+        map.put("cudaContextBytes", new Estimate.Assumption("CUDA context", overheads.cudaContextBytes(), "bytes",
+                source(scenario.overheads().cudaContextBytes(), "PyTorch with lazy loading: 287,047,680 B (pytorch PR #86509)")));
+        map.put("singleGpuWorkspaceBytes", new Estimate.Assumption("Workspaces on one GPU", memory.workspace, "bytes",
+                source(scenario.overheads().workspaceBytes(), "vLLM non_torch_memory 0.07 GiB single GPU")));
+        map.put("multiGpuWorkspaceBytes", new Estimate.Assumption("Workspaces with NCCL", memory.multiGpuWorkspace, "bytes",
+                source(scenario.overheads().multiGpuWorkspaceBytes(), "vLLM logs: up to 1.96 GiB with TP")));
+        map.put("fragmentation", new Estimate.Assumption("Allocator fragmentation", memory.fragmentation,
+                "fraction of allocations", source(scenario.overheads().fragmentation(), runtime + "; 5-10 % for eager PyTorch")));
+        map.put("memoryReservation", new Estimate.Assumption("Share of the GPU the runtime uses",
+                overheads.memoryReservation(), "fraction", source(scenario.overheads().memoryReservation(),
+                runtimeDefaults.memoryReservation() < 1 ? runtime + ": gpu_memory_utilization" : runtime)));
+        map.put("peakTflops", new Estimate.Assumption("Dense peak used", round(peakFlops / 1e12), "TFLOPS",
+                gpu.name() + " catalog entry (dense, no sparsity)"));
+        map.put("memoryBandwidth", new Estimate.Assumption("Memory bandwidth", gpu.memory().bandwidthBytesPerSecond(),
+                "bytes/s", gpu.name() + " catalog entry"));
+        map.put("linkBandwidth", new Estimate.Assumption("GPU-to-GPU bandwidth, one direction", linkBandwidth, "bytes/s",
+                gpu.interconnect().gpuLink() != null ? gpu.interconnect().gpuLink() + " (catalog total / 2)"
+                        : "PCIe Gen" + gpu.interconnect().pcieGeneration()));
+        map.values().removeIf(a -> a.value() == null);
+        return Collections.unmodifiableMap(map);
+    }
+
+    private static String source(Object override, String defaultSource) {
+        return override != null ? USER : defaultSource;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1e4) / 1e4;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.headroom.sizing;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the engine answers for one scenario. Bytes are per GPU for the most loaded GPU; a field that does not
+ * apply to the scenario is null, never a made-up number.
+ *
+ * @param ruleOfThumbBytes the seed guide's whole-model figure (inference: parameters x bytes x 1.2; training:
+ *                         parameters x bytes x 6), shown beside the detailed one so users see why they differ
+ */
+public record Estimate(
+        String model,
+        long parameters,
+        long activeParameters,
+        Memory memory,
+        Long kvCacheBytesPerToken,
+        long ruleOfThumbBytes,
+        Fit fit,
+        Performance performance,
+        Map<String, Assumption> assumptions,
+        List<String> warnings) {
+
+    /**
+     * Per-GPU memory of the most loaded GPU.
+     *
+     * @param stage which pipeline stage that is ("first", "last" or "only")
+     */
+    public record Memory(Long weightsBytes, Long kvCacheBytes, Long activationsBytes, long gradientsBytes,
+                         long optimizerStatesBytes, long overheadBytes, long totalBytes, String stage) {
+    }
+
+    /**
+     * @param usableBytes           what the runtime lets itself use (vLLM reserves 90 %)
+     * @param headroomBytes         usable minus total; negative when it does not fit
+     * @param minGpus               smallest tensor x pipeline (x the scenario's data) parallel count that fits,
+     *                              tensor parallelism first up to 8 GPUs (one NVLink domain), pipeline beyond;
+     *                              null when no layout up to 8 x layers fits
+     * @param maxBatch              largest batch (training: micro-batch) that fits at the given context
+     * @param maxContextTokens      longest sequence (prompt + output) that fits at the given batch, capped at the
+     *                              model's context
+     * @param maxConcurrentSequences sequences of this length the KV budget left after everything else holds
+     */
+    public record Fit(String gpu, long capacityBytes, long usableBytes, boolean fits, long headroomBytes,
+                      Integer minGpus, Integer minTensorParallel, Integer minPipelineParallel, Integer maxBatch,
+                      Integer maxContextTokens, Long maxConcurrentSequences) {
+    }
+
+    /**
+     * Times in seconds. Inference fields are null for training and the other way round.
+     *
+     * @param prefillBound "compute" or "memory": which roofline limits the phase
+     */
+    public record Performance(Double prefillSeconds, String prefillBound, Double timePerOutputTokenSeconds,
+                              String decodeBound, Double outputTokensPerSecond, Double requestLatencySeconds,
+                              Double trainingStepSeconds, Double trainingTokensPerSecond, Double mfu,
+                              Double trainingFlopsPerToken, Double trainingDays, Double trainingGpuHours) {
+    }
+
+    /**
+     * One number the estimate rests on, with where it comes from.
+     *
+     * @param source why this value: a paper, a measurement, a datasheet, or "user" when overridden
+     */
+    public record Assumption(String label, Object value, String unit, String source) {
+    }
+}

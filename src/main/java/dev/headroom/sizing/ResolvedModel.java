@@ -1,0 +1,73 @@
+package dev.headroom.sizing;
+
+import dev.headroom.catalog.Catalog;
+import dev.headroom.catalog.CatalogValidator;
+import dev.headroom.catalog.ModelArchitecture;
+import dev.headroom.catalog.ParameterCounter;
+import dev.headroom.catalog.Problem;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The model a scenario names, looked up and counted. Without an architecture only the parameter count is known:
+ * model states can be sized, KV cache and activations cannot, and the estimate says so.
+ *
+ * @param architecture null for a parameter-count-only model
+ * @param count        component counts; null for a parameter-count-only model
+ * @param largestLayerParameters given with a parameter count only; 0 when unknown (architectures derive it)
+ */
+record ResolvedModel(String name, ModelArchitecture architecture, ParameterCounter.Count count, long parameters,
+                     long activeParameters, long largestLayerParameters) {
+
+    boolean hasArchitecture() {
+        return architecture != null;
+    }
+
+    static ResolvedModel resolve(Scenario.ModelSpec spec, Catalog catalog, List<String> problems) {
+        ModelArchitecture architecture = spec.architecture();
+        String name = spec.name();
+        if (spec.catalogId() != null) {
+            var model = catalog.model(spec.catalogId());
+            if (model.isEmpty()) {
+                problems.add("model = " + spec.catalogId() + ": no such model id; 'headroom catalog list models' lists them");
+                return null;
+            }
+            if (architecture == null) {
+                architecture = model.get().architecture();
+            }
+            if (name == null) {
+                name = model.get().name();
+            }
+        }
+        if (architecture != null) {
+            List<String> architectureProblems = architectureProblems(architecture);
+            if (!architectureProblems.isEmpty()) {
+                problems.addAll(architectureProblems);
+                return null;
+            }
+            ParameterCounter.Count count = ParameterCounter.count(architecture);
+            return new ResolvedModel(name != null ? name : "custom model", architecture, count, count.total(),
+                    count.active(), 0);
+        }
+        if (spec.parameters() != null) {
+            long parameters = spec.parameters();
+            return new ResolvedModel(name != null ? name : String.format("%.3g parameters", (double) parameters),
+                    null, null, parameters, parameters,
+                    spec.largestLayerParameters() == null ? 0 : spec.largestLayerParameters());
+        }
+        problems.add("model: a catalog id, a config.json, an architecture or a parameter count is required");
+        return null;
+    }
+
+    /** The catalog's own architecture rules, reworded for command-line flags. */
+    private static List<String> architectureProblems(ModelArchitecture architecture) {
+        var model = new dev.headroom.catalog.Model("custom", "custom", "custom", null, architecture, null, null,
+                List.of(new dev.headroom.catalog.Source(List.of("architecture"), "scenario", null, "2026-01-01")));
+        List<String> messages = new ArrayList<>();
+        for (Problem problem : CatalogValidator.validate("model", model)) {
+            String field = problem.field() == null ? "" : problem.field().replace("architecture.", "");
+            messages.add(field + " = " + (problem.value() == null ? "(missing)" : problem.value()) + ": " + problem.rule());
+        }
+        return messages;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.headroom.sizing;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * What a serving or training stack adds to the model's own memory, and its fixed per-step cost. Each term is
+ * explicit and can be overridden ({@link RuntimeOverheads}).
+ *
+ * <p>Sources (shared/reference/sizing.md §3.8): CUDA context 287,047,680 B with lazy module loading
+ * (pytorch/pytorch PR #86509); cuBLAS/NCCL workspaces 0.07 GiB on one GPU up to 1.96 GiB with tensor
+ * parallelism (vLLM "non_torch_memory" logs), so 1 GiB is taken when GPUs talk to each other; vLLM CUDA graphs
+ * 0.46-0.65 GiB for small models (vLLM PR #21489), 0.5 GiB taken; allocator fragmentation 5-10 % for eager
+ * PyTorch, 7.5 % taken; engines with pre-allocated pools have none. vLLM reserves
+ * {@code gpu_memory_utilization} = 0.9 of the GPU and pages the KV cache in blocks of 16 tokens (Kwon et al.,
+ * SOSP'23); TensorRT-LLM gives the KV cache 0.9 of the memory left free, approximated as 0.9 of the GPU.
+ * Per-step host overhead: an eager decoder layer launches about 15 kernels at 5-8 µs each (NVIDIA, "Getting
+ * Started with CUDA Graphs", 2019: launch overheads of a few µs per kernel), so 100 µs per layer; runtimes that
+ * replay CUDA graphs pay about a tenth of that.
+ */
+public enum RuntimeProfile implements Labeled {
+    HF_TRANSFORMERS("hf-transformers", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 0L, 0.075, 1.0, 0, 100e-6)),
+    VLLM("vllm", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 1L << 29, 0.0, 0.9, 16, 10e-6)),
+    TENSORRT_LLM("tensorrt-llm", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 0L, 0.0, 0.9, 0, 10e-6)),
+    LLAMA_CPP("llama-cpp", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 0L, 0.0, 1.0, 0, 100e-6)),
+    PYTORCH("pytorch", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 0L, 0.075, 1.0, 0, 100e-6));
+
+    private final String label;
+    private final RuntimeOverheads defaults;
+
+    RuntimeProfile(String label, RuntimeOverheads defaults) {
+        this.label = label;
+        this.defaults = defaults;
+    }
+
+    @Override
+    @JsonValue
+    public String label() {
+        return label;
+    }
+
+    public RuntimeOverheads defaults() {
+        return defaults;
+    }
+
+    /** The profile a workload gets when the user names none. */
+    public static RuntimeProfile defaultFor(Workload workload) {
+        return workload == Workload.INFERENCE ? VLLM : PYTORCH;
+    }
+}

@@ -1,0 +1,281 @@
+package dev.headroom.sizing;
+
+import dev.headroom.catalog.ModelArchitecture;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Everything a sizing question needs, immutable; a saved plan is this record as JSON. Absent optional values take
+ * documented defaults inside the engine, so a scenario written by hand can stay short.
+ */
+public record Scenario(
+        ModelSpec model,
+        Workload workload,
+        Training training,
+        Precision precision,
+        Shape shape,
+        Parallelism parallelism,
+        KvCachePolicy kvCache,
+        Hardware hardware,
+        RuntimeProfile runtime,
+        RuntimeOverheads overheads,
+        Efficiencies efficiencies) {
+
+    static final int MAX_BATCH = 1 << 20;
+    static final int MAX_TOKENS = 1 << 24;
+
+    public Scenario {
+        workload = workload == null ? Workload.INFERENCE : workload;
+        training = training == null ? Training.DEFAULT : training;
+        precision = precision == null ? Precision.DEFAULT : precision;
+        shape = shape == null ? Shape.DEFAULT : shape;
+        parallelism = parallelism == null ? Parallelism.SINGLE : parallelism;
+        kvCache = kvCache == null ? KvCachePolicy.DEFAULT : kvCache;
+        runtime = runtime == null ? RuntimeProfile.defaultFor(workload) : runtime;
+        overheads = overheads == null ? RuntimeOverheads.NONE : overheads;
+        efficiencies = efficiencies == null ? Efficiencies.NONE : efficiencies;
+    }
+
+    /**
+     * The model: a catalog id, an architecture (imported or custom), or only a parameter count. With an id and
+     * an architecture, the architecture wins (a what-if on a catalog model).
+     *
+     * @param largestLayerParameters for a parameter-count-only model, the largest layer (DeepSpeed's estimators
+     *                               take it for ZeRO-3's gathered-layer buffer); null when unknown
+     */
+    public record ModelSpec(String catalogId, String name, ModelArchitecture architecture, Long parameters,
+                            Long largestLayerParameters) {
+        public static ModelSpec catalog(String id) {
+            return new ModelSpec(id, null, null, null, null);
+        }
+
+        public static ModelSpec parametersOnly(long parameters) {
+            return new ModelSpec(null, null, null, parameters, null);
+        }
+
+        public static ModelSpec custom(String name, ModelArchitecture architecture) {
+            return new ModelSpec(null, name, architecture, null, null);
+        }
+    }
+
+    /**
+     * @param gradientPrecision  gradients and their accumulation: fp32 gives Megatron/DeepSpeed's 18 bytes per
+     *                           parameter with AdamW, the training dtype gives the ZeRO paper's 16
+     * @param masterWeights      keep an fp32 copy of the weights (mixed precision); off for pure 16-bit training;
+     *                           never counted when the weights themselves are fp32
+     * @param microBatch         sequences per micro-batch per GPU
+     * @param gradientAccumulation micro-batches per optimizer step (also the pipeline's micro-batch count)
+     * @param trainTokens        tokens to train on, for the time and GPU-hour totals; null for none
+     */
+    public record Training(FinetuneMethod method, Integer loraRank, Set<LoraTarget> loraTargets, Optimizer optimizer,
+                           NumberFormat gradientPrecision, Boolean masterWeights,
+                           Integer microBatch, Integer gradientAccumulation, Double trainTokens, Recompute recompute) {
+        public static final Training DEFAULT = new Training(null, null, null, null, null, null, null, null, null, null);
+
+        public Training {
+            method = method == null ? FinetuneMethod.FULL : method;
+            loraRank = loraRank == null ? 16 : loraRank;
+            loraTargets = loraTargets == null || loraTargets.isEmpty() ? EnumSet.allOf(LoraTarget.class)
+                    : EnumSet.copyOf(loraTargets);
+            optimizer = optimizer == null ? Optimizer.ADAMW : optimizer;
+            gradientPrecision = gradientPrecision == null ? NumberFormat.FP32 : gradientPrecision;
+            masterWeights = masterWeights == null || masterWeights;
+            microBatch = microBatch == null ? 1 : microBatch;
+            gradientAccumulation = gradientAccumulation == null ? 1 : gradientAccumulation;
+            recompute = recompute == null ? Recompute.NONE : recompute;
+        }
+    }
+
+    /**
+     * @param weights     how weights are stored; for training, the format the model trains in (fp32/fp16/bf16)
+     * @param groupSize   quantization group for gptq/awq/int4
+     * @param activations activations, and the compute dtype of training
+     */
+    public record Precision(WeightFormat weights, Integer groupSize, NumberFormat kvCache, NumberFormat activations) {
+        public static final Precision DEFAULT = new Precision(null, null, null, null);
+
+        public Precision {
+            weights = weights == null ? WeightFormat.BF16 : weights;
+            groupSize = groupSize == null ? WeightFormat.DEFAULT_GROUP_SIZE : groupSize;
+            activations = activations == null ? NumberFormat.BF16 : activations;
+            kvCache = kvCache == null ? activations : kvCache;
+        }
+    }
+
+    /**
+     * @param batch        concurrent sequences (inference)
+     * @param inputTokens  prompt length; for training, the sequence length
+     * @param outputTokens generated tokens per sequence (inference)
+     */
+    public record Shape(Integer batch, Integer inputTokens, Integer outputTokens) {
+        public static final Shape DEFAULT = new Shape(null, null, null);
+
+        public Shape {
+            batch = batch == null ? 1 : batch;
+            inputTokens = inputTokens == null ? 2048 : inputTokens;
+            outputTokens = outputTokens == null ? 512 : outputTokens;
+        }
+    }
+
+    /**
+     * @param virtualStages    interleaved pipeline stages per GPU (1 = plain 1F1B)
+     * @param expertParallel   GPUs that split the experts between them instead of slicing each expert
+     * @param zeroStage        ZeRO 0-3 over the data-parallel group (FSDP full shard = 3)
+     * @param dropout          the model trains with dropout (GPT-3/OPT era); adds the masks to activations
+     */
+    public record Parallelism(Integer tensor, Integer pipeline, Integer data, Integer virtualStages,
+                              Integer expertParallel, Integer zeroStage, Boolean sequenceParallel,
+                              Boolean offloadOptimizer, Boolean flashAttention, Boolean dropout) {
+        public static final Parallelism SINGLE = new Parallelism(null, null, null, null, null, null, null, null, null,
+                null);
+
+        public Parallelism {
+            tensor = tensor == null ? 1 : tensor;
+            pipeline = pipeline == null ? 1 : pipeline;
+            data = data == null ? 1 : data;
+            virtualStages = virtualStages == null ? 1 : virtualStages;
+            expertParallel = expertParallel == null ? 1 : expertParallel;
+            zeroStage = zeroStage == null ? 0 : zeroStage;
+            sequenceParallel = sequenceParallel != null && sequenceParallel;
+            offloadOptimizer = offloadOptimizer != null && offloadOptimizer;
+            flashAttention = flashAttention == null || flashAttention;
+            dropout = dropout != null && dropout;
+        }
+
+        public int gpus() {
+            return tensor * pipeline * data;
+        }
+
+        public Parallelism withTensorAndPipeline(int tp, int pp) {
+            return new Parallelism(tp, pp, data, virtualStages, expertParallel, zeroStage, sequenceParallel,
+                    offloadOptimizer, flashAttention, dropout);
+        }
+    }
+
+    /**
+     * @param slidingWindow      honour the model's sliding-window layers (cap their cache at the window)
+     * @param pagedBlockTokens   block size for paged caches; null takes the runtime's (vLLM 16), 0 turns paging off
+     * @param sharedPrefixTokens prompt tokens every sequence shares and the cache stores once (prefix caching)
+     */
+    public record KvCachePolicy(Boolean slidingWindow, Integer pagedBlockTokens, Integer sharedPrefixTokens) {
+        public static final KvCachePolicy DEFAULT = new KvCachePolicy(null, null, null);
+
+        public KvCachePolicy {
+            slidingWindow = slidingWindow == null || slidingWindow;
+            sharedPrefixTokens = sharedPrefixTokens == null ? 0 : sharedPrefixTokens;
+        }
+    }
+
+    /** A catalog GPU and how many of them the plan has. */
+    public record Hardware(String gpuId, Integer count) {
+        public Hardware {
+            count = count == null ? 1 : count;
+        }
+    }
+
+    /** Every problem with this scenario, each naming the field, the value and what is allowed. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (model == null || (model.catalogId() == null && model.architecture() == null && model.parameters() == null)) {
+            problems.add("model: a catalog id, a config.json, an architecture or a parameter count is required");
+        } else if (model.parameters() != null) {
+            range(problems, "params", model.parameters(), 1e6, 1e14);
+        }
+        range(problems, "batch", shape.batch(), 1, MAX_BATCH);
+        range(problems, "seq (input tokens)", shape.inputTokens(), 1, MAX_TOKENS);
+        range(problems, "output-tokens", shape.outputTokens(), workload.isTraining() ? 0 : 1, MAX_TOKENS);
+        range(problems, "tp", parallelism.tensor(), 1, 1024);
+        range(problems, "pp", parallelism.pipeline(), 1, 1024);
+        range(problems, "dp", parallelism.data(), 1, 1 << 20);
+        range(problems, "virtual-stages", parallelism.virtualStages(), 1, 64);
+        range(problems, "expert-parallel", parallelism.expertParallel(), 1, 1024);
+        range(problems, "zero", parallelism.zeroStage(), 0, 3);
+        range(problems, "micro-batch", training.microBatch(), 1, MAX_BATCH);
+        range(problems, "grad-accum", training.gradientAccumulation(), 1, 1 << 20);
+        range(problems, "lora-rank", training.loraRank(), 1, 65536);
+        if (training.trainTokens() != null) {
+            range(problems, "train-tokens", training.trainTokens(), 1, 1e16);
+        }
+        if (precision.weights().grouped()) {
+            range(problems, "group-size", precision.groupSize(), 8, 65536);
+        }
+        if (kvCache.pagedBlockTokens() != null) {
+            range(problems, "paged-block-tokens", kvCache.pagedBlockTokens(), 0, 4096);
+        }
+        range(problems, "shared-prefix-tokens", kvCache.sharedPrefixTokens(), 0, shape.inputTokens());
+        if (hardware == null || hardware.gpuId() == null || hardware.gpuId().isBlank()) {
+            problems.add("gpu: a GPU id from the catalog is required ('headroom catalog list gpus')");
+        } else {
+            range(problems, "gpus", hardware.count(), 1, 1 << 20);
+            if (hardware.count() != null && hardware.count() % parallelism.gpus() != 0
+                    && parallelism.gpus() <= hardware.count()) {
+                problems.add(String.format(Locale.ROOT, "gpus = %d: must be a multiple of tp x pp x dp = %d",
+                        hardware.count(), parallelism.gpus()));
+            }
+            if (hardware.count() != null && parallelism.gpus() > hardware.count()) {
+                problems.add(String.format(Locale.ROOT, "tp x pp x dp = %d: needs at least that many GPUs, gpus = %d",
+                        parallelism.gpus(), hardware.count()));
+            }
+        }
+        if (workload == Workload.INFERENCE && parallelism.zeroStage() > 0) {
+            problems.add("zero = " + parallelism.zeroStage() + ": ZeRO applies to training; use 0 for inference");
+        }
+        if (training.method() != FinetuneMethod.FULL && workload != Workload.FINETUNE) {
+            problems.add("method = " + training.method().label() + ": LoRA and QLoRA are fine-tuning methods;"
+                    + " use --workload finetune");
+        }
+        if (workload.isTraining() && training.method() == FinetuneMethod.FULL && !precision.weights().trainable()) {
+            problems.add("weights = " + precision.weights().label() + ": full training updates 16- or 32-bit"
+                    + " weights; use --method lora/qlora to train over quantized weights");
+        }
+        overheadProblems(problems);
+        efficiencyProblems(problems);
+        return problems;
+    }
+
+    private void overheadProblems(List<String> problems) {
+        RuntimeOverheads o = overheads;
+        optionalRange(problems, "cuda-context-bytes", o.cudaContextBytes(), 0, 1e11);
+        optionalRange(problems, "workspace-bytes", o.workspaceBytes(), 0, 1e11);
+        optionalRange(problems, "multi-gpu-workspace-bytes", o.multiGpuWorkspaceBytes(), 0, 1e11);
+        optionalRange(problems, "cuda-graph-bytes", o.cudaGraphBytes(), 0, 1e11);
+        optionalRange(problems, "fragmentation", o.fragmentation(), 0, 0.9);
+        optionalRange(problems, "memory-reservation", o.memoryReservation(), 0.05, 1);
+        optionalRange(problems, "launch-seconds-per-layer", o.launchSecondsPerLayer(), 0, 1);
+    }
+
+    private void efficiencyProblems(List<String> problems) {
+        Efficiencies e = efficiencies;
+        optionalRange(problems, "mfu", e.mfu(), 0.01, 1);
+        optionalRange(problems, "prefill-efficiency", e.prefillEfficiency(), 0.01, 1);
+        optionalRange(problems, "bandwidth-efficiency", e.bandwidthEfficiency(), 0.01, 1);
+        optionalRange(problems, "interconnect-efficiency", e.interconnectEfficiency(), 0.01, 1);
+        optionalRange(problems, "collective-latency-seconds", e.collectiveLatencySeconds(), 0, 1);
+    }
+
+    static void range(List<String> problems, String field, Number value, double min, double max) {
+        if (value == null) {
+            problems.add(field + ": is required");
+        } else {
+            optionalRange(problems, field, value, min, max);
+        }
+    }
+
+    static void optionalRange(List<String> problems, String field, Number value, double min, double max) {
+        if (value != null && !(value.doubleValue() >= min && value.doubleValue() <= max)) {
+            problems.add(String.format(Locale.ROOT, "%s = %s: must be between %s and %s", field, plain(value),
+                    plain(min), plain(max)));
+        }
+    }
+
+    private static String plain(Number number) {
+        double value = number.doubleValue();
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return Long.toString((long) value);
+        }
+        return String.format(Locale.ROOT, "%g", value);
+    }
+}

@@ -1,0 +1,361 @@
+package dev.headroom.sizing;
+
+import dev.headroom.catalog.Catalog;
+import dev.headroom.catalog.Gpu;
+import dev.headroom.catalog.GpuClass;
+import dev.headroom.catalog.ModelArchitecture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Scenario x Catalog -> Estimate, a pure function. Validation first (every problem at once), then memory per
+ * stage, the fit searches, speed, and the assumptions behind each number.
+ */
+public final class SizingEngine {
+    /** Tensor-parallel sizes the GPU-count search tries: one NVLink domain holds up to 8 GPUs (NVIDIA guidance). */
+    private static final int[] TENSOR_SIZES = {1, 2, 4, 8};
+
+    private final Catalog catalog;
+
+    public SizingEngine(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    public Estimate estimate(Scenario scenario) {
+        List<String> problems = new ArrayList<>(scenario.problems());
+        ResolvedModel model = scenario.model() == null ? null
+                : ResolvedModel.resolve(scenario.model(), catalog, problems);
+        Gpu gpu = null;
+        if (scenario.hardware() != null && scenario.hardware().gpuId() != null) {
+            gpu = catalog.gpu(scenario.hardware().gpuId()).orElse(null);
+            if (gpu == null) {
+                problems.add("gpu = " + scenario.hardware().gpuId() + ": no such GPU id; 'headroom catalog list gpus' lists them");
+            }
+        }
+        if (model != null) {
+            structuralProblems(scenario, model, problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new ScenarioException(problems);
+        }
+
+        List<String> warnings = new ArrayList<>();
+        WeightFormat weights = effectiveWeights(scenario, warnings);
+        RuntimeOverheads overheads = scenario.overheads().over(scenario.runtime().defaults());
+        Efficiencies efficiencies = scenario.efficiencies().over(Efficiencies.DEFAULTS);
+        MemoryModel memory = new MemoryModel(scenario, model, weights, overheads);
+        Scenario.Parallelism parallelism = scenario.parallelism();
+        int t = parallelism.tensor();
+        int p = parallelism.pipeline();
+        boolean training = scenario.workload().isTraining();
+        int batch = training ? scenario.training().microBatch() : scenario.shape().batch();
+        int input = scenario.shape().inputTokens();
+        int output = training ? 0 : scenario.shape().outputTokens();
+
+        MemoryModel.Breakdown first = memory.stage(0, batch, input, output, t, p);
+        MemoryModel.Breakdown last = p == 1 ? first : memory.stage(p - 1, batch, input, output, t, p);
+        boolean lastHeavier = last.total() > first.total();
+        MemoryModel.Breakdown peak = lastHeavier ? last : first;
+        String stage = p == 1 ? "only" : lastHeavier ? "last" : "first";
+
+        long capacity = gpu.capacityBytes();
+        long usable = (long) (capacity * overheads.memoryReservation());
+        Estimate.Memory memoryOut = memoryOf(peak, model.hasArchitecture(), training, stage);
+        Estimate.Fit fit = fit(scenario, model, gpu, memory, memoryOut, usable, batch, input, output, t, p, warnings);
+
+        double peakFlops = peakFlops(gpu, scenario, weights, warnings);
+        PerformanceModel speed = new PerformanceModel(memory, model, gpu, peakFlops, efficiencies, overheads);
+        Estimate.Performance performance = training
+                ? trainingPerformance(scenario, speed, memory, peak, t, p)
+                : inferencePerformance(speed, batch, input, output, t, p);
+
+        addWarnings(scenario, model, gpu, overheads, fit, warnings);
+        Long kvPerToken = model.hasArchitecture() ? (long) memory.kvBytesPerToken() : null;
+        long ruleOfThumb = ruleOfThumb(scenario, model, weights);
+        return new Estimate(model.name(), model.parameters(), model.activeParameters(), memoryOut, kvPerToken,
+                ruleOfThumb, fit, performance,
+                Assumptions.of(scenario, memory, weights, overheads, efficiencies, gpu, peakFlops, speed.linkBandwidth()),
+                warnings);
+    }
+
+    private static Estimate.Memory memoryOf(MemoryModel.Breakdown b, boolean architecture, boolean training,
+                                            String stage) {
+        return new Estimate.Memory(Math.round(b.weights()),
+                architecture ? Long.valueOf(Math.round(b.kvCache())) : null,
+                architecture ? Long.valueOf(Math.round(b.activations())) : null,
+                Math.round(b.gradients()), Math.round(b.optimizer()), Math.round(b.overhead()),
+                Math.round(b.total()), stage);
+    }
+
+    /** Checks that need the resolved model: parallel degrees that the architecture cannot be split into. */
+    private static void structuralProblems(Scenario scenario, ResolvedModel model, List<String> problems) {
+        Scenario.Parallelism parallelism = scenario.parallelism();
+        ModelArchitecture a = model.architecture();
+        if (a == null) {
+            return; // a parameter count splits any way; the estimate warns about what it cannot compute
+        }
+        int t = parallelism.tensor();
+        if (a.attentionHeads() % t != 0) {
+            problems.add(String.format(Locale.ROOT, "tp = %d: must divide the attention heads (%d)", t,
+                    a.attentionHeads()));
+        }
+        if (a.mla() == null && a.kvHeads() % t != 0 && t % a.kvHeads() != 0) {
+            problems.add(String.format(Locale.ROOT, "tp = %d: must divide the KV heads (%d) or be a multiple of them",
+                    t, a.kvHeads()));
+        }
+        if (parallelism.pipeline() > a.layers()) {
+            problems.add(String.format(Locale.ROOT, "pp = %d: must be between 1 and the layer count (%d)",
+                    parallelism.pipeline(), a.layers()));
+        }
+        int e = parallelism.expertParallel();
+        if (e > 1) {
+            if (a.moe() == null) {
+                problems.add("expert-parallel = " + e + ": the model has no experts; use 1");
+            } else if (a.moe().experts() % e != 0) {
+                problems.add(String.format(Locale.ROOT, "expert-parallel = %d: must divide the experts (%d)", e,
+                        a.moe().experts()));
+            } else if ((t * parallelism.data()) % e != 0) {
+                problems.add(String.format(Locale.ROOT,
+                        "expert-parallel = %d: must divide tp x dp (%d), the GPUs that share a stage", e,
+                        t * parallelism.data()));
+            }
+        }
+    }
+
+    /** QLoRA freezes the base weights in 4-bit NF4 with double quantization (Dettmers et al. 2023). */
+    private static WeightFormat effectiveWeights(Scenario scenario, List<String> warnings) {
+        WeightFormat weights = scenario.precision().weights();
+        boolean qlora = scenario.workload() == Workload.FINETUNE
+                && scenario.training().method() == FinetuneMethod.QLORA;
+        if (qlora && weights != WeightFormat.NF4 && weights != WeightFormat.NF4_DOUBLE_QUANT) {
+            warnings.add("QLoRA stores the frozen weights as NF4 with double quantization; weights = "
+                    + weights.label() + " was replaced by nf4-dq");
+            return WeightFormat.NF4_DOUBLE_QUANT;
+        }
+        return weights;
+    }
+
+    private static double peakFlops(Gpu gpu, Scenario scenario, WeightFormat weights, List<String> warnings) {
+        Gpu.DenseTflops tflops = gpu.denseTflops();
+        WeightFormat.Compute compute = scenario.workload().isTraining()
+                ? switch (scenario.precision().activations()) {
+                    case FP32 -> WeightFormat.Compute.FP32;
+                    case FP16 -> WeightFormat.Compute.FP16;
+                    default -> WeightFormat.Compute.BF16;
+                }
+                : weights.compute();
+        Double value = switch (compute) {
+            case FP32 -> tflops.fp32();
+            case FP16 -> tflops.fp16();
+            case BF16 -> tflops.bf16();
+            case FP8 -> tflops.fp8();
+        };
+        if (value == null) {
+            Double fallback = tflops.fp16() != null ? tflops.fp16() : tflops.bf16();
+            warnings.add(String.format(Locale.ROOT, "%s has no %s tensor rate in the catalog; the %s rate (%.1f TFLOPS)"
+                    + " is used", gpu.name(), compute.name().toLowerCase(Locale.ROOT),
+                    tflops.fp16() != null ? "fp16" : "bf16", fallback));
+            value = fallback;
+        }
+        return value * 1e12;
+    }
+
+    private Estimate.Fit fit(Scenario scenario, ResolvedModel model, Gpu gpu, MemoryModel memory,
+                             Estimate.Memory current, long usable, int batch, int input, int output, int t, int p,
+                             List<String> warnings) {
+        boolean fits = current.totalBytes() <= usable;
+        int[] layout = minimumLayout(model, memory, usable, batch, input, output);
+        Integer maxBatch = maxBatch(memory, usable, input, output, t, p);
+        Integer maxContext = null;
+        Long concurrent = null;
+        if (model.hasArchitecture()) {
+            int modelContext = model.architecture().maxContextTokens();
+            maxContext = maxContext(memory, usable, batch, output, t, p, modelContext, warnings);
+            if (!scenario.workload().isTraining() && current.kvCacheBytes() != null && current.kvCacheBytes() > 0) {
+                double perSequence = memory.kvCache(memory.layersOf(0, p), 1, input + output, t);
+                double withoutKv = current.totalBytes() - current.kvCacheBytes() * (1 + memory.fragmentation);
+                concurrent = perSequence <= 0 ? null
+                        : Math.max(0, (long) Math.floor((usable - withoutKv) / (perSequence * (1 + memory.fragmentation))));
+            }
+            if (input + output > modelContext) {
+                warnings.add(String.format(Locale.ROOT, "%d tokens per sequence exceed the model's context of %d",
+                        input + output, modelContext));
+            }
+        }
+        return new Estimate.Fit(gpu.id(), gpu.capacityBytes(), usable, fits, usable - current.totalBytes(),
+                layout == null ? null : layout[0] * layout[1] * (scenario.workload().isTraining()
+                        ? scenario.parallelism().data() : 1),
+                layout == null ? null : layout[0], layout == null ? null : layout[1], maxBatch, maxContext, concurrent);
+    }
+
+    /** Smallest tensor x pipeline split that fits: tensor parallelism first (inside a node), pipeline across. */
+    private static int[] minimumLayout(ResolvedModel model, MemoryModel memory, long usable, int batch, int input,
+                                       int output) {
+        int bestGpus = Integer.MAX_VALUE;
+        int[] best = null;
+        int maxPipeline = model.hasArchitecture() ? model.architecture().layers() : 64;
+        for (int t : TENSOR_SIZES) {
+            if (model.hasArchitecture() && !splits(model.architecture(), t)) {
+                continue;
+            }
+            if (t >= bestGpus) {
+                break;
+            }
+            int maxUseful = Math.min(maxPipeline, bestGpus / t);
+            if (memory.peakTotal(batch, input, output, t, maxUseful) > usable) {
+                continue;
+            }
+            int low = 1;
+            int high = maxUseful;
+            while (low < high) {
+                int mid = (low + high) >>> 1;
+                if (memory.peakTotal(batch, input, output, t, mid) <= usable) {
+                    high = mid;
+                } else {
+                    low = mid + 1;
+                }
+            }
+            if (t * low < bestGpus) {
+                bestGpus = t * low;
+                best = new int[] {t, low};
+            }
+        }
+        return best;
+    }
+
+    private static boolean splits(ModelArchitecture a, int t) {
+        return a.attentionHeads() % t == 0 && (a.mla() != null || a.kvHeads() % t == 0 || t % a.kvHeads() == 0);
+    }
+
+    /** Memory is linear in the batch (KV, activations and fragmentation all scale with it): solve, then check. */
+    private static Integer maxBatch(MemoryModel memory, long usable, int input, int output, int t, int p) {
+        int best = Scenario.MAX_BATCH;
+        for (int stage : p == 1 ? new int[] {0} : new int[] {0, p - 1}) {
+            double one = memory.stageTotal(stage, 1, input, output, t, p);
+            if (one > usable) {
+                return 0;
+            }
+            double slope = memory.stageTotal(stage, 2, input, output, t, p) - one;
+            int fitting = slope <= 0 ? Scenario.MAX_BATCH
+                    : (int) Math.min(Scenario.MAX_BATCH, Math.floor((usable - one) / slope) + 1);
+            while (fitting > 1 && memory.stageTotal(stage, fitting, input, output, t, p) > usable) {
+                fitting--; // rounding at the edge
+            }
+            best = Math.min(best, fitting);
+        }
+        return best;
+    }
+
+    /** Longest sequence (prompt + output) at this batch; memory grows with it, so bisect. */
+    private static Integer maxContext(MemoryModel memory, long usable, int batch, int output, int t, int p,
+                                      int modelContext, List<String> warnings) {
+        int lowest = output + 1;
+        if (memory.peakTotal(batch, 1, output, t, p) > usable) {
+            return 0;
+        }
+        int low = 1;
+        int high = Math.max(1, modelContext - output);
+        if (memory.peakTotal(batch, high, output, t, p) <= usable) {
+            return high + output;
+        }
+        while (low < high) {
+            int mid = (low + high + 1) >>> 1;
+            if (memory.peakTotal(batch, mid, output, t, p) <= usable) {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        return Math.max(lowest - 1, low + output);
+    }
+
+    private static Estimate.Performance inferencePerformance(PerformanceModel speed, int batch, int input,
+                                                             int output, int t, int p) {
+        PerformanceModel.Inference run = speed.inference(batch, input, output, t, p);
+        return new Estimate.Performance(run.prefillSeconds(), run.prefillComputeBound() ? "compute" : "memory",
+                run.timePerOutputToken(), run.decodeComputeBound() ? "compute" : "memory",
+                run.outputTokensPerSecond(), run.requestLatency(), null, null, null, null, null, null);
+    }
+
+    private static Estimate.Performance trainingPerformance(Scenario scenario, PerformanceModel speed,
+                                                            MemoryModel memory, MemoryModel.Breakdown peak, int t,
+                                                            int p) {
+        Scenario.Training training = scenario.training();
+        Scenario.Parallelism parallelism = scenario.parallelism();
+        boolean frozen = scenario.workload() == Workload.FINETUNE && training.method() != FinetuneMethod.FULL;
+        double factor = (frozen ? 4 : 6) + (training.recompute() == Recompute.FULL ? 2 : 0);
+        double gradientBytesPerRank = peak.gradients() * (parallelism.zeroStage() >= 2 ? parallelism.data() : 1);
+        double weightBytesPerRank = peak.weights() * (parallelism.zeroStage() == 3 ? parallelism.data() : 1);
+        PerformanceModel.Training run = speed.training(training.microBatch(), scenario.shape().inputTokens(), t, p,
+                parallelism.data(), training.gradientAccumulation(), parallelism.virtualStages(), factor,
+                training.recompute(), parallelism.zeroStage(), gradientBytesPerRank, weightBytesPerRank);
+        Double days = null;
+        Double gpuHours = null;
+        if (training.trainTokens() != null) {
+            double seconds = training.trainTokens() / run.tokensPerSecond();
+            days = seconds / 86_400;
+            gpuHours = seconds / 3_600 * t * p * parallelism.data();
+        }
+        return new Estimate.Performance(null, null, null, null, null, null, run.stepSeconds(),
+                run.tokensPerSecond(), run.achievedMfu(), run.flopsPerToken(), days, gpuHours);
+    }
+
+    /**
+     * The seed guide's rule of thumb for the whole model: inference = parameters x bytes per parameter x 1.2;
+     * training = parameters x bytes per parameter x 6 (the multiplier standing for optimizer states, gradients,
+     * activations and temporary buffers).
+     */
+    static long ruleOfThumb(Scenario scenario, ResolvedModel model, WeightFormat weights) {
+        double bytesPerParameter = weights.baseBits(scenario.precision().groupSize()) / 8;
+        double multiplier = scenario.workload().isTraining() ? 6 : 1.2;
+        return Math.round(model.parameters() * bytesPerParameter * multiplier);
+    }
+
+    private static void addWarnings(Scenario scenario, ResolvedModel model, Gpu gpu, RuntimeOverheads overheads,
+                                    Estimate.Fit fit, List<String> warnings) {
+        Scenario.Parallelism parallelism = scenario.parallelism();
+        if (!model.hasArchitecture()) {
+            warnings.add("only a parameter count is known: KV cache and activations are not computed (null), and"
+                    + " speed ignores attention; give --model or the architecture flags for those");
+        }
+        if (model.hasArchitecture() && model.architecture().kvHeads() < parallelism.tensor()
+                && model.architecture().mla() == null) {
+            warnings.add(String.format(Locale.ROOT, "%d KV heads on %d tensor ranks: each rank keeps a replica of a"
+                    + " KV head, so the cache does not shrink beyond %d ranks", model.architecture().kvHeads(),
+                    parallelism.tensor(), model.architecture().kvHeads()));
+        }
+        if (parallelism.gpus() > 1 && gpu.interconnect().gpuLink() == null) {
+            warnings.add(gpu.name() + " has no NVLink: tensor and pipeline traffic goes over PCIe Gen"
+                    + gpu.interconnect().pcieGeneration());
+        }
+        if (gpu.gpuClass() == GpuClass.CONSUMER && gpu.vendor().equals("NVIDIA") && parallelism.gpus() > 1) {
+            warnings.add("GeForce cards: NVIDIA's driver licence does not allow data-center deployment");
+        }
+        if (scenario.runtime() == RuntimeProfile.VLLM && !scenario.workload().isTraining()) {
+            warnings.add(String.format(Locale.ROOT, "vLLM pre-allocates %.0f %% of the GPU whatever the load;"
+                    + " nvidia-smi will show that, not this total", overheads.memoryReservation() * 100));
+        }
+        if (scenario.runtime() == RuntimeProfile.LLAMA_CPP && !scenario.workload().isTraining()) {
+            warnings.add("llama.cpp allocates the KV cache for its whole context (n_ctx) at start; size it with"
+                    + " --seq/--output-tokens equal to the context you will set");
+        }
+        if (scenario.workload().isTraining() && parallelism.zeroStage() == 3 && !model.hasArchitecture()
+                && model.largestLayerParameters() == 0) {
+            warnings.add("ZeRO-3 gathers each layer before computing it; without an architecture or"
+                    + " --largest-layer that buffer is not counted");
+        }
+        if (scenario.workload().isTraining() && scenario.training().trainTokens() == null) {
+            warnings.add("no --train-tokens: training days and GPU-hours are null");
+        }
+        if (!fit.fits()) {
+            warnings.add(fit.minGpus() == null ? "does not fit on any split of up to 8 x layers GPUs"
+                    : String.format(Locale.ROOT, "does not fit: needs at least %d GPUs (tp %d x pp %d)",
+                    fit.minGpus(), fit.minTensorParallel(), fit.minPipelineParallel()));
+        }
+        if (parallelism.offloadOptimizer() && scenario.workload().isTraining()) {
+            warnings.add("optimizer states are offloaded to CPU memory: the step pays a host round trip per step,"
+                    + " which the speed estimate does not include");
+        }
+    }
+}
