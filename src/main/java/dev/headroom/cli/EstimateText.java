@@ -24,8 +24,10 @@ final class EstimateText {
         row(memory, "weights", m.weightsBytes(), m.totalBytes());
         row(memory, "KV cache", m.kvCacheBytes(), m.totalBytes());
         row(memory, "activations", m.activationsBytes(), m.totalBytes());
-        row(memory, "gradients", m.gradientsBytes(), m.totalBytes());
-        row(memory, "optimizer states", m.optimizerStatesBytes(), m.totalBytes());
+        if (scenario.workload().isTraining()) {
+            row(memory, "gradients", m.gradientsBytes(), m.totalBytes());
+            row(memory, "optimizer states", m.optimizerStatesBytes(), m.totalBytes());
+        }
         row(memory, "runtime overhead", m.overheadBytes(), m.totalBytes());
         row(memory, "total", m.totalBytes(), m.totalBytes());
         memory.print(out);
@@ -66,8 +68,8 @@ final class EstimateText {
         }
         out.println();
         out.println("Assumptions");
-        e.assumptions().values().forEach(a -> out.printf(Locale.ROOT, "  %-48s %s %s  [%s]%n", a.label(), a.value(),
-                a.unit() == null ? "" : a.unit(), a.source()));
+        e.assumptions().values().forEach(a -> out.printf(Locale.ROOT, "  %-48s %s %s  [%s]%n", a.label(),
+                value(a.value()), a.unit() == null ? "" : a.unit(), a.source()));
         if (!e.warnings().isEmpty()) {
             out.println();
             out.println("Warnings");
@@ -78,6 +80,16 @@ final class EstimateText {
     private static void row(TextTable table, String name, Long bytes, long total) {
         table.add(name, bytes == null ? "n/a" : String.format(Locale.ROOT, "%.2f", bytes / Format.GIB),
                 bytes == null || total == 0 ? "" : String.format(Locale.ROOT, "%.1f %%", 100.0 * bytes / total));
+    }
+
+    private static String value(Object value) {
+        if (value instanceof Number number && Math.abs(number.doubleValue()) >= 1e5) {
+            return String.format(Locale.ROOT, "%,.0f", number.doubleValue());
+        }
+        if (value instanceof Double number && number > 0 && number < 1e-3) {
+            return String.format(Locale.ROOT, "%.3g", number);
+        }
+        return String.valueOf(value);
     }
 
     private static String signedGib(long bytes) {

@@ -40,7 +40,8 @@ record ResolvedModel(String name, ModelArchitecture architecture, ParameterCount
             }
         }
         if (architecture != null) {
-            List<String> architectureProblems = architectureProblems(architecture);
+            // Catalog entries were validated when the catalog loaded; only a scenario's own architecture is checked.
+            List<String> architectureProblems = spec.architecture() == null ? List.of() : architectureProblems(architecture);
             if (!architectureProblems.isEmpty()) {
                 problems.addAll(architectureProblems);
                 return null;

@@ -73,9 +73,11 @@ public final class SizingEngine {
         addWarnings(scenario, model, gpu, overheads, fit, warnings);
         Long kvPerToken = model.hasArchitecture() ? (long) memory.kvBytesPerToken() : null;
         long ruleOfThumb = ruleOfThumb(scenario, model, weights);
+        Gpu forAssumptions = gpu;
         return new Estimate(model.name(), model.parameters(), model.activeParameters(), memoryOut, kvPerToken,
                 ruleOfThumb, fit, performance,
-                Assumptions.of(scenario, memory, weights, overheads, efficiencies, gpu, peakFlops, speed.linkBandwidth()),
+                new LazyMap<>(() -> Assumptions.of(scenario, memory, weights, overheads, efficiencies, forAssumptions,
+                        peakFlops, speed.linkBandwidth())),
                 warnings);
     }
 
@@ -165,13 +167,13 @@ public final class SizingEngine {
                              Estimate.Memory current, long usable, int batch, int input, int output, int t, int p,
                              List<String> warnings) {
         boolean fits = current.totalBytes() <= usable;
-        int[] layout = minimumLayout(model, memory, usable, batch, input, output);
+        int[] layout = minimumLayout(model, memory, usable, batch, input, output, gpu.interconnect().gpuLink() != null);
         Integer maxBatch = maxBatch(memory, usable, input, output, t, p);
         Integer maxContext = null;
         Long concurrent = null;
         if (model.hasArchitecture()) {
             int modelContext = model.architecture().maxContextTokens();
-            maxContext = maxContext(memory, usable, batch, output, t, p, modelContext, warnings);
+            maxContext = maxContext(memory, usable, batch, output, t, p, modelContext);
             if (!scenario.workload().isTraining() && current.kvCacheBytes() != null && current.kvCacheBytes() > 0) {
                 double perSequence = memory.kvCache(memory.layersOf(0, p), 1, input + output, t);
                 double withoutKv = current.totalBytes() - current.kvCacheBytes() * (1 + memory.fragmentation);
@@ -189,9 +191,12 @@ public final class SizingEngine {
                 layout == null ? null : layout[0], layout == null ? null : layout[1], maxBatch, maxContext, concurrent);
     }
 
-    /** Smallest tensor x pipeline split that fits: tensor parallelism first (inside a node), pipeline across. */
+    /**
+     * Smallest tensor x pipeline split that fits. On a tie, GPUs with NVLink take the larger tensor split (inside
+     * the NVLink domain, as NVIDIA advises); GPUs on PCIe only take the pipeline, whose traffic is far smaller.
+     */
     private static int[] minimumLayout(ResolvedModel model, MemoryModel memory, long usable, int batch, int input,
-                                       int output) {
+                                       int output, boolean preferTensor) {
         int bestGpus = Integer.MAX_VALUE;
         int[] best = null;
         int maxPipeline = model.hasArchitecture() ? model.architecture().layers() : 64;
@@ -199,29 +204,48 @@ public final class SizingEngine {
             if (model.hasArchitecture() && !splits(model.architecture(), t)) {
                 continue;
             }
-            if (t >= bestGpus) {
+            if (t > bestGpus || (t == bestGpus && !preferTensor)) {
                 break;
             }
             int maxUseful = Math.min(maxPipeline, bestGpus / t);
-            if (memory.peakTotal(batch, input, output, t, maxUseful) > usable) {
+            double deepest = memory.peakTotal(batch, input, output, t, maxUseful);
+            if (deepest > usable) {
                 continue;
             }
-            int low = 1;
-            int high = maxUseful;
-            while (low < high) {
-                int mid = (low + high) >>> 1;
-                if (memory.peakTotal(batch, input, output, t, mid) <= usable) {
-                    high = mid;
-                } else {
-                    low = mid + 1;
-                }
-            }
-            if (t * low < bestGpus) {
+            int low = smallestFittingPipeline(memory, usable, batch, input, output, t, maxUseful, deepest);
+            if (t * low < bestGpus || (t * low == bestGpus && preferTensor)) {
                 bestGpus = t * low;
                 best = new int[] {t, low};
             }
         }
         return best;
+    }
+
+    /**
+     * Per-GPU memory falls like A + B / p as the pipeline deepens; solving that from the two ends gives the answer
+     * or a neighbour of it, which a short walk settles (a bisection would need about log2(layers) evaluations).
+     */
+    private static int smallestFittingPipeline(MemoryModel memory, long usable, int batch, int input, int output,
+                                               int t, int deepestPipeline, double deepest) {
+        if (deepestPipeline == 1) {
+            return 1;
+        }
+        double shallow = memory.peakTotal(batch, input, output, t, 1);
+        if (shallow <= usable) {
+            return 1;
+        }
+        double b = (shallow - deepest) / (1 - 1.0 / deepestPipeline);
+        double a = shallow - b;
+        int guess = usable - a <= 0 ? deepestPipeline
+                : (int) Math.max(2, Math.min(deepestPipeline, Math.ceil(b / (usable - a))));
+        int p = guess;
+        while (p < deepestPipeline && memory.peakTotal(batch, input, output, t, p) > usable) {
+            p++;
+        }
+        while (p > 2 && memory.peakTotal(batch, input, output, t, p - 1) <= usable) {
+            p--;
+        }
+        return p;
     }
 
     private static boolean splits(ModelArchitecture a, int t) {
@@ -249,25 +273,44 @@ public final class SizingEngine {
 
     /** Longest sequence (prompt + output) at this batch; memory grows with it, so bisect. */
     private static Integer maxContext(MemoryModel memory, long usable, int batch, int output, int t, int p,
-                                      int modelContext, List<String> warnings) {
-        int lowest = output + 1;
+                                      int modelContext) {
         if (memory.peakTotal(batch, 1, output, t, p) > usable) {
             return 0;
         }
         int low = 1;
         int high = Math.max(1, modelContext - output);
-        if (memory.peakTotal(batch, high, output, t, p) <= usable) {
+        double atHigh = memory.peakTotal(batch, high, output, t, p);
+        if (atHigh <= usable) {
             return high + output;
         }
-        while (low < high) {
-            int mid = (low + high + 1) >>> 1;
-            if (memory.peakTotal(batch, mid, output, t, p) <= usable) {
+        // Bracketed search: interpolate while memory is close to linear in the length (flash attention, paging
+        // steps), bisect when an interpolation fails to halve the bracket (the s^2 terms of eager attention).
+        double atLow = memory.peakTotal(batch, low, output, t, p);
+        while (high - low > 1) {
+            int width = high - low;
+            int mid = (int) Math.round(low + (usable - atLow) / (atHigh - atLow) * width);
+            mid = Math.max(low + 1, Math.min(high - 1, mid));
+            double at = memory.peakTotal(batch, mid, output, t, p);
+            if (at <= usable) {
                 low = mid;
+                atLow = at;
             } else {
-                high = mid - 1;
+                high = mid;
+                atHigh = at;
+            }
+            if (high - low > width / 2) {
+                int half = (low + high) >>> 1;
+                double atHalf = memory.peakTotal(batch, half, output, t, p);
+                if (atHalf <= usable) {
+                    low = half;
+                    atLow = atHalf;
+                } else {
+                    high = half;
+                    atHigh = atHalf;
+                }
             }
         }
-        return Math.max(lowest - 1, low + output);
+        return low + output;
     }
 
     private static Estimate.Performance inferencePerformance(PerformanceModel speed, int batch, int input,
@@ -333,8 +376,8 @@ public final class SizingEngine {
             warnings.add("GeForce cards: NVIDIA's driver licence does not allow data-center deployment");
         }
         if (scenario.runtime() == RuntimeProfile.VLLM && !scenario.workload().isTraining()) {
-            warnings.add(String.format(Locale.ROOT, "vLLM pre-allocates %.0f %% of the GPU whatever the load;"
-                    + " nvidia-smi will show that, not this total", overheads.memoryReservation() * 100));
+            warnings.add("vLLM pre-allocates " + Math.round(overheads.memoryReservation() * 100)
+                    + " % of the GPU whatever the load; nvidia-smi will show that, not this total");
         }
         if (scenario.runtime() == RuntimeProfile.LLAMA_CPP && !scenario.workload().isTraining()) {
             warnings.add("llama.cpp allocates the KV cache for its whole context (n_ctx) at start; size it with"
@@ -350,8 +393,8 @@ public final class SizingEngine {
         }
         if (!fit.fits()) {
             warnings.add(fit.minGpus() == null ? "does not fit on any split of up to 8 x layers GPUs"
-                    : String.format(Locale.ROOT, "does not fit: needs at least %d GPUs (tp %d x pp %d)",
-                    fit.minGpus(), fit.minTensorParallel(), fit.minPipelineParallel()));
+                    : "does not fit: needs at least " + fit.minGpus() + " GPUs (tp " + fit.minTensorParallel()
+                    + " x pp " + fit.minPipelineParallel() + ")");
         }
         if (parallelism.offloadOptimizer() && scenario.workload().isTraining()) {
             warnings.add("optimizer states are offloaded to CPU memory: the step pays a host round trip per step,"
