@@ -202,7 +202,7 @@ final class SizeCommand implements Callable<Integer> {
 
         String gpuId = gpu != null ? gpu : base != null && base.hardware() != null ? base.hardware().gpuId() : null;
         Integer count = gpus != null ? gpus : base != null && base.hardware() != null && (tp == null && pp == null
-                && dp == null) ? base.hardware().count() : Integer.valueOf(parallelism.gpus());
+                && dp == null) ? base.hardware().count() : Integer.valueOf((int) Math.min(Integer.MAX_VALUE, parallelism.gpus()));
         if (gpuId == null) {
             problems.add("gpu: --gpu ID is required ('headroom catalog list gpus' lists them)");
         }

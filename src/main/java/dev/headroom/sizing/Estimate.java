@@ -27,8 +27,8 @@ public record Estimate(
      *
      * @param stage which pipeline stage that is ("first", "last" or "only")
      */
-    public record Memory(Long weightsBytes, Long kvCacheBytes, Long activationsBytes, long gradientsBytes,
-                         long optimizerStatesBytes, long overheadBytes, long totalBytes, String stage) {
+    public record Memory(long weightsBytes, Long kvCacheBytes, Long activationsBytes, Long gradientsBytes,
+                         Long optimizerStatesBytes, long overheadBytes, long totalBytes, String stage) {
     }
 
     /**

@@ -71,7 +71,10 @@ final class MemoryModel {
     final int gradientAccumulation;
 
     final FinetuneMethod method;
-    final double loraParamsPerLayer;
+    final double loraAttentionPerLayer;
+    final double loraDenseFfnPerLayer;
+    final double loraSharedPerMoeLayer;
+    final double loraExpertsPerMoeLayer;
     final double gradientBytes;
     final double optimizerBytes;
     final boolean offloadOptimizer;
@@ -163,7 +166,13 @@ final class MemoryModel {
         gradientAccumulation = train.gradientAccumulation();
 
         method = scenario.workload() == Workload.FINETUNE ? train.method() : FinetuneMethod.FULL;
-        loraParamsPerLayer = a == null || method == FinetuneMethod.FULL ? 0 : loraPerLayer(a, train);
+        boolean lora = a != null && method != FinetuneMethod.FULL;
+        loraAttentionPerLayer = lora ? loraAttention(a, train) : 0;
+        loraDenseFfnPerLayer = lora ? loraFfn(a, train, a.ffnSize()) : 0;
+        double loraExpert = lora && a.moe() != null ? loraFfn(a, train, a.moe().expertFfnSize()) : 0;
+        loraSharedPerMoeLayer = lora && a.moe() != null && a.moe().sharedExperts() != null
+                ? a.moe().sharedExperts() * loraExpert : 0;
+        loraExpertsPerMoeLayer = lora && a.moe() != null ? a.moe().experts() * loraExpert : 0;
         gradientBytes = train.gradientPrecision().bytes();
         boolean fp32Weights = method == FinetuneMethod.FULL ? weights == WeightFormat.FP32
                 : precision.activations() == NumberFormat.FP32;
@@ -191,26 +200,53 @@ final class MemoryModel {
         return a.mla() != null ? down / layerLinear : Math.min(1, (v + down) / layerLinear);
     }
 
-    /** LoRA adds r x (d_in + d_out) per adapted matrix (Hu et al. 2021); experts each get their own adapters. */
-    private static double loraPerLayer(ModelArchitecture a, Scenario.Training train) {
+    /**
+     * LoRA adds r x (d_in + d_out) per adapted matrix (Hu et al. 2021). With MLA (DeepSeek) the projections are
+     * low-rank themselves: q = q_a (h to qLoraRank) then q_b, k = kv_a (h to latent + rope), v = kv_b (latent to
+     * heads x (nope + v)).
+     */
+    private static double loraAttention(ModelArchitecture a, Scenario.Training train) {
         double r = train.loraRank();
         double h = a.hiddenSize();
-        double q = (double) a.attentionHeads() * a.headDim();
-        double kv = (double) a.kvHeads() * a.headDim();
-        double ffn = a.ffnSize();
-        double ffnCopies = 1;
-        if (a.moe() != null) {
-            ffn = a.moe().expertFfnSize();
-            ffnCopies = a.moe().experts() + (a.moe().sharedExperts() == null ? 0 : a.moe().sharedExperts());
+        double heads = a.attentionHeads();
+        double total = 0;
+        for (LoraTarget target : train.loraTargets()) {
+            if (a.mla() != null) {
+                ModelArchitecture.Mla m = a.mla();
+                double qRank = m.qLoraRank() == null ? 0 : m.qLoraRank();
+                double qk = m.qkNopeHeadDim() + m.qkRopeHeadDim();
+                total += switch (target) {
+                    case Q -> qRank > 0 ? r * (h + qRank) + r * (qRank + heads * qk) : r * (h + heads * qk);
+                    case K -> r * (h + m.kvLoraRank() + m.qkRopeHeadDim());
+                    case V -> r * (m.kvLoraRank() + heads * (m.qkNopeHeadDim() + m.vHeadDim()));
+                    case O -> r * (heads * m.vHeadDim() + h);
+                    default -> 0;
+                };
+            } else {
+                double q = heads * a.headDim();
+                double kv = (double) a.kvHeads() * a.headDim();
+                total += switch (target) {
+                    case Q -> r * (h + q);
+                    case K, V -> r * (h + kv);
+                    case O -> r * (q + h);
+                    default -> 0;
+                };
+            }
         }
+        return total;
+    }
+
+    /** Adapters on one FFN (a dense FFN or one expert) of the given width: gate only where the FFN is gated. */
+    private static double loraFfn(ModelArchitecture a, Scenario.Training train, double width) {
+        double r = train.loraRank();
+        double h = a.hiddenSize();
         double total = 0;
         for (LoraTarget target : train.loraTargets()) {
             total += switch (target) {
-                case Q -> r * (h + q);
-                case K, V -> r * (h + kv);
-                case O -> r * (q + h);
-                case GATE, UP -> a.ffnKind() == ModelArchitecture.FfnKind.GATED ? ffnCopies * r * (h + ffn) : 0;
-                case DOWN -> ffnCopies * r * (ffn + h);
+                case GATE -> a.ffnKind() == ModelArchitecture.FfnKind.GATED ? r * (h + width) : 0;
+                case UP -> r * (h + width);
+                case DOWN -> r * (width + h);
+                default -> 0;
             };
         }
         return total;
@@ -227,61 +263,113 @@ final class MemoryModel {
         return stage * base + Math.min(stage, extra);
     }
 
-    /** Parameters (not bytes) of one stage on one GPU, before ZeRO-3: linear layers, experts, norms, embeddings. */
-    double[] stageParams(int stage, int p, int t) {
+    /** The GPUs an expert is split over: expert parallelism when set, else tensor parallelism slices each expert. */
+    private double expertShards(int t) {
+        return expertParallel > 1 ? expertParallel : t;
+    }
+
+    /** Copies of each expert shard across the data-parallel group: what ZeRO can shard expert states over. */
+    private double expertCopies(int t) {
+        return expertParallel > 1 ? (double) t * dataParallel / expertParallel : dataParallel;
+    }
+
+    /**
+     * Parameters (not bytes) of one stage on one GPU, before ZeRO-3.
+     *
+     * @param linear    attention, dense FFNs, shared experts and routers: split by tensor parallelism
+     * @param experts   routed experts: split by expert (or tensor) parallelism
+     */
+    record StageParams(double linear, double experts, double norms, double embedding, double output, int layers,
+                       int denseLayers, int moeLayers) {
+        double total() {
+            return linear + experts + norms + embedding + output;
+        }
+    }
+
+    StageParams stageParams(int stage, int p, int t) {
         if (!hasArchitecture) {
-            return new double[] {totalParams / ((double) t * p), 0, 0, 0};
+            return new StageParams(totalParams / ((double) t * p), 0, 0, 0, 0, 1, 1, 0);
         }
         int n = layersOf(stage, p);
         int start = firstLayerOf(stage, p);
         int dense = Math.max(0, Math.min(denseLayers, start + n) - start);
         int moeLayers = n - dense;
         double linear = (attentionPerLayer * n + denseFfnPerLayer * dense + sharedPerMoeLayer * moeLayers) / t;
-        double expertShards = expertParallel > 1 ? expertParallel : t;
-        double expertParams = expertsPerMoeLayer * moeLayers / expertShards;
+        double expertParams = expertsPerMoeLayer * moeLayers / expertShards(t);
         double norms = normsPerLayerParams * n;
         double embedding = stage == 0 ? vocab * hidden / t + positionParams : 0;
         double output = stage == p - 1 && (!tied || p > 1) ? vocab * hidden / t : 0;
-        return new double[] {linear + expertParams, norms, embedding, output};
+        return new StageParams(linear, expertParams, norms, embedding, output, n, dense, moeLayers);
     }
 
     /** Weight bytes of one stage on one GPU, before ZeRO-3 sharding. */
-    double weightBytes(double[] params) {
-        return params[0] * layerBits / 8 + params[1] * normBytes + params[2] * embeddingBits / 8
-                + params[3] * outputBits / 8;
+    double weightBytes(StageParams params) {
+        return (params.linear() + params.experts()) * layerBits / 8 + params.norms() * normBytes
+                + params.embedding() * embeddingBits / 8 + params.output() * outputBits / 8;
+    }
+
+    /** Bytes a forward pass reads: everything but the input embedding, of which a lookup touches a few rows. */
+    double weightBytesRead(StageParams params) {
+        double unread = tied ? 0 : params.embedding() * embeddingBits / 8;
+        return weightBytes(params) - unread;
+    }
+
+    /** One unsharded layer on one tensor rank: what ZeRO-3 gathers before computing it. */
+    private double largestLayerBytes(int t) {
+        if (!hasArchitecture) {
+            return largestLayerParams / t * layerBits / 8;
+        }
+        double layer = (attentionPerLayer + Math.max(denseFfnPerLayer, sharedPerMoeLayer)) / t
+                + (experts > 0 ? expertsPerMoeLayer / expertShards(t) : 0);
+        return layer * layerBits / 8;
     }
 
     Breakdown stage(int stage, int batch, int inputTokens, int outputTokens, int t, int p) {
-        double[] params = stageParams(stage, p, t);
-        double parameters = params[0] + params[1] + params[2] + params[3];
+        StageParams params = stageParams(stage, p, t);
         double weights = weightBytes(params);
         double kv = 0;
         double activations = 0;
         double gradients = 0;
         double optimizer = 0;
-        int n = layersOf(stage, p);
+        int n = params.layers();
         if (training) {
-            double trainable = method == FinetuneMethod.FULL ? parameters : loraParamsPerLayer * n / t;
-            if (method != FinetuneMethod.FULL) {
-                weights += trainable * activationBytes; // adapter weights in the compute dtype
+            double trainableLinear;
+            double trainableExperts;
+            if (method == FinetuneMethod.FULL) {
+                trainableLinear = params.total() - params.experts();
+                trainableExperts = params.experts();
+            } else {
+                trainableLinear = (loraAttentionPerLayer * n + loraDenseFfnPerLayer * params.denseLayers()
+                        + loraSharedPerMoeLayer * params.moeLayers()) / t;
+                trainableExperts = loraExpertsPerMoeLayer * params.moeLayers() / expertShards(t);
+                weights += (trainableLinear + trainableExperts) * activationBytes; // adapters in the compute dtype
             }
-            double gradientShards = zeroStage >= 2 ? dataParallel : 1;
-            double optimizerShards = zeroStage >= 1 ? dataParallel : 1;
-            gradients = trainable * gradientBytes / gradientShards;
-            optimizer = offloadOptimizer ? 0 : trainable * optimizerBytes / optimizerShards;
+            // ZeRO shards gradients (stage 2+) and optimizer states (1+) over the GPUs holding the same shard.
+            double linearCopies = dataParallel;
+            double expertCopies = expertCopies(t);
+            double gradientLinear = zeroStage >= 2 ? linearCopies : 1;
+            double gradientExperts = zeroStage >= 2 ? expertCopies : 1;
+            double optimizerLinear = zeroStage >= 1 ? linearCopies : 1;
+            double optimizerExperts = zeroStage >= 1 ? expertCopies : 1;
+            gradients = (trainableLinear / gradientLinear + trainableExperts / gradientExperts) * gradientBytes;
+            optimizer = offloadOptimizer ? 0
+                    : (trainableLinear / optimizerLinear + trainableExperts / optimizerExperts) * optimizerBytes;
             if (zeroStage == 3 && method == FinetuneMethod.FULL && dataParallel > 1) {
-                // Sharded weights plus the gathered copies of the layers being computed: one for the forward
-                // and one prefetched for the backward pass (llm-analysis, DeepSpeed's prefetch buffers).
-                weights = weights / dataParallel + 2 * largestLayerParams / t * layerBits / 8;
+                // Sharded weights plus the gathered copies of the layer being computed and the one prefetched for
+                // the backward pass (llm-analysis, DeepSpeed's prefetch buffers); never more than unsharded.
+                double expertBytes = params.experts() * layerBits / 8;
+                double sharded = (weights - expertBytes) / linearCopies + expertBytes / expertCopies
+                        + 2 * largestLayerBytes(t); // gathered into buffers of their own, beside the shard
+                weights = Math.min(weights, sharded);
             }
             if (hasArchitecture) {
-                activations = trainingActivations(stage, p, t, batch, inputTokens, n);
+                activations = trainingActivations(stage, p, t, batch, inputTokens, params);
             }
         } else if (hasArchitecture) {
-            kv = kvCache(n, batch, inputTokens + outputTokens, t);
+            kv = kvCache(n, batch, inputTokens, outputTokens, t);
             activations = inferenceActivations(stage, p, t, batch, inputTokens);
         }
-        double gpusTalking = t * p * (training ? dataParallel : 1);
+        double gpusTalking = (double) t * p * (training ? dataParallel : 1);
         double fixed = cudaContext + (gpusTalking > 1 ? multiGpuWorkspace : workspace) + cudaGraphs;
         double overhead = fixed + fragmentation * (weights + kv + activations + gradients + optimizer);
         return new Breakdown(weights, kv, activations, gradients, optimizer, overhead);
@@ -312,30 +400,38 @@ final class MemoryModel {
         return kvPerTokenPerLayer(1) * layers;
     }
 
-    /** Tokens the cache stores for the batch, after window caps, block rounding and shared prefixes. */
-    double storedTokens(double tokensPerSequence, int batch) {
-        double perSequence = roundToBlock(tokensPerSequence);
-        double prefix = Math.min(sharedPrefix, tokensPerSequence);
-        if (prefix <= 0) {
+    /**
+     * Tokens the cache stores for the batch when each sequence keeps {@code span} tokens of which the first
+     * {@code shared} are a prefix common to all sequences (prefix caching shares whole blocks only).
+     */
+    double storedTokens(double span, double shared, int batch) {
+        double perSequence = roundToBlock(span);
+        if (shared <= 0) {
             return perSequence * batch;
         }
-        double sharedFull = pagedBlock > 0 ? Math.floor(prefix / pagedBlock) * pagedBlock : prefix;
-        return sharedFull + batch * (perSequence - sharedFull);
+        double sharedBlocks = pagedBlock > 0 ? Math.floor(shared / pagedBlock) * pagedBlock : shared;
+        return sharedBlocks + batch * (perSequence - sharedBlocks);
     }
 
     private double roundToBlock(double tokens) {
         return pagedBlock > 0 ? Math.ceil(tokens / pagedBlock) * pagedBlock : tokens;
     }
 
-    double kvCache(int stageLayers, int batch, int tokensPerSequence, int t) {
-        double perTokenPerLayer = kvPerTokenPerLayer(t);
+    /**
+     * KV bytes of {@code stageLayers} layers on one GPU. A window layer keeps the last W tokens; of the shared
+     * prompt prefix only the part still inside the window stays shared.
+     */
+    double kvCache(int stageLayers, int batch, int inputTokens, int outputTokens, int t) {
+        double tokens = (double) inputTokens + outputTokens;
+        double prefix = Math.min(sharedPrefix, inputTokens);
         double windowed = stageLayers * windowLayerShare;
         double full = stageLayers - windowed;
-        double kv = full * storedTokens(tokensPerSequence, batch);
+        double kv = full * storedTokens(tokens, prefix, batch);
         if (windowed > 0) {
-            kv += windowed * storedTokens(Math.min(tokensPerSequence, window), batch);
+            double span = Math.min(tokens, window);
+            kv += windowed * storedTokens(span, Math.max(0, prefix - (tokens - span)), batch);
         }
-        return kv * perTokenPerLayer;
+        return kv * kvPerTokenPerLayer(t);
     }
 
     /** Attention span each query sees on average over the layers, after window caps (for s² terms). */
@@ -353,7 +449,8 @@ final class MemoryModel {
         double residual = 2 * tokens * hidden * b;
         double attention = tokens * (heads + 2 * kvHeads) * headDim * b / t + tokens * heads * headDim * b / t;
         if (!flashAttention) {
-            attention += 2 * (heads / t) * batch * inputTokens * attendedTokens(inputTokens) * b;
+            // Eager attention materialises the whole s x s score matrix, masked or not.
+            attention += 2 * (heads / t) * batch * (double) inputTokens * inputTokens * b;
         }
         double denseMlp = ffnMatrices * tokens * denseFfnWidth * b / t;
         double expertShards = expertParallel > 1 ? expertParallel : t;
@@ -364,7 +461,8 @@ final class MemoryModel {
     }
 
     /** Korthikanti Table 2, term by term, generalised (see the class comment). */
-    private double trainingActivations(int stage, int p, int t, int microBatch, int sequence, int stageLayers) {
+    private double trainingActivations(int stage, int p, int t, int microBatch, int sequence, StageParams params) {
+        int stageLayers = params.layers();
         double sbh = (double) sequence * microBatch * hidden;
         double sb = (double) sequence * microBatch;
         double b = activationBytes;
@@ -377,10 +475,9 @@ final class MemoryModel {
         } else if (recompute == Recompute.SELECTIVE) {
             scores = 0;
         } else {
-            scores = heads * microBatch * sequence * attendedTokens(sequence) * (b + (dropout ? 1 + b : 0));
+            scores = heads * microBatch * (double) sequence * sequence * (b + (dropout ? 1 + b : 0)); // full s x s, masked or not
         }
-        int start = firstLayerOf(stage, p);
-        int dense = Math.max(0, Math.min(denseLayers, start + stageLayers) - start);
+        int dense = params.denseLayers();
         double denseInner = dense > 0 ? (ffnMatrices == 3 ? 3 : 2) * b * sb * denseFfnWidth : 0;
         double moeInner = dense < stageLayers && experts > 0
                 ? (ffnMatrices == 3 ? 3 : 2) * b * sb * expertFfnWidth * (activeExperts + sharedExperts)

@@ -84,7 +84,7 @@ final class PerformanceModel {
 
     /** Weight bytes one tensor rank reads for one forward pass through every stage. */
     private double weightsPerRank(int t) {
-        return memory.weightBytes(memory.stageParams(0, 1, t));
+        return memory.weightBytesRead(memory.stageParams(0, 1, t));
     }
 
     /** Expert bytes per rank that a decode step at this batch does not touch: E (1 - k/E)^b experts stay cold. */
@@ -118,7 +118,7 @@ final class PerformanceModel {
 
         double context = inputTokens + outputTokens / 2.0;
         double weightsRead = weightsPerRank(t) - untouchedExpertBytes(t, batch);
-        double kvRead = memory.hasArchitecture ? memory.kvCache(memory.layers, batch, (int) Math.round(context), t) : 0;
+        double kvRead = memory.hasArchitecture ? memory.kvCache(memory.layers, batch, inputTokens, outputTokens / 2, t) : 0;
         double decodeMemory = (weightsRead + kvRead) / (bandwidth * bandwidthEfficiency);
         double decodeFlops = 2 * matmulParams * batch + 4 * layers * batch * attentionWidth * memory.attendedTokens(context);
         double decodeCompute = decodeFlops / (t * peakFlops * prefillEfficiency);

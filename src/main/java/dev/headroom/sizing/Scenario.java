@@ -145,8 +145,9 @@ public record Scenario(
             dropout = dropout != null && dropout;
         }
 
-        public int gpus() {
-            return tensor * pipeline * data;
+        /** Long: tp, pp and dp each pass validation yet their product can exceed an int. */
+        public long gpus() {
+            return (long) tensor * pipeline * data;
         }
 
         public Parallelism withTensorAndPipeline(int tp, int pp) {
@@ -210,12 +211,14 @@ public record Scenario(
             problems.add("gpu: a GPU id from the catalog is required ('headroom catalog list gpus')");
         } else {
             range(problems, "gpus", hardware.count(), 1, 1 << 20);
-            if (hardware.count() != null && hardware.count() % parallelism.gpus() != 0
+            if (parallelism.gpus() > 1 << 20) {
+                problems.add("tp x pp x dp = " + parallelism.gpus() + ": must be at most 1048576");
+            } else if (hardware.count() != null && hardware.count() % parallelism.gpus() != 0
                     && parallelism.gpus() <= hardware.count()) {
                 problems.add(String.format(Locale.ROOT, "gpus = %d: must be a multiple of tp x pp x dp = %d",
                         hardware.count(), parallelism.gpus()));
             }
-            if (hardware.count() != null && parallelism.gpus() > hardware.count()) {
+            if (hardware.count() != null && parallelism.gpus() > hardware.count() && parallelism.gpus() <= 1 << 20) {
                 problems.add(String.format(Locale.ROOT, "tp x pp x dp = %d: needs at least that many GPUs, gpus = %d",
                         parallelism.gpus(), hardware.count()));
             }

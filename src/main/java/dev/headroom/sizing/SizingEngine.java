@@ -71,7 +71,7 @@ public final class SizingEngine {
                 : inferencePerformance(speed, batch, input, output, t, p);
 
         addWarnings(scenario, model, gpu, overheads, fit, warnings);
-        Long kvPerToken = model.hasArchitecture() ? (long) memory.kvBytesPerToken() : null;
+        Long kvPerToken = model.hasArchitecture() && !training ? (long) memory.kvBytesPerToken() : null;
         long ruleOfThumb = ruleOfThumb(scenario, model, weights);
         Gpu forAssumptions = gpu;
         return new Estimate(model.name(), model.parameters(), model.activeParameters(), memoryOut, kvPerToken,
@@ -84,10 +84,11 @@ public final class SizingEngine {
     private static Estimate.Memory memoryOf(MemoryModel.Breakdown b, boolean architecture, boolean training,
                                             String stage) {
         return new Estimate.Memory(Math.round(b.weights()),
-                architecture ? Long.valueOf(Math.round(b.kvCache())) : null,
+                architecture && !training ? Long.valueOf(Math.round(b.kvCache())) : null,
                 architecture ? Long.valueOf(Math.round(b.activations())) : null,
-                Math.round(b.gradients()), Math.round(b.optimizer()), Math.round(b.overhead()),
-                Math.round(b.total()), stage);
+                training ? Long.valueOf(Math.round(b.gradients())) : null,
+                training ? Long.valueOf(Math.round(b.optimizer())) : null,
+                Math.round(b.overhead()), Math.round(b.total()), stage);
     }
 
     /** Checks that need the resolved model: parallel degrees that the architecture cannot be split into. */
@@ -167,15 +168,19 @@ public final class SizingEngine {
                              Estimate.Memory current, long usable, int batch, int input, int output, int t, int p,
                              List<String> warnings) {
         boolean fits = current.totalBytes() <= usable;
-        int[] layout = minimumLayout(model, memory, usable, batch, input, output, gpu.interconnect().gpuLink() != null);
-        Integer maxBatch = maxBatch(memory, usable, input, output, t, p);
+        int[] layout = minimumLayout(model, memory, usable, batch, input, output, gpu.interconnect().gpuLink() != null,
+                !scenario.workload().isTraining());
+        // Without an architecture nothing grows with the batch, so a largest batch would be made up.
+        Integer maxBatch = model.hasArchitecture() ? maxBatch(memory, usable, input, output, t, p) : null;
         Integer maxContext = null;
         Long concurrent = null;
         if (model.hasArchitecture()) {
             int modelContext = model.architecture().maxContextTokens();
             maxContext = maxContext(memory, usable, batch, output, t, p, modelContext);
             if (!scenario.workload().isTraining() && current.kvCacheBytes() != null && current.kvCacheBytes() > 0) {
-                double perSequence = memory.kvCache(memory.layersOf(0, p), 1, input + output, t);
+                int layers = memory.layersOf(0, p);
+                // What one more sequence adds: a shared prefix is stored once, not per sequence.
+                double perSequence = memory.kvCache(layers, 2, input, output, t) - memory.kvCache(layers, 1, input, output, t);
                 double withoutKv = current.totalBytes() - current.kvCacheBytes() * (1 + memory.fragmentation);
                 concurrent = perSequence <= 0 ? null
                         : Math.max(0, (long) Math.floor((usable - withoutKv) / (perSequence * (1 + memory.fragmentation))));
@@ -194,9 +199,11 @@ public final class SizingEngine {
     /**
      * Smallest tensor x pipeline split that fits. On a tie, GPUs with NVLink take the larger tensor split (inside
      * the NVLink domain, as NVIDIA advises); GPUs on PCIe only take the pipeline, whose traffic is far smaller.
+     * Inference memory only falls as the pipeline deepens; training activations need not (the first stage holds
+     * p in-flight micro-batches of ceil(L/p) layers), so training scans the depths in order.
      */
     private static int[] minimumLayout(ResolvedModel model, MemoryModel memory, long usable, int batch, int input,
-                                       int output, boolean preferTensor) {
+                                       int output, boolean preferTensor, boolean monotone) {
         int bestGpus = Integer.MAX_VALUE;
         int[] best = null;
         int maxPipeline = model.hasArchitecture() ? model.architecture().layers() : 64;
@@ -208,11 +215,22 @@ public final class SizingEngine {
                 break;
             }
             int maxUseful = Math.min(maxPipeline, bestGpus / t);
-            double deepest = memory.peakTotal(batch, input, output, t, maxUseful);
-            if (deepest > usable) {
-                continue;
+            int low;
+            if (monotone) {
+                double deepest = memory.peakTotal(batch, input, output, t, maxUseful);
+                if (deepest > usable) {
+                    continue;
+                }
+                low = smallestFittingPipeline(memory, usable, batch, input, output, t, maxUseful, deepest);
+            } else {
+                low = 1;
+                while (low <= maxUseful && memory.peakTotal(batch, input, output, t, low) > usable) {
+                    low++;
+                }
+                if (low > maxUseful) {
+                    continue;
+                }
             }
-            int low = smallestFittingPipeline(memory, usable, batch, input, output, t, maxUseful, deepest);
             if (t * low < bestGpus || (t * low == bestGpus && preferTensor)) {
                 bestGpus = t * low;
                 best = new int[] {t, low};
@@ -329,7 +347,7 @@ public final class SizingEngine {
         boolean frozen = scenario.workload() == Workload.FINETUNE && training.method() != FinetuneMethod.FULL;
         double factor = (frozen ? 4 : 6) + (training.recompute() == Recompute.FULL ? 2 : 0);
         double gradientBytesPerRank = peak.gradients() * (parallelism.zeroStage() >= 2 ? parallelism.data() : 1);
-        double weightBytesPerRank = peak.weights() * (parallelism.zeroStage() == 3 ? parallelism.data() : 1);
+        double weightBytesPerRank = memory.weightBytes(memory.stageParams(0, p, t)); // unsharded, without buffers
         PerformanceModel.Training run = speed.training(training.microBatch(), scenario.shape().inputTokens(), t, p,
                 parallelism.data(), training.gradientAccumulation(), parallelism.virtualStages(), factor,
                 training.recompute(), parallelism.zeroStage(), gradientBytesPerRank, weightBytesPerRank);

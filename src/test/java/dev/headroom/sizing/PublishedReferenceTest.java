@@ -21,7 +21,7 @@ class PublishedReferenceTest {
                                      NumberFormat gradients, Recompute recompute, String gpu) {
         return new Scenario(model, Workload.PRETRAIN,
                 new Scenario.Training(null, null, null, null, gradients, null, microBatch, null, null, recompute),
-                null, new Scenario.Shape(null, sequence, 0), p, null, new Scenario.Hardware(gpu, p.gpus()),
+                null, new Scenario.Shape(null, sequence, 0), p, null, new Scenario.Hardware(gpu, (int) p.gpus()),
                 RuntimeProfile.PYTORCH, null, null);
     }
 

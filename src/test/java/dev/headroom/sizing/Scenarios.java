@@ -24,7 +24,7 @@ final class Scenarios {
 
     static Scenario withParallelism(Scenario s, Scenario.Parallelism parallelism) {
         return new Scenario(s.model(), s.workload(), s.training(), s.precision(), s.shape(), parallelism, s.kvCache(),
-                new Scenario.Hardware(s.hardware().gpuId(), parallelism.gpus()), s.runtime(), s.overheads(),
+                new Scenario.Hardware(s.hardware().gpuId(), (int) parallelism.gpus()), s.runtime(), s.overheads(),
                 s.efficiencies());
     }
 
