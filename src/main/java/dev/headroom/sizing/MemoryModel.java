@@ -287,25 +287,52 @@ final class MemoryModel {
     }
 
     StageParams stageParams(int stage, int p, int t) {
-        if (!hasArchitecture) {
-            return new StageParams(totalParams / ((double) t * p), 0, 0, 0, 0, 1, 1, 0);
-        }
         int n = layersOf(stage, p);
+        int dense = denseLayersOf(stage, p);
+        return new StageParams(linearParams(n, dense, t, p), expertParams(n - dense, t), normParams(n),
+                embeddingParams(stage, t), outputParams(stage, p, t), n, dense, n - dense);
+    }
+
+    private int denseLayersOf(int stage, int p) {
+        if (!hasArchitecture) {
+            return 1;
+        }
         int start = firstLayerOf(stage, p);
-        int dense = Math.max(0, Math.min(denseLayers, start + n) - start);
-        int moeLayers = n - dense;
-        double linear = (attentionPerLayer * n + denseFfnPerLayer * dense + sharedPerMoeLayer * moeLayers) / t;
-        double expertParams = expertsPerMoeLayer * moeLayers / expertShards(t);
-        double norms = normsPerLayerParams * n;
-        double embedding = stage == 0 ? vocab * hidden / t + positionParams : 0;
-        double output = stage == p - 1 && (!tied || p > 1) ? vocab * hidden / t : 0;
-        return new StageParams(linear, expertParams, norms, embedding, output, n, dense, moeLayers);
+        return Math.max(0, Math.min(denseLayers, start + layersOf(stage, p)) - start);
+    }
+
+    /** Attention, dense FFNs, shared experts and routers of {@code n} layers; a bare parameter count splits evenly. */
+    private double linearParams(int n, int dense, int t, int p) {
+        if (!hasArchitecture) {
+            return totalParams / ((double) t * p);
+        }
+        return (attentionPerLayer * n + denseFfnPerLayer * dense + sharedPerMoeLayer * (n - dense)) / t;
+    }
+
+    private double expertParams(int moeLayers, int t) {
+        return expertsPerMoeLayer * moeLayers / expertShards(t);
+    }
+
+    private double normParams(int layers) {
+        return normsPerLayerParams * layers;
+    }
+
+    private double embeddingParams(int stage, int t) {
+        return stage == 0 ? vocab * hidden / t + positionParams : 0;
+    }
+
+    private double outputParams(int stage, int p, int t) {
+        return stage == p - 1 && (!tied || p > 1) ? vocab * hidden / t : 0;
     }
 
     /** Weight bytes of one stage on one GPU, before ZeRO-3 sharding. */
     double weightBytes(StageParams params) {
-        return (params.linear() + params.experts()) * layerBits / 8 + params.norms() * normBytes
-                + params.embedding() * embeddingBits / 8 + params.output() * outputBits / 8;
+        return weightBytes(params.linear(), params.experts(), params.norms(), params.embedding(), params.output());
+    }
+
+    private double weightBytes(double linear, double experts, double norms, double embedding, double output) {
+        return (linear + experts) * layerBits / 8 + norms * normBytes + embedding * embeddingBits / 8
+                + output * outputBits / 8;
     }
 
     /** Bytes a forward pass reads: everything but the input embedding, of which a lookup touches a few rows. */
@@ -325,31 +352,51 @@ final class MemoryModel {
     }
 
     Breakdown stage(int stage, int batch, int inputTokens, int outputTokens, int t, int p) {
-        StageParams params = stageParams(stage, p, t);
-        double weights = weightBytes(params);
+        double[] parts = new double[6];
+        evaluate(stage, batch, inputTokens, outputTokens, t, p, parts);
+        return new Breakdown(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]);
+    }
+
+    /** The stage's total without building a breakdown: the fit searches call this many times per estimate. */
+    double stageTotal(int stage, int batch, int inputTokens, int outputTokens, int t, int p) {
+        return evaluate(stage, batch, inputTokens, outputTokens, t, p, null);
+    }
+
+    /**
+     * Memory of one stage on one GPU. Writes weights, KV, activations, gradients, optimizer and overhead into
+     * {@code parts} when it is not null, and returns their sum.
+     */
+    private double evaluate(int stage, int batch, int inputTokens, int outputTokens, int t, int p, double[] parts) {
+        int n = layersOf(stage, p);
+        int dense = denseLayersOf(stage, p);
+        int moeLayers = n - dense;
+        double linear = linearParams(n, dense, t, p);
+        double experts = expertParams(moeLayers, t);
+        double norms = normParams(n);
+        double embedding = embeddingParams(stage, t);
+        double output = outputParams(stage, p, t);
+        double weights = weightBytes(linear, experts, norms, embedding, output);
         double kv = 0;
         double activations = 0;
         double gradients = 0;
         double optimizer = 0;
-        int n = params.layers();
         if (training) {
             double trainableLinear;
             double trainableExperts;
             if (method == FinetuneMethod.FULL) {
-                trainableLinear = params.total() - params.experts();
-                trainableExperts = params.experts();
+                trainableLinear = linear + norms + embedding + output;
+                trainableExperts = experts;
             } else {
-                trainableLinear = (loraAttentionPerLayer * n + loraDenseFfnPerLayer * params.denseLayers()
-                        + loraSharedPerMoeLayer * params.moeLayers()) / t;
-                trainableExperts = loraExpertsPerMoeLayer * params.moeLayers() / expertShards(t);
+                trainableLinear = (loraAttentionPerLayer * n + loraDenseFfnPerLayer * dense
+                        + loraSharedPerMoeLayer * moeLayers) / t;
+                trainableExperts = loraExpertsPerMoeLayer * moeLayers / expertShards(t);
                 weights += (trainableLinear + trainableExperts) * activationBytes; // adapters in the compute dtype
             }
             // ZeRO shards gradients (stage 2+) and optimizer states (1+) over the GPUs holding the same shard.
-            double linearCopies = dataParallel;
             double expertCopies = expertCopies(t);
-            double gradientLinear = zeroStage >= 2 ? linearCopies : 1;
+            double gradientLinear = zeroStage >= 2 ? dataParallel : 1;
             double gradientExperts = zeroStage >= 2 ? expertCopies : 1;
-            double optimizerLinear = zeroStage >= 1 ? linearCopies : 1;
+            double optimizerLinear = zeroStage >= 1 ? dataParallel : 1;
             double optimizerExperts = zeroStage >= 1 ? expertCopies : 1;
             gradients = (trainableLinear / gradientLinear + trainableExperts / gradientExperts) * gradientBytes;
             optimizer = offloadOptimizer ? 0
@@ -357,13 +404,13 @@ final class MemoryModel {
             if (zeroStage == 3 && method == FinetuneMethod.FULL && dataParallel > 1) {
                 // Sharded weights plus the gathered copies of the layer being computed and the one prefetched for
                 // the backward pass (llm-analysis, DeepSpeed's prefetch buffers); never more than unsharded.
-                double expertBytes = params.experts() * layerBits / 8;
-                double sharded = (weights - expertBytes) / linearCopies + expertBytes / expertCopies
+                double expertBytes = experts * layerBits / 8;
+                double sharded = (weights - expertBytes) / dataParallel + expertBytes / expertCopies
                         + 2 * largestLayerBytes(t); // gathered into buffers of their own, beside the shard
                 weights = Math.min(weights, sharded);
             }
             if (hasArchitecture) {
-                activations = trainingActivations(stage, p, t, batch, inputTokens, params);
+                activations = trainingActivations(stage, p, t, batch, inputTokens, n, dense);
             }
         } else if (hasArchitecture) {
             kv = kvCache(n, batch, inputTokens, outputTokens, t);
@@ -372,11 +419,15 @@ final class MemoryModel {
         double gpusTalking = (double) t * p * (training ? dataParallel : 1);
         double fixed = cudaContext + (gpusTalking > 1 ? multiGpuWorkspace : workspace) + cudaGraphs;
         double overhead = fixed + fragmentation * (weights + kv + activations + gradients + optimizer);
-        return new Breakdown(weights, kv, activations, gradients, optimizer, overhead);
-    }
-
-    double stageTotal(int stage, int batch, int inputTokens, int outputTokens, int t, int p) {
-        return stage(stage, batch, inputTokens, outputTokens, t, p).total();
+        if (parts != null) {
+            parts[0] = weights;
+            parts[1] = kv;
+            parts[2] = activations;
+            parts[3] = gradients;
+            parts[4] = optimizer;
+            parts[5] = overhead;
+        }
+        return weights + kv + activations + gradients + optimizer + overhead;
     }
 
     /** The larger of the first and the last stage: the first holds embeddings and in-flight activations, the last the output head. */
@@ -461,8 +512,8 @@ final class MemoryModel {
     }
 
     /** Korthikanti Table 2, term by term, generalised (see the class comment). */
-    private double trainingActivations(int stage, int p, int t, int microBatch, int sequence, StageParams params) {
-        int stageLayers = params.layers();
+    private double trainingActivations(int stage, int p, int t, int microBatch, int sequence, int stageLayers,
+                                       int dense) {
         double sbh = (double) sequence * microBatch * hidden;
         double sb = (double) sequence * microBatch;
         double b = activationBytes;
@@ -477,7 +528,6 @@ final class MemoryModel {
         } else {
             scores = heads * microBatch * (double) sequence * sequence * (b + (dropout ? 1 + b : 0)); // full s x s, masked or not
         }
-        int dense = params.denseLayers();
         double denseInner = dense > 0 ? (ffnMatrices == 3 ? 3 : 2) * b * sb * denseFfnWidth : 0;
         double moeInner = dense < stageLayers && experts > 0
                 ? (ffnMatrices == 3 ? 3 : 2) * b * sb * expertFfnWidth * (activeExperts + sharedExperts)

@@ -207,14 +207,17 @@ public final class SizingEngine {
         int bestGpus = Integer.MAX_VALUE;
         int[] best = null;
         int maxPipeline = model.hasArchitecture() ? model.architecture().layers() : 64;
-        for (int t : TENSOR_SIZES) {
+        // Widest tensor split first: it usually fits with the shallowest pipeline, and every later (narrower)
+        // split then only needs to look at pipelines short enough to beat it.
+        for (int i = TENSOR_SIZES.length - 1; i >= 0; i--) {
+            int t = TENSOR_SIZES[i];
             if (model.hasArchitecture() && !splits(model.architecture(), t)) {
                 continue;
             }
-            if (t > bestGpus || (t == bestGpus && !preferTensor)) {
-                break;
-            }
             int maxUseful = Math.min(maxPipeline, bestGpus / t);
+            if (maxUseful < 1) {
+                continue;
+            }
             int low;
             if (monotone) {
                 double deepest = memory.peakTotal(batch, input, output, t, maxUseful);
@@ -231,7 +234,9 @@ public final class SizingEngine {
                     continue;
                 }
             }
-            if (t * low < bestGpus || (t * low == bestGpus && preferTensor)) {
+            boolean fewer = t * low < bestGpus;
+            boolean tieWon = t * low == bestGpus && (preferTensor ? t > best[0] : t < best[0]);
+            if (fewer || tieWon) {
                 bestGpus = t * low;
                 best = new int[] {t, low};
             }
