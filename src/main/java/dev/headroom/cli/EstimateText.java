@@ -53,7 +53,8 @@ final class EstimateText {
         Estimate.Performance s = e.performance();
         out.println("Speed");
         if (s.prefillSeconds() != null) {
-            out.printf(Locale.ROOT, "  time to first token: %s (%s-bound)%n", time(s.prefillSeconds()), s.prefillBound());
+            out.printf(Locale.ROOT, "  time to first token (prefill of the whole batch): %s (%s-bound)%n",
+                    time(s.prefillSeconds()), s.prefillBound());
             out.printf(Locale.ROOT, "  time per output token: %s (%s-bound)%n", time(s.timePerOutputTokenSeconds()),
                     s.decodeBound());
             out.printf(Locale.ROOT, "  output tokens/s for the batch: %,.1f   request latency: %s%n",

@@ -115,6 +115,9 @@ final class SizeCommand implements Callable<Integer> {
     @Option(names = "--gpu-memory-utilization", description = "Share of the GPU the runtime uses (vLLM default 0.9).")
     Double memoryReservation;
 
+    @Option(names = "--prefill-chunk", description = "Most tokens per prefill pass (default: the runtime's; 0 = whole batch).")
+    Integer prefillChunk;
+
     @Option(names = "--json", description = "Print the estimate as JSON.") boolean json;
 
     @Override
@@ -212,7 +215,7 @@ final class SizeCommand implements Callable<Integer> {
         RuntimeOverheads overheads = new RuntimeOverheads(o.cudaContextBytes(), o.workspaceBytes(),
                 o.multiGpuWorkspaceBytes(), o.cudaGraphBytes(), o.fragmentation(),
                 memoryReservation != null ? memoryReservation : o.memoryReservation(), o.pagedBlockTokens(),
-                o.launchSecondsPerLayer());
+                o.launchSecondsPerLayer(), prefillChunk != null ? prefillChunk : o.prefillChunkTokens());
         Efficiencies e = base == null ? Efficiencies.NONE : base.efficiencies();
         Efficiencies efficiencies = new Efficiencies(mfu != null ? mfu : e.mfu(),
                 prefillEfficiency != null ? prefillEfficiency : e.prefillEfficiency(),

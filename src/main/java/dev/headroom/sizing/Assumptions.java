@@ -56,6 +56,8 @@ final class Assumptions {
                     "HBM streaming reaches 85-95 % in microbenchmarks; GEMV kernels less (gpus-and-costs.md §0)")));
             map.put("pagedBlockTokens", new Estimate.Assumption("KV cache block", memory.pagedBlock, "tokens",
                     scenario.kvCache().pagedBlockTokens() != null ? USER : runtime));
+            map.put("prefillChunkTokens", new Estimate.Assumption("Prompt tokens per prefill pass (0 = whole batch)",
+                    memory.prefillChunk, "tokens", source(scenario.overheads().prefillChunkTokens(), runtime)));
             map.put("cudaGraphBytes", new Estimate.Assumption("CUDA graphs", memory.cudaGraphs, "bytes",
                     source(scenario.overheads().cudaGraphBytes(), runtime)));
             map.put("launchSecondsPerLayer", new Estimate.Assumption("Host overhead per layer and decode step",

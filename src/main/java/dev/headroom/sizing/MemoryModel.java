@@ -87,6 +87,7 @@ final class MemoryModel {
     final double fragmentation;
     final int pagedBlock;
     final double sharedPrefix;
+    final int prefillChunk;
 
     MemoryModel(Scenario scenario, ResolvedModel model, WeightFormat weights, RuntimeOverheads overheads) {
         training = scenario.workload().isTraining();
@@ -189,6 +190,7 @@ final class MemoryModel {
         Integer block = scenario.kvCache().pagedBlockTokens();
         pagedBlock = block != null ? block : overheads.pagedBlockTokens();
         sharedPrefix = scenario.kvCache().sharedPrefixTokens();
+        prefillChunk = overheads.prefillChunkTokens();
     }
 
     /** Share of layer weights in attention V and FFN down projections: the tensors GGUF "_M" mixes upgrade. */
@@ -495,13 +497,16 @@ final class MemoryModel {
      * plus fp32 logits of the last position on the stage with the output head.
      */
     private double inferenceActivations(int stage, int p, int t, int batch, int inputTokens) {
-        double tokens = (double) batch * inputTokens;
+        // Engines with chunked prefill push at most a token budget through one forward pass.
+        double tokens = prefillChunk > 0 ? Math.min((double) batch * inputTokens, prefillChunk)
+                : (double) batch * inputTokens;
         double b = activationBytes;
         double residual = 2 * tokens * hidden * b;
         double attention = tokens * (heads + 2 * kvHeads) * headDim * b / t + tokens * heads * headDim * b / t;
         if (!flashAttention) {
             // Eager attention materialises the whole s x s score matrix, masked or not.
-            attention += 2 * (heads / t) * batch * (double) inputTokens * inputTokens * b;
+            double sequences = prefillChunk > 0 ? Math.max(1, Math.min(batch, tokens / inputTokens)) : batch;
+            attention += 2 * (heads / t) * sequences * (double) inputTokens * inputTokens * b;
         }
         double denseMlp = ffnMatrices * tokens * denseFfnWidth * b / t;
         double expertShards = expertParallel > 1 ? expertParallel : t;

@@ -12,12 +12,14 @@ package dev.headroom.sizing;
  * @param memoryReservation        share of the GPU the runtime lets itself use (vLLM gpu_memory_utilization)
  * @param pagedBlockTokens         KV-cache block size in tokens; 0 when the cache is not paged
  * @param launchSecondsPerLayer    host-side overhead per decoder layer and decode step
+ * @param prefillChunkTokens       most prompt tokens one forward pass takes (chunked prefill); 0 = the whole batch
  */
 public record RuntimeOverheads(Long cudaContextBytes, Long workspaceBytes, Long multiGpuWorkspaceBytes,
                                Long cudaGraphBytes, Double fragmentation, Double memoryReservation,
-                               Integer pagedBlockTokens, Double launchSecondsPerLayer) {
+                               Integer pagedBlockTokens, Double launchSecondsPerLayer, Integer prefillChunkTokens) {
 
-    public static final RuntimeOverheads NONE = new RuntimeOverheads(null, null, null, null, null, null, null, null);
+    public static final RuntimeOverheads NONE = new RuntimeOverheads(null, null, null, null, null, null, null, null,
+            null);
 
     /** This override applied over the given defaults. */
     public RuntimeOverheads over(RuntimeOverheads defaults) {
@@ -29,6 +31,7 @@ public record RuntimeOverheads(Long cudaContextBytes, Long workspaceBytes, Long 
                 fragmentation != null ? fragmentation : defaults.fragmentation,
                 memoryReservation != null ? memoryReservation : defaults.memoryReservation,
                 pagedBlockTokens != null ? pagedBlockTokens : defaults.pagedBlockTokens,
-                launchSecondsPerLayer != null ? launchSecondsPerLayer : defaults.launchSecondsPerLayer);
+                launchSecondsPerLayer != null ? launchSecondsPerLayer : defaults.launchSecondsPerLayer,
+                prefillChunkTokens != null ? prefillChunkTokens : defaults.prefillChunkTokens);
     }
 }

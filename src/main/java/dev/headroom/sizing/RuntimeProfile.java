@@ -15,14 +15,16 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * SOSP'23); TensorRT-LLM gives the KV cache 0.9 of the memory left free, approximated as 0.9 of the GPU.
  * Per-step host overhead: an eager decoder layer launches about 15 kernels at 5-8 µs each (NVIDIA, "Getting
  * Started with CUDA Graphs", 2019: launch overheads of a few µs per kernel), so 100 µs per layer; runtimes that
- * replay CUDA graphs pay about a tenth of that.
+ * replay CUDA graphs pay about a tenth of that. Prefill chunks: vLLM's and TensorRT-LLM's default token budget
+ * per forward pass is 8192 (max_num_batched_tokens, max_num_tokens); llama.cpp computes in micro-batches of
+ * n_ubatch = 512 tokens; Transformers and plain PyTorch run the whole batch at once.
  */
 public enum RuntimeProfile implements Labeled {
-    HF_TRANSFORMERS("hf-transformers", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 0L, 0.075, 1.0, 0, 100e-6)),
-    VLLM("vllm", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 1L << 29, 0.0, 0.9, 16, 10e-6)),
-    TENSORRT_LLM("tensorrt-llm", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 0L, 0.0, 0.9, 0, 10e-6)),
-    LLAMA_CPP("llama-cpp", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 0L, 0.0, 1.0, 0, 100e-6)),
-    PYTORCH("pytorch", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 0L, 0.075, 1.0, 0, 100e-6));
+    HF_TRANSFORMERS("hf-transformers", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 0L, 0.075, 1.0, 0, 100e-6, 0)),
+    VLLM("vllm", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 1L << 29, 0.0, 0.9, 16, 10e-6, 8192)),
+    TENSORRT_LLM("tensorrt-llm", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 0L, 0.0, 0.9, 0, 10e-6, 8192)),
+    LLAMA_CPP("llama-cpp", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 0L, 0.0, 1.0, 0, 100e-6, 512)),
+    PYTORCH("pytorch", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 0L, 0.075, 1.0, 0, 100e-6, 0));
 
     private final String label;
     private final RuntimeOverheads defaults;

@@ -248,6 +248,7 @@ public record Scenario(
         optionalRange(problems, "fragmentation", o.fragmentation(), 0, 0.9);
         optionalRange(problems, "memory-reservation", o.memoryReservation(), 0.05, 1);
         optionalRange(problems, "launch-seconds-per-layer", o.launchSecondsPerLayer(), 0, 1);
+        optionalRange(problems, "prefill-chunk", o.prefillChunkTokens(), 0, MAX_TOKENS);
     }
 
     private void efficiencyProblems(List<String> problems) {
