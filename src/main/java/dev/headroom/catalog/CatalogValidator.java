@@ -1,5 +1,6 @@
 package dev.headroom.catalog;
 
+import dev.headroom.common.Format;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,7 +63,7 @@ public final class CatalogValidator {
             if (power.limitMinWatts() != null && power.limitMaxWatts() != null
                     && power.limitMinWatts() > power.limitMaxWatts()) {
                 r.fail("power.limitMinWatts", power.limitMinWatts(), "must not exceed power.limitMaxWatts ("
-                        + Rules.plain(power.limitMaxWatts()) + ")");
+                        + Format.plain(power.limitMaxWatts()) + ")");
             }
         }
 

@@ -1,5 +1,6 @@
 package dev.headroom.catalog;
 
+import dev.headroom.common.Format;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ final class Rules {
     /** A number in [min, max] when present. */
     void optionalRange(String field, Number value, double min, double max) {
         if (value != null && (value.doubleValue() < min || value.doubleValue() > max || Double.isNaN(value.doubleValue()))) {
-            fail(field, value, "must be between " + plain(min) + " and " + plain(max));
+            fail(field, value, "must be between " + Format.plain(min) + " and " + Format.plain(max));
         }
     }
 
@@ -91,11 +92,5 @@ final class Rules {
                 fail("sources", group, "no source covers the '" + group + "' figures");
             }
         }
-    }
-
-    static String plain(double number) {
-        return number == Math.rint(number) && Math.abs(number) < 1e15
-                ? Long.toString((long) number)
-                : Double.toString(number);
     }
 }

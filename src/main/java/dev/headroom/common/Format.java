@@ -42,6 +42,14 @@ public final class Format {
         return value >= 100 ? String.format(Locale.ROOT, "$%,.0f", value) : String.format(Locale.ROOT, "$%.2f", value);
     }
 
+    /** A number as a person types it: whole numbers without a decimal point, others in short form. */
+    public static String plain(double value) {
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return Long.toString((long) value);
+        }
+        return String.format(Locale.ROOT, "%g", value);
+    }
+
     public static String percent(double fraction) {
         return String.format(Locale.ROOT, "%.2f %%", fraction * 100);
     }

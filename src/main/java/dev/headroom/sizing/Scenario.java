@@ -1,6 +1,7 @@
 package dev.headroom.sizing;
 
 import dev.headroom.catalog.ModelArchitecture;
+import dev.headroom.common.Format;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -270,16 +271,8 @@ public record Scenario(
 
     static void optionalRange(List<String> problems, String field, Number value, double min, double max) {
         if (value != null && !(value.doubleValue() >= min && value.doubleValue() <= max)) {
-            problems.add(String.format(Locale.ROOT, "%s = %s: must be between %s and %s", field, plain(value),
-                    plain(min), plain(max)));
+            problems.add(field + " = " + Format.plain(value.doubleValue()) + ": must be between "
+                    + Format.plain(min) + " and " + Format.plain(max));
         }
-    }
-
-    private static String plain(Number number) {
-        double value = number.doubleValue();
-        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-            return Long.toString((long) value);
-        }
-        return String.format(Locale.ROOT, "%g", value);
     }
 }
