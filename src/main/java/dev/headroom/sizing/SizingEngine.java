@@ -16,6 +16,9 @@ public final class SizingEngine {
     /** Tensor-parallel sizes the GPU-count search tries: one NVLink domain holds up to 8 GPUs (NVIDIA guidance). */
     private static final int[] TENSOR_SIZES = {1, 2, 4, 8};
 
+    private static final String VLLM_RESERVES = " % of the GPU whatever the load; nvidia-smi will show that, not this total";
+    private static final String VLLM_RESERVES_DEFAULT = "vLLM pre-allocates 90" + VLLM_RESERVES;
+
     private final Catalog catalog;
 
     public SizingEngine(Catalog catalog) {
@@ -23,7 +26,7 @@ public final class SizingEngine {
     }
 
     public Estimate estimate(Scenario scenario) {
-        List<String> problems = new ArrayList<>(scenario.problems());
+        List<String> problems = scenario.problems();
         ResolvedModel model = scenario.model() == null ? null
                 : ResolvedModel.resolve(scenario.model(), catalog, problems);
         Gpu gpu = null;
@@ -214,17 +217,26 @@ public final class SizingEngine {
             if (model.hasArchitecture() && !splits(model.architecture(), t)) {
                 continue;
             }
-            int maxUseful = Math.min(maxPipeline, bestGpus / t);
+            // A narrower split must use fewer GPUs to win (or as many, where ties go to the pipeline).
+            int limit = best != null && preferTensor ? (bestGpus - 1) / t : bestGpus / t;
+            int maxUseful = Math.min(maxPipeline, limit);
             if (maxUseful < 1) {
                 continue;
             }
             int low;
             if (monotone) {
-                double deepest = memory.peakTotal(batch, input, output, t, maxUseful);
-                if (deepest > usable) {
+                double shallow = memory.peakTotal(batch, input, output, t, 1);
+                if (shallow <= usable) {
+                    low = 1;
+                } else if (maxUseful == 1) {
                     continue;
+                } else {
+                    double deepest = memory.peakTotal(batch, input, output, t, maxUseful);
+                    if (deepest > usable) {
+                        continue;
+                    }
+                    low = smallestFittingPipeline(memory, usable, batch, input, output, t, maxUseful, shallow, deepest);
                 }
-                low = smallestFittingPipeline(memory, usable, batch, input, output, t, maxUseful, deepest);
             } else {
                 low = 1;
                 while (low <= maxUseful && memory.peakTotal(batch, input, output, t, low) > usable) {
@@ -249,14 +261,7 @@ public final class SizingEngine {
      * or a neighbour of it, which a short walk settles (a bisection would need about log2(layers) evaluations).
      */
     private static int smallestFittingPipeline(MemoryModel memory, long usable, int batch, int input, int output,
-                                               int t, int deepestPipeline, double deepest) {
-        if (deepestPipeline == 1) {
-            return 1;
-        }
-        double shallow = memory.peakTotal(batch, input, output, t, 1);
-        if (shallow <= usable) {
-            return 1;
-        }
+                                               int t, int deepestPipeline, double shallow, double deepest) {
         double b = (shallow - deepest) / (1 - 1.0 / deepestPipeline);
         double a = shallow - b;
         int guess = usable - a <= 0 ? deepestPipeline
@@ -275,55 +280,68 @@ public final class SizingEngine {
         return a.attentionHeads() % t == 0 && (a.mla() != null || a.kvHeads() % t == 0 || t % a.kvHeads() == 0);
     }
 
-    /** Memory is linear in the batch (KV, activations and fragmentation all scale with it): solve, then check. */
+    /** Largest batch (training: micro-batch) at this sequence length; 0 when even one does not fit. */
     private static Integer maxBatch(MemoryModel memory, long usable, int input, int output, int t, int p) {
-        int best = Scenario.MAX_BATCH;
-        for (int stage : p == 1 ? new int[] {0} : new int[] {0, p - 1}) {
-            double one = memory.stageTotal(stage, 1, input, output, t, p);
-            if (one > usable) {
-                return 0;
-            }
-            double slope = memory.stageTotal(stage, 2, input, output, t, p) - one;
-            int fitting = slope <= 0 ? Scenario.MAX_BATCH
-                    : (int) Math.min(Scenario.MAX_BATCH, Math.floor((usable - one) / slope) + 1);
-            while (fitting > 1 && memory.stageTotal(stage, fitting, input, output, t, p) > usable) {
-                fitting--; // rounding at the edge
-            }
-            best = Math.min(best, fitting);
+        if (memory.peakTotal(1, input, output, t, p) > usable) {
+            return 0;
         }
-        return best;
+        return largestFitting(batch -> memory.peakTotal(batch, input, output, t, p), 1, Scenario.MAX_BATCH, usable);
     }
 
-    /** Longest sequence (prompt + output) at this batch; memory grows with it, so bisect. */
+    /** Longest sequence (prompt + output) at this batch, capped at the model's context; 0 when none fits. */
     private static Integer maxContext(MemoryModel memory, long usable, int batch, int output, int t, int p,
                                       int modelContext) {
         if (memory.peakTotal(batch, 1, output, t, p) > usable) {
             return 0;
         }
-        int low = 1;
         int high = Math.max(1, modelContext - output);
-        double atHigh = memory.peakTotal(batch, high, output, t, p);
+        return largestFitting(input -> memory.peakTotal(batch, input, output, t, p), 1, high, usable) + output;
+    }
+
+    /**
+     * Largest x in [low, high] whose memory fits, given that x = low fits and memory never falls as x grows.
+     * Memory is close to linear in the batch and the length (flash attention; block rounding and prefill chunks
+     * bend it), so the bracket is narrowed by interpolation, with a bisection whenever an interpolation fails to
+     * halve it (eager attention's s^2 terms): a handful of evaluations instead of about twenty.
+     */
+    static int largestFitting(java.util.function.IntToDoubleFunction memory, int low, int high, double usable) {
+        double atHigh = memory.applyAsDouble(high);
         if (atHigh <= usable) {
-            return high + output;
+            return high;
         }
-        // Bracketed search: interpolate while memory is close to linear in the length (flash attention, paging
-        // steps), bisect when an interpolation fails to halve the bracket (the s^2 terms of eager attention).
-        double atLow = memory.peakTotal(batch, low, output, t, p);
+        double atLow = memory.applyAsDouble(low);
         while (high - low > 1) {
             int width = high - low;
-            int mid = (int) Math.round(low + (usable - atLow) / (atHigh - atLow) * width);
-            mid = Math.max(low + 1, Math.min(high - 1, mid));
-            double at = memory.peakTotal(batch, mid, output, t, p);
+            int guess = (int) Math.round(low + (usable - atLow) / (atHigh - atLow) * width);
+            guess = Math.max(low + 1, Math.min(high - 1, guess));
+            double at = memory.applyAsDouble(guess);
             if (at <= usable) {
-                low = mid;
+                low = guess;
                 atLow = at;
+                // Where memory is linear the guess is the answer: one step up proves it.
+                if (high - low > 1) {
+                    double next = memory.applyAsDouble(low + 1);
+                    if (next > usable) {
+                        return low;
+                    }
+                    low++;
+                    atLow = next;
+                }
             } else {
-                high = mid;
+                high = guess;
                 atHigh = at;
+                if (high - low > 1) {
+                    double previous = memory.applyAsDouble(high - 1);
+                    if (previous <= usable) {
+                        return high - 1;
+                    }
+                    high--;
+                    atHigh = previous;
+                }
             }
             if (high - low > width / 2) {
                 int half = (low + high) >>> 1;
-                double atHalf = memory.peakTotal(batch, half, output, t, p);
+                double atHalf = memory.applyAsDouble(half);
                 if (atHalf <= usable) {
                     low = half;
                     atLow = atHalf;
@@ -333,7 +351,7 @@ public final class SizingEngine {
                 }
             }
         }
-        return low + output;
+        return low;
     }
 
     private static Estimate.Performance inferencePerformance(PerformanceModel speed, int batch, int input,
@@ -399,8 +417,8 @@ public final class SizingEngine {
             warnings.add("GeForce cards: NVIDIA's driver licence does not allow data-center deployment");
         }
         if (scenario.runtime() == RuntimeProfile.VLLM && !scenario.workload().isTraining()) {
-            warnings.add("vLLM pre-allocates " + Math.round(overheads.memoryReservation() * 100)
-                    + " % of the GPU whatever the load; nvidia-smi will show that, not this total");
+            warnings.add(overheads.memoryReservation() == 0.9 ? VLLM_RESERVES_DEFAULT
+                    : "vLLM pre-allocates " + Math.round(overheads.memoryReservation() * 100) + VLLM_RESERVES);
         }
         if (scenario.runtime() == RuntimeProfile.LLAMA_CPP && !scenario.workload().isTraining()) {
             warnings.add("llama.cpp allocates the KV cache for its whole context (n_ctx) at start; size it with"
