@@ -1,19 +1,17 @@
 package dev.headroom.cli;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.catalog.Catalog;
 import dev.headroom.catalog.CatalogException;
 import dev.headroom.catalog.HuggingFaceImporter;
 import dev.headroom.catalog.ModelArchitecture;
 import dev.headroom.catalog.ModelArchitecture.FfnKind;
-import dev.headroom.common.AtomicFiles;
 import dev.headroom.sizing.Efficiencies;
 import dev.headroom.sizing.Estimate;
 import dev.headroom.sizing.FinetuneMethod;
 import dev.headroom.sizing.Labeled;
 import dev.headroom.sizing.NumberFormat;
 import dev.headroom.sizing.Optimizer;
+import dev.headroom.sizing.PlanFile;
 import dev.headroom.sizing.Recompute;
 import dev.headroom.sizing.RuntimeOverheads;
 import dev.headroom.sizing.RuntimeProfile;
@@ -151,7 +149,7 @@ final class SizeCommand implements Callable<Integer> {
         }
         if (saveFile != null) {
             try {
-                AtomicFiles.writeString(saveFile, Json.write(scenario));
+                PlanFile.write(saveFile, scenario);
             } catch (IOException e) {
                 err.println("headroom: cannot save the scenario to " + saveFile + ": " + e.getMessage());
                 return CommandLine.ExitCode.SOFTWARE;
@@ -228,11 +226,9 @@ final class SizeCommand implements Callable<Integer> {
 
     private Scenario readScenario(List<String> problems) {
         try {
-            ObjectMapper mapper = Json.MAPPER.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-            return mapper.readValue(Files.readString(scenarioFile), Scenario.class);
+            return PlanFile.read(scenarioFile);
         } catch (IOException e) {
-            throw new IllegalArgumentException("scenario = " + scenarioFile + ": cannot be read: "
-                    + e.getMessage().replaceAll("\\s+", " "));
+            throw new IllegalArgumentException("scenario = " + e.getMessage());
         }
     }
 

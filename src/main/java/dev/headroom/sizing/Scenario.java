@@ -178,6 +178,31 @@ public record Scenario(
         }
     }
 
+    public Scenario withModel(ModelSpec value) {
+        return new Scenario(value, workload, training, precision, shape, parallelism, kvCache, hardware, runtime,
+                overheads, efficiencies);
+    }
+
+    public Scenario withShape(Shape value) {
+        return new Scenario(model, workload, training, precision, value, parallelism, kvCache, hardware, runtime,
+                overheads, efficiencies);
+    }
+
+    public Scenario withTraining(Training value) {
+        return new Scenario(model, workload, value, precision, shape, parallelism, kvCache, hardware, runtime,
+                overheads, efficiencies);
+    }
+
+    public Scenario withParallelism(Parallelism value) {
+        return new Scenario(model, workload, training, precision, shape, value, kvCache, hardware, runtime,
+                overheads, efficiencies);
+    }
+
+    public Scenario withHardware(Hardware value) {
+        return new Scenario(model, workload, training, precision, shape, parallelism, kvCache, value, runtime,
+                overheads, efficiencies);
+    }
+
     /** Every problem with this scenario, each naming the field, the value and what is allowed. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();

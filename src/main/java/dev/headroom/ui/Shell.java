@@ -40,6 +40,13 @@ public final class Shell {
     static final double DEFAULT_WIDTH = 1280;
     static final double DEFAULT_HEIGHT = 800;
 
+    /** File reading and writing, imports and exports: never on the FX thread. */
+    static final java.util.concurrent.ExecutorService BACKGROUND = java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "headroom-background");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final ShellViewModel model;
     private final Workspaces workspaces;
     private final BorderPane root = new BorderPane();
@@ -47,7 +54,7 @@ public final class Shell {
 
     private Shell(ShellViewModel model) {
         this.model = model;
-        this.workspaces = new Workspaces(model);
+        this.workspaces = new Workspaces(model, BACKGROUND);
         root.setTop(menuBar());
         root.setLeft(navigation());
         root.setBottom(statusBar());
@@ -68,6 +75,11 @@ public final class Shell {
                 Shell.class.getResourceAsStream("/dev/headroom/assets/headroom-256.png")));
         stage.setScene(shell.scene);
         restoreBounds(stage, settings.window());
+        stage.setOnCloseRequest(event -> {
+            if (!model.mayClose()) {
+                event.consume(); // the user chose Cancel on an unsaved plan
+            }
+        });
         stage.show();
         trackBounds(stage, model);
         return shell;
@@ -84,7 +96,11 @@ public final class Shell {
     private MenuBar menuBar() {
         MenuItem quit = new MenuItem("Quit");
         quit.setAccelerator(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN));
-        quit.setOnAction(e -> Platform.exit());
+        quit.setOnAction(e -> {
+            if (model.mayClose()) {
+                Platform.exit();
+            }
+        });
         Menu file = new Menu("File", null, quit);
 
         Menu go = new Menu("Go");

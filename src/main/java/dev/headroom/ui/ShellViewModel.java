@@ -22,6 +22,10 @@ public final class ShellViewModel {
     private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>(this, "theme");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status");
     private Settings settings;
+    private final javafx.collections.ObservableList<String> recentPlans = javafx.collections.FXCollections.observableArrayList();
+    private final javafx.collections.ObservableList<String> recentPlansView =
+            javafx.collections.FXCollections.unmodifiableObservableList(recentPlans); // one view: it listens weakly
+    private final java.util.List<java.util.function.BooleanSupplier> closeGuards = new java.util.ArrayList<>();
 
     public ShellViewModel(Catalog catalog, SettingsStore store, Settings initial) {
         this.catalog = catalog;
@@ -32,6 +36,30 @@ public final class ShellViewModel {
         workspace.addListener((obs, old, value) -> update(settings.withWorkspace(value)));
         theme.addListener((obs, old, value) -> update(settings.withTheme(value)));
         status.set(catalogSummary(catalog));
+        recentPlans.setAll(initial.recentPlans());
+    }
+
+    /** Plan files opened or saved lately, newest first (File > Open Recent). */
+    public javafx.collections.ObservableList<String> recentPlans() {
+        return recentPlansView;
+    }
+
+    public void planUsed(java.nio.file.Path file) {
+        update(settings.withRecentPlan(file.toAbsolutePath().toString()));
+        recentPlans.setAll(settings.recentPlans());
+    }
+
+    /** A workspace with unsaved work registers a guard; closing asks each one (e.g. "save the plan?"). */
+    public void addCloseGuard(java.util.function.BooleanSupplier mayClose) {
+        closeGuards.add(mayClose);
+    }
+
+    public boolean mayClose() {
+        return closeGuards.stream().allMatch(java.util.function.BooleanSupplier::getAsBoolean);
+    }
+
+    public void setStatus(String text) {
+        status.set(text);
     }
 
     public Catalog catalog() {

@@ -16,8 +16,11 @@ final class Workspaces {
     private final ShellViewModel shell;
     private final Map<Workspace, Node> views = new EnumMap<>(Workspace.class);
 
-    Workspaces(ShellViewModel shell) {
+    private final java.util.concurrent.Executor background;
+
+    Workspaces(ShellViewModel shell, java.util.concurrent.Executor background) {
         this.shell = shell;
+        this.background = background;
     }
 
     static String title(Workspace workspace) {
@@ -42,7 +45,7 @@ final class Workspaces {
 
     private Node create(Workspace workspace) {
         return switch (workspace) {
-            case PLAN -> new PlanWorkspace(shell.catalog()).view();
+            case PLAN -> new PlanWorkspace(shell, background).view();
             case COSTS -> new CostsWorkspace(shell.catalog()).view();
             case MONITOR -> new MonitorWorkspace().view();
         };

@@ -48,7 +48,7 @@ class ShellTest {
 
     @Test
     void opensOnPlanWithTheCatalogInTheStatusBar(FxRobot robot) {
-        assertThat(robot.lookup("#workspace-title").queryAs(Label.class).getText()).isEqualTo("Plan");
+        assertThat(robot.lookup("#plan-title").queryAs(Label.class).getText()).isEqualTo("Untitled plan");
         assertThat(robot.lookup("#nav-plan").queryAs(ToggleButton.class).isSelected()).isTrue();
         assertThat(robot.lookup("#status-text").queryAs(Label.class).getText())
                 .contains(CATALOG.gpus().size() + " GPUs").contains(CATALOG.models().size() + " models");

@@ -1,20 +1,26 @@
 package dev.headroom.ui.plan;
 
-import dev.headroom.catalog.Catalog;
-import dev.headroom.ui.common.WorkspacePage;
+import dev.headroom.sizing.SizingEngine;
+import dev.headroom.ui.ShellViewModel;
+import java.util.concurrent.Executor;
 import javafx.scene.Node;
 
-/** Plan: the sizing wizard. Until the sizing engine lands it states what it will do. */
+/** Plan: the sizing wizard. Builds the view model and the view, and registers the unsaved-plan guard. */
 public final class PlanWorkspace {
-    private final Catalog catalog;
+    private final PlanViewModel model;
+    private final PlanView view;
 
-    public PlanWorkspace(Catalog catalog) {
-        this.catalog = catalog;
+    public PlanWorkspace(ShellViewModel shell, Executor background) {
+        model = new PlanViewModel(shell.catalog(), new SizingEngine(shell.catalog()));
+        view = new PlanView(model, shell, background);
+        shell.addCloseGuard(view::confirmDiscardChanges);
     }
 
     public Node view() {
-        return WorkspacePage.of("Plan", String.format(
-                "Size a model's memory, GPU count and speed for inference or training, across %d models and %d GPUs.",
-                catalog.models().size(), catalog.gpus().size()));
+        return view;
+    }
+
+    public PlanViewModel model() {
+        return model;
     }
 }

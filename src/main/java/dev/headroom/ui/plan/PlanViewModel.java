@@ -1,0 +1,507 @@
+package dev.headroom.ui.plan;
+
+import dev.headroom.catalog.Catalog;
+import dev.headroom.catalog.ModelArchitecture;
+import dev.headroom.catalog.ParameterCounter;
+import dev.headroom.sizing.Efficiencies;
+import dev.headroom.sizing.Estimate;
+import dev.headroom.sizing.FinetuneMethod;
+import dev.headroom.sizing.NumberFormat;
+import dev.headroom.sizing.Optimizer;
+import dev.headroom.sizing.PlanFile;
+import dev.headroom.sizing.Recompute;
+import dev.headroom.sizing.RuntimeOverheads;
+import dev.headroom.sizing.RuntimeProfile;
+import dev.headroom.sizing.Scenario;
+import dev.headroom.sizing.ScenarioException;
+import dev.headroom.sizing.SizingEngine;
+import dev.headroom.sizing.WeightFormat;
+import dev.headroom.sizing.Workload;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javafx.beans.Observable;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.ObservableMap;
+
+/**
+ * The sizing wizard's state: one property per input, and the estimate, recomputed on every change (the engine
+ * answers in microseconds, so there is no Calculate button). Bad input becomes a message per field, worded as the
+ * engine and the command line word it; while any input is bad the estimate is null, never a stale one.
+ */
+public final class PlanViewModel {
+    /** Where the model comes from. */
+    public enum ModelSource { CATALOG, IMPORTED, CUSTOM }
+
+    private final Catalog catalog;
+    private final SizingEngine engine;
+
+    private final ObjectProperty<ModelSource> modelSource = new SimpleObjectProperty<>(ModelSource.CATALOG);
+    private final StringProperty modelId = new SimpleStringProperty("llama-3.1-8b");
+    private final ObjectProperty<ModelArchitecture> importedArchitecture = new SimpleObjectProperty<>();
+    private final StringProperty importedName = new SimpleStringProperty();
+    private final StringProperty layers = new SimpleStringProperty("32");
+    private final StringProperty hidden = new SimpleStringProperty("4096");
+    private final StringProperty heads = new SimpleStringProperty("32");
+    private final StringProperty kvHeads = new SimpleStringProperty("8");
+    private final StringProperty headDim = new SimpleStringProperty("");
+    private final StringProperty ffn = new SimpleStringProperty("14336");
+    private final ObjectProperty<ModelArchitecture.FfnKind> ffnKind =
+            new SimpleObjectProperty<>(ModelArchitecture.FfnKind.GATED);
+    private final StringProperty vocab = new SimpleStringProperty("128256");
+    private final StringProperty experts = new SimpleStringProperty("");
+    private final StringProperty activeExperts = new SimpleStringProperty("");
+    private final StringProperty maxContext = new SimpleStringProperty("131072");
+
+    private final ObjectProperty<Workload> workload = new SimpleObjectProperty<>(Workload.INFERENCE);
+    private final ObjectProperty<FinetuneMethod> method = new SimpleObjectProperty<>(FinetuneMethod.LORA);
+    private final StringProperty loraRank = new SimpleStringProperty("16");
+
+    private final ObjectProperty<WeightFormat> weights = new SimpleObjectProperty<>(WeightFormat.BF16);
+    private final ObjectProperty<NumberFormat> kvCache = new SimpleObjectProperty<>(NumberFormat.BF16);
+    private final ObjectProperty<Optimizer> optimizer = new SimpleObjectProperty<>(Optimizer.ADAMW);
+    private final ObjectProperty<NumberFormat> gradientPrecision = new SimpleObjectProperty<>(NumberFormat.FP32);
+    private final BooleanProperty masterWeights = new SimpleBooleanProperty(true);
+
+    private final StringProperty batch = new SimpleStringProperty("1");
+    private final StringProperty inputTokens = new SimpleStringProperty("2048");
+    private final StringProperty outputTokens = new SimpleStringProperty("512");
+    private final StringProperty microBatch = new SimpleStringProperty("1");
+    private final StringProperty gradientAccumulation = new SimpleStringProperty("1");
+    private final StringProperty trainTokens = new SimpleStringProperty("");
+
+    private final StringProperty gpuId = new SimpleStringProperty("h100-sxm");
+    private final StringProperty gpuCount = new SimpleStringProperty("1");
+    private final StringProperty tensorParallel = new SimpleStringProperty("1");
+    private final StringProperty pipelineParallel = new SimpleStringProperty("1");
+    private final StringProperty dataParallel = new SimpleStringProperty("");
+    private final ObjectProperty<Integer> zeroStage = new SimpleObjectProperty<>(0);
+    private final ObjectProperty<Recompute> recompute = new SimpleObjectProperty<>(Recompute.NONE);
+    private final BooleanProperty flashAttention = new SimpleBooleanProperty(true);
+    private final BooleanProperty sequenceParallel = new SimpleBooleanProperty(false);
+    private final BooleanProperty offloadOptimizer = new SimpleBooleanProperty(false);
+    private final ObjectProperty<RuntimeProfile> runtime = new SimpleObjectProperty<>(RuntimeProfile.VLLM);
+
+    private final StringProperty mfu = new SimpleStringProperty("");
+    private final StringProperty prefillEfficiency = new SimpleStringProperty("");
+    private final StringProperty bandwidthEfficiency = new SimpleStringProperty("");
+    private final StringProperty interconnectEfficiency = new SimpleStringProperty("");
+    private final StringProperty memoryReservation = new SimpleStringProperty("");
+    private final StringProperty fragmentation = new SimpleStringProperty("");
+
+    private final ReadOnlyObjectWrapper<Estimate> estimate = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<Scenario> scenario = new ReadOnlyObjectWrapper<>();
+    private final ObservableMap<String, String> fieldProblems = FXCollections.observableHashMap();
+    private final ObservableList<String> problems = FXCollections.observableArrayList();
+    // Created once: an unmodifiable view listens to its source weakly, so a fresh view per call could be
+    // collected with the listeners added to it.
+    private final ObservableMap<String, String> fieldProblemsView = FXCollections.unmodifiableObservableMap(fieldProblems);
+    private final ObservableList<String> problemsView = FXCollections.unmodifiableObservableList(problems);
+    private final ReadOnlyDoubleWrapper recomputeMillis = new ReadOnlyDoubleWrapper();
+    private final ReadOnlyBooleanWrapper dirty = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyObjectWrapper<Path> file = new ReadOnlyObjectWrapper<>();
+
+    /** What a loaded plan holds beyond the wizard's fields (group size, paging, prefixes...), kept as it was. */
+    private Scenario base = new Scenario(null, null, null, null, null, null, null, null, null, null, null);
+    private String savedJson;
+    private boolean loading;
+
+    public PlanViewModel(Catalog catalog, SizingEngine engine) {
+        this.catalog = catalog;
+        this.engine = engine;
+        for (Observable input : inputs()) {
+            input.addListener(observable -> recompute());
+        }
+        workload.addListener((obs, old, value) -> {
+            if (!loading && value != null) {
+                runtime.set(RuntimeProfile.defaultFor(value));
+            }
+        });
+        recompute();
+        savedJson = currentJson();
+        dirty.set(false);
+    }
+
+    private List<Observable> inputs() {
+        return List.of(modelSource, modelId, importedArchitecture, importedName, layers, hidden, heads, kvHeads,
+                headDim, ffn, ffnKind, vocab, experts, activeExperts, maxContext, workload, method, loraRank, weights,
+                kvCache, optimizer, gradientPrecision, masterWeights, batch, inputTokens, outputTokens, microBatch,
+                gradientAccumulation, trainTokens, gpuId, gpuCount, tensorParallel, pipelineParallel, dataParallel,
+                zeroStage, recompute, flashAttention, sequenceParallel, offloadOptimizer, runtime, mfu,
+                prefillEfficiency, bandwidthEfficiency, interconnectEfficiency, memoryReservation, fragmentation);
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public SizingEngine engine() {
+        return engine;
+    }
+
+    /** Builds the scenario from the fields and sizes it; runs on every edit. */
+    public void recompute() {
+        if (loading) {
+            return;
+        }
+        long start = System.nanoTime();
+        Map<String, String> fieldMessages = new LinkedHashMap<>();
+        Scenario next = buildScenario(fieldMessages);
+        Estimate result = null;
+        if (next != null) {
+            try {
+                result = engine.estimate(next);
+            } catch (ScenarioException e) {
+                for (String problem : e.problems()) {
+                    fieldMessages.merge(fieldOf(problem), problem, (a, b) -> a + "\n" + b);
+                }
+            }
+        }
+        fieldProblems.clear();
+        fieldProblems.putAll(fieldMessages);
+        problems.setAll(fieldMessages.values());
+        scenario.set(result == null ? null : next);
+        estimate.set(result);
+        dirty.set(savedJson != null && !savedJson.equals(currentJson()));
+        recomputeMillis.set((System.nanoTime() - start) / 1e6);
+    }
+
+    /** The field a problem line is about: the words before " = " or ":" ("tp = 3: ..." is about tp). */
+    static String fieldOf(String problem) {
+        int equals = problem.indexOf(" = ");
+        int colon = problem.indexOf(':');
+        int end = equals >= 0 && (colon < 0 || equals < colon) ? equals : colon;
+        String field = end < 0 ? problem : problem.substring(0, end);
+        return switch (field) {
+            case "seq (input tokens)" -> "seq";
+            case "tp x pp x dp" -> "gpus";
+            default -> field;
+        };
+    }
+
+    private Scenario buildScenario(Map<String, String> messages) {
+        Numbers n = new Numbers(messages);
+        Scenario.ModelSpec model = modelSpec(n);
+        Scenario.Training t = base.training();
+        // The method field only means something for fine-tuning; the other workloads train every weight or none.
+        FinetuneMethod trainingMethod = workload.get() == Workload.FINETUNE ? method.get() : FinetuneMethod.FULL;
+        Scenario.Training training = new Scenario.Training(trainingMethod, n.integer("lora-rank", loraRank),
+                t.loraTargets(), optimizer.get(), gradientPrecision.get(), masterWeights.get(),
+                n.integer("micro-batch", microBatch), n.integer("grad-accum", gradientAccumulation),
+                n.optionalDecimal("train-tokens", trainTokens), recompute.get());
+        Scenario.Precision p = base.precision();
+        Scenario.Precision precision = new Scenario.Precision(weights.get(), p.groupSize(), kvCache.get(),
+                p.activations());
+        Scenario.Shape shape = new Scenario.Shape(n.integer("batch", batch), n.integer("seq", inputTokens),
+                n.integer("output-tokens", outputTokens));
+        Integer tp = n.integer("tp", tensorParallel);
+        Integer pp = n.integer("pp", pipelineParallel);
+        Integer count = n.integer("gpus", gpuCount);
+        Integer dp = dataParallel.get() == null || dataParallel.get().isBlank()
+                ? (tp != null && pp != null && count != null && count % (tp * pp) == 0 ? count / (tp * pp) : 1)
+                : n.integer("dp", dataParallel);
+        Scenario.Parallelism b = base.parallelism();
+        Scenario.Parallelism parallelism = new Scenario.Parallelism(tp, pp, dp, b.virtualStages(), b.expertParallel(),
+                zeroStage.get(), sequenceParallel.get(), offloadOptimizer.get(), flashAttention.get(), b.dropout());
+        RuntimeOverheads o = base.overheads();
+        RuntimeOverheads overheads = new RuntimeOverheads(o.cudaContextBytes(), o.workspaceBytes(),
+                o.multiGpuWorkspaceBytes(), o.cudaGraphBytes(), n.optionalDecimal("fragmentation", fragmentation),
+                n.optionalDecimal("memory-reservation", memoryReservation), o.pagedBlockTokens(),
+                o.launchSecondsPerLayer(), o.prefillChunkTokens());
+        Efficiencies e = base.efficiencies();
+        Efficiencies efficiencies = new Efficiencies(n.optionalDecimal("mfu", mfu),
+                n.optionalDecimal("prefill-efficiency", prefillEfficiency),
+                n.optionalDecimal("bandwidth-efficiency", bandwidthEfficiency),
+                n.optionalDecimal("interconnect-efficiency", interconnectEfficiency), e.collectiveLatencySeconds());
+        if (!messages.isEmpty()) {
+            return null;
+        }
+        return new Scenario(model, workload.get(), training, precision, shape, parallelism, base.kvCache(),
+                new Scenario.Hardware(gpuId.get(), count), runtime.get(), overheads, efficiencies);
+    }
+
+    private Scenario.ModelSpec modelSpec(Numbers n) {
+        return switch (modelSource.get()) {
+            case CATALOG -> Scenario.ModelSpec.catalog(modelId.get());
+            case IMPORTED -> importedArchitecture.get() == null ? Scenario.ModelSpec.catalog(modelId.get())
+                    : Scenario.ModelSpec.custom(importedName.get(), importedArchitecture.get());
+            case CUSTOM -> Scenario.ModelSpec.custom("custom model", customArchitecture(n));
+        };
+    }
+
+    private ModelArchitecture customArchitecture(Numbers n) {
+        Integer layerCount = n.integer("layers", layers);
+        Integer hiddenSize = n.integer("hidden", hidden);
+        Integer headCount = n.integer("heads", heads);
+        Integer kv = kvHeads.get() == null || kvHeads.get().isBlank() ? headCount : n.integer("kv-heads", kvHeads);
+        Integer dim = headDim.get() == null || headDim.get().isBlank()
+                ? (hiddenSize != null && headCount != null && headCount > 0 ? hiddenSize / headCount : null)
+                : n.integer("head-dim", headDim);
+        Integer ffnSize = n.integer("ffn", ffn);
+        Integer expertCount = experts.get() == null || experts.get().isBlank() ? null : n.integer("experts", experts);
+        ModelArchitecture.Moe moe = expertCount == null ? null : new ModelArchitecture.Moe(expertCount,
+                activeExperts.get() == null || activeExperts.get().isBlank() ? 2 : n.integer("active-experts", activeExperts),
+                0, ffnSize, 0);
+        return new ModelArchitecture(layerCount, hiddenSize, headCount, kv, dim, ffnSize, ffnKind.get(),
+                n.integer("vocab", vocab), false, n.integer("max-context", maxContext),
+                ModelArchitecture.PositionEmbedding.ROPE, 0, ModelArchitecture.NormKind.RMSNORM, 2, false, false, false,
+                null, null, moe, null);
+    }
+
+    /** The derived parameter count of the model as the fields describe it, or null when they do not. */
+    public Long derivedParameters() {
+        Map<String, String> ignored = new LinkedHashMap<>();
+        try {
+            ModelArchitecture a = switch (modelSource.get()) {
+                case CATALOG -> catalog.model(modelId.get()).map(m -> m.architecture()).orElse(null);
+                case IMPORTED -> importedArchitecture.get();
+                case CUSTOM -> customArchitecture(new Numbers(ignored));
+            };
+            return a == null || !ignored.isEmpty() ? null : ParameterCounter.count(a).total();
+        } catch (RuntimeException e) {
+            return null; // incomplete custom fields
+        }
+    }
+
+    /** Fills the fields from a saved scenario; what the wizard does not show is kept and saved back unchanged. */
+    public void load(Scenario loaded) {
+        loading = true;
+        try {
+            base = loaded;
+            Scenario.ModelSpec model = loaded.model();
+            if (model != null && model.architecture() != null) {
+                importedArchitecture.set(model.architecture());
+                importedName.set(model.name());
+                modelSource.set(ModelSource.IMPORTED);
+            } else {
+                modelId.set(model == null ? null : model.catalogId());
+                modelSource.set(ModelSource.CATALOG);
+            }
+            workload.set(loaded.workload());
+            Scenario.Training t = loaded.training();
+            method.set(t.method());
+            loraRank.set(Integer.toString(t.loraRank()));
+            optimizer.set(t.optimizer());
+            gradientPrecision.set(t.gradientPrecision());
+            masterWeights.set(t.masterWeights());
+            microBatch.set(Integer.toString(t.microBatch()));
+            gradientAccumulation.set(Integer.toString(t.gradientAccumulation()));
+            trainTokens.set(t.trainTokens() == null ? "" : plain(t.trainTokens()));
+            recompute.set(t.recompute());
+            weights.set(loaded.precision().weights());
+            kvCache.set(loaded.precision().kvCache());
+            batch.set(Integer.toString(loaded.shape().batch()));
+            inputTokens.set(Integer.toString(loaded.shape().inputTokens()));
+            outputTokens.set(Integer.toString(loaded.shape().outputTokens()));
+            Scenario.Parallelism p = loaded.parallelism();
+            tensorParallel.set(Integer.toString(p.tensor()));
+            pipelineParallel.set(Integer.toString(p.pipeline()));
+            dataParallel.set(Integer.toString(p.data()));
+            zeroStage.set(p.zeroStage());
+            flashAttention.set(p.flashAttention());
+            sequenceParallel.set(p.sequenceParallel());
+            offloadOptimizer.set(p.offloadOptimizer());
+            gpuId.set(loaded.hardware() == null ? null : loaded.hardware().gpuId());
+            gpuCount.set(loaded.hardware() == null ? "1" : Integer.toString(loaded.hardware().count()));
+            runtime.set(loaded.runtime());
+            mfu.set(text(loaded.efficiencies().mfu()));
+            prefillEfficiency.set(text(loaded.efficiencies().prefillEfficiency()));
+            bandwidthEfficiency.set(text(loaded.efficiencies().bandwidthEfficiency()));
+            interconnectEfficiency.set(text(loaded.efficiencies().interconnectEfficiency()));
+            memoryReservation.set(text(loaded.overheads().memoryReservation()));
+            fragmentation.set(text(loaded.overheads().fragmentation()));
+        } finally {
+            loading = false;
+        }
+        recompute();
+    }
+
+    /** Back to a fresh plan. */
+    public void reset() {
+        load(new Scenario(Scenario.ModelSpec.catalog("llama-3.1-8b"), Workload.INFERENCE, null, null, null, null, null,
+                new Scenario.Hardware("h100-sxm", 1), RuntimeProfile.VLLM, null, null));
+        file.set(null);
+        markSaved();
+    }
+
+    /** Clears the user's changes to efficiencies and overheads: the defaults, with their sources, apply again. */
+    public void resetAssumptions() {
+        loading = true;
+        try {
+            for (StringProperty field : List.of(mfu, prefillEfficiency, bandwidthEfficiency, interconnectEfficiency,
+                    memoryReservation, fragmentation)) {
+                field.set("");
+            }
+        } finally {
+            loading = false;
+        }
+        recompute();
+    }
+
+    /** The current plan as it would be saved (null while an input is bad). */
+    public Scenario currentScenario() {
+        return scenario.get();
+    }
+
+    public void markSaved() {
+        savedJson = currentJson();
+        dirty.set(false);
+    }
+
+    public void setFile(Path path) {
+        file.set(path);
+    }
+
+    private String currentJson() {
+        return scenario.get() == null ? "" : PlanFile.toJson(scenario.get());
+    }
+
+    private static String text(Double value) {
+        return value == null ? "" : plain(value);
+    }
+
+    private static String plain(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value)
+                : String.format(Locale.ROOT, "%s", value);
+    }
+
+    /** Parses the text fields, naming the field and the value when one is not a number. */
+    private static final class Numbers {
+        private final Map<String, String> messages;
+
+        Numbers(Map<String, String> messages) {
+            this.messages = messages;
+        }
+
+        Integer integer(String field, StringProperty text) {
+            String value = text.get() == null ? "" : text.get().trim().replace(",", "").replace("_", "");
+            if (value.isEmpty()) {
+                messages.put(field, field + ": is required");
+                return null;
+            }
+            try {
+                double parsed = Double.parseDouble(value);
+                if (parsed != Math.rint(parsed) || Math.abs(parsed) > Integer.MAX_VALUE) {
+                    messages.put(field, field + " = " + value + ": must be a whole number");
+                    return null;
+                }
+                return (int) parsed;
+            } catch (NumberFormatException e) {
+                messages.put(field, field + " = " + value + ": must be a whole number");
+                return null;
+            }
+        }
+
+        Double optionalDecimal(String field, StringProperty text) {
+            String value = text.get() == null ? "" : text.get().trim().replace(",", "").replace("_", "");
+            if (value.isEmpty()) {
+                return null;
+            }
+            try {
+                return Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                messages.put(field, field + " = " + value + ": must be a number");
+                return null;
+            }
+        }
+    }
+
+    // --- properties -------------------------------------------------------------------------------------------
+
+    public ObjectProperty<ModelSource> modelSourceProperty() { return modelSource; }
+    public StringProperty modelIdProperty() { return modelId; }
+    public ObjectProperty<ModelArchitecture> importedArchitectureProperty() { return importedArchitecture; }
+    public StringProperty importedNameProperty() { return importedName; }
+    public StringProperty layersProperty() { return layers; }
+    public StringProperty hiddenProperty() { return hidden; }
+    public StringProperty headsProperty() { return heads; }
+    public StringProperty kvHeadsProperty() { return kvHeads; }
+    public StringProperty headDimProperty() { return headDim; }
+    public StringProperty ffnProperty() { return ffn; }
+    public ObjectProperty<ModelArchitecture.FfnKind> ffnKindProperty() { return ffnKind; }
+    public StringProperty vocabProperty() { return vocab; }
+    public StringProperty expertsProperty() { return experts; }
+    public StringProperty activeExpertsProperty() { return activeExperts; }
+    public StringProperty maxContextProperty() { return maxContext; }
+    public ObjectProperty<Workload> workloadProperty() { return workload; }
+    public ObjectProperty<FinetuneMethod> methodProperty() { return method; }
+    public StringProperty loraRankProperty() { return loraRank; }
+    public ObjectProperty<WeightFormat> weightsProperty() { return weights; }
+    public ObjectProperty<NumberFormat> kvCacheProperty() { return kvCache; }
+    public ObjectProperty<Optimizer> optimizerProperty() { return optimizer; }
+    public ObjectProperty<NumberFormat> gradientPrecisionProperty() { return gradientPrecision; }
+    public BooleanProperty masterWeightsProperty() { return masterWeights; }
+    public StringProperty batchProperty() { return batch; }
+    public StringProperty inputTokensProperty() { return inputTokens; }
+    public StringProperty outputTokensProperty() { return outputTokens; }
+    public StringProperty microBatchProperty() { return microBatch; }
+    public StringProperty gradientAccumulationProperty() { return gradientAccumulation; }
+    public StringProperty trainTokensProperty() { return trainTokens; }
+    public StringProperty gpuIdProperty() { return gpuId; }
+    public StringProperty gpuCountProperty() { return gpuCount; }
+    public StringProperty tensorParallelProperty() { return tensorParallel; }
+    public StringProperty pipelineParallelProperty() { return pipelineParallel; }
+    public StringProperty dataParallelProperty() { return dataParallel; }
+    public ObjectProperty<Integer> zeroStageProperty() { return zeroStage; }
+    public ObjectProperty<Recompute> recomputeProperty() { return recompute; }
+    public BooleanProperty flashAttentionProperty() { return flashAttention; }
+    public BooleanProperty sequenceParallelProperty() { return sequenceParallel; }
+    public BooleanProperty offloadOptimizerProperty() { return offloadOptimizer; }
+    public ObjectProperty<RuntimeProfile> runtimeProperty() { return runtime; }
+    public StringProperty mfuProperty() { return mfu; }
+    public StringProperty prefillEfficiencyProperty() { return prefillEfficiency; }
+    public StringProperty bandwidthEfficiencyProperty() { return bandwidthEfficiency; }
+    public StringProperty interconnectEfficiencyProperty() { return interconnectEfficiency; }
+    public StringProperty memoryReservationProperty() { return memoryReservation; }
+    public StringProperty fragmentationProperty() { return fragmentation; }
+
+    public ReadOnlyObjectProperty<Estimate> estimateProperty() { return estimate.getReadOnlyProperty(); }
+    public Estimate getEstimate() { return estimate.get(); }
+    public ReadOnlyObjectProperty<Scenario> scenarioProperty() { return scenario.getReadOnlyProperty(); }
+    public ObservableMap<String, String> fieldProblems() { return fieldProblemsView; }
+    public ObservableList<String> problems() { return problemsView; }
+    public ReadOnlyDoubleProperty recomputeMillisProperty() { return recomputeMillis.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty dirtyProperty() { return dirty.getReadOnlyProperty(); }
+    public boolean isDirty() { return dirty.get(); }
+    public ReadOnlyObjectProperty<Path> fileProperty() { return file.getReadOnlyProperty(); }
+    public Path getFile() { return file.get(); }
+
+    /** Inputs in the order a plan comparison lists them, with their current values. */
+    static Map<String, String> describe(Scenario s) {
+        Map<String, String> rows = new LinkedHashMap<>();
+        Scenario.ModelSpec m = s.model();
+        rows.put("Model", m.catalogId() != null ? m.catalogId() : m.name());
+        rows.put("Workload", s.workload().label() + (s.workload() == Workload.FINETUNE ? " (" + s.training().method().label() + ")" : ""));
+        rows.put("Weights", s.precision().weights().label());
+        rows.put("KV cache", s.precision().kvCache().label());
+        rows.put("Batch", Integer.toString(s.shape().batch()));
+        rows.put("Input tokens", Integer.toString(s.shape().inputTokens()));
+        rows.put("Output tokens", Integer.toString(s.shape().outputTokens()));
+        rows.put("GPU", s.hardware().gpuId() + " x " + s.hardware().count());
+        rows.put("TP x PP x DP", s.parallelism().tensor() + " x " + s.parallelism().pipeline() + " x " + s.parallelism().data());
+        rows.put("ZeRO", Integer.toString(s.parallelism().zeroStage()));
+        rows.put("Runtime", s.runtime().label());
+        return rows;
+    }
+
+    static List<String> describeKeys() {
+        return new ArrayList<>(List.of("Model", "Workload", "Weights", "KV cache", "Batch", "Input tokens",
+                "Output tokens", "GPU", "TP x PP x DP", "ZeRO", "Runtime"));
+    }
+}

@@ -1,0 +1,219 @@
+package dev.headroom.ui.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headroom.catalog.Catalog;
+import dev.headroom.catalog.CatalogLoader;
+import dev.headroom.catalog.Gpu;
+import dev.headroom.common.Format;
+import dev.headroom.settings.SettingsStore;
+import dev.headroom.sizing.Estimate;
+import dev.headroom.sizing.PlanFile;
+import dev.headroom.sizing.Scenario;
+import dev.headroom.sizing.SizingEngine;
+import dev.headroom.sizing.WeightFormat;
+import dev.headroom.ui.ShellViewModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TableView;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** Drives the real Plan view: the wizard's controls, the results, plan files and the comparison. */
+@ExtendWith(ApplicationExtension.class)
+class PlanViewTest {
+    private static final Catalog CATALOG = new CatalogLoader(null).load();
+    private static final SizingEngine ENGINE = new SizingEngine(CATALOG);
+
+    @TempDir
+    static Path folder;
+
+    private SettingsStore store;
+    private PlanWorkspace workspace;
+    private PlanView view;
+    private PlanViewModel vm;
+
+    @Start
+    void start(Stage stage) {
+        store = new SettingsStore(folder.resolve("settings-" + System.nanoTime() + ".json"));
+        ShellViewModel shell = new ShellViewModel(CATALOG, store, store.load());
+        workspace = new PlanWorkspace(shell, Runnable::run);
+        view = (PlanView) workspace.view();
+        vm = workspace.model();
+        stage.setScene(new Scene(view, 1280, 800));
+        stage.show();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    private void chooseModel(FxRobot robot, String name) {
+        robot.clickOn("#step-0");
+        robot.clickOn("#plan-model-search").write(name.toLowerCase(Locale.ROOT));
+        ListView<?> list = robot.lookup("#plan-model-list").queryAs(ListView.class);
+        robot.clickOn(robot.from(list).lookup((Node n) -> n instanceof javafx.scene.control.ListCell<?> cell
+                && name.equals(((dev.headroom.catalog.Model) cell.getItem() == null ? "" : ((dev.headroom.catalog.Model) cell.getItem()).name())))
+                .queryAs(Node.class));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> void select(FxRobot robot, String step, String id, T value) {
+        robot.clickOn(step);
+        ComboBox<T> box = robot.lookup(id).queryAs(ComboBox.class);
+        robot.interact(() -> box.getSelectionModel().select(value));
+    }
+
+    private String total(FxRobot robot) {
+        return robot.lookup("#plan-total").queryAs(Label.class).getText();
+    }
+
+    @Test
+    void llama31On4090InFp16ShowsTheEnginesTotalAndQ4KmLowersIt(FxRobot robot) {
+        chooseModel(robot, "Llama 3.1 8B");
+        select(robot, "#step-2", "#plan-weights", WeightFormat.FP16);
+        Gpu rtx4090 = CATALOG.requireGpu("rtx-4090");
+        select(robot, "#step-4", "#plan-gpu", rtx4090);
+
+        Scenario shown = vm.currentScenario();
+        assertThat(shown.model().catalogId()).isEqualTo("llama-3.1-8b");
+        assertThat(shown.hardware().gpuId()).isEqualTo("rtx-4090");
+        Estimate engine = ENGINE.estimate(shown);
+        assertThat(total(robot)).isEqualTo(String.format(Locale.ROOT, "%.2f", engine.memory().totalBytes() / Format.GIB));
+        double fp16 = Double.parseDouble(total(robot));
+
+        select(robot, "#step-2", "#plan-weights", WeightFormat.Q4_K_M);
+        assertThat(Double.parseDouble(total(robot))).isLessThan(fp16);
+        assertThat(robot.lookup("#plan-fits").queryAs(Label.class).getText()).startsWith("Fits on 1 x rtx-4090");
+    }
+
+    @Test
+    void anInvalidBatchShowsTheMessageAndNoStaleResult(FxRobot robot) {
+        robot.clickOn("#step-3");
+        robot.doubleClickOn("#plan-batch").eraseText(3).write("0");
+        assertThat(robot.lookup("#plan-batch").queryAs(javafx.scene.control.TextField.class).getText()).isEqualTo("0");
+
+        assertThat(vm.getEstimate()).isNull();
+        assertThat(vm.problems()).containsExactly("batch = 0: must be between 1 and 1048576");
+        assertThat(robot.lookup("#plan-problems").queryAs(Label.class).getText())
+                .contains("batch = 0: must be between 1 and 1048576");
+        assertThat(robot.lookup("#plan-total").tryQuery()).satisfiesAnyOf(
+                total -> assertThat(total).isEmpty(),
+                total -> assertThat(total.get().isVisible() && total.get().getParent().getParent().isVisible()).isFalse());
+        assertThat(vm.fieldProblems()).containsKey("batch");
+
+        robot.doubleClickOn("#plan-batch").eraseText(3).write("4");
+        assertThat(vm.getEstimate()).isNotNull();
+        assertThat(vm.fieldProblems()).isEmpty();
+    }
+
+    @Test
+    void savingClosingAndReopeningGivesIdenticalResults(FxRobot robot) throws Exception {
+        chooseModel(robot, "Qwen2.5 32B");
+        select(robot, "#step-2", "#plan-weights", WeightFormat.AWQ_INT4);
+        robot.clickOn("#step-3");
+        robot.doubleClickOn("#plan-batch").eraseText(3).write("12");
+        Estimate before = vm.getEstimate();
+        Path file = folder.resolve("qwen" + PlanFile.EXTENSION);
+
+        robot.interact(() -> view.saveTo(file));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(file).exists();
+        assertThat(vm.isDirty()).isFalse();
+        assertThat(robot.lookup("#plan-title").queryAs(Label.class).getText()).isEqualTo("qwen" + PlanFile.EXTENSION);
+
+        robot.interact(vm::reset);
+        assertThat(vm.getEstimate()).isNotEqualTo(before);
+        robot.interact(() -> view.openFile(file));
+        WaitForAsyncUtils.waitForFxEvents();
+
+        Estimate after = vm.getEstimate();
+        assertThat(after.memory()).isEqualTo(before.memory());
+        assertThat(after.fit()).isEqualTo(before.fit());
+        assertThat(after.performance()).isEqualTo(before.performance());
+        assertThat(vm.isDirty()).isFalse();
+    }
+
+    @Test
+    void anEditMarksThePlanUnsaved(FxRobot robot) {
+        assertThat(vm.isDirty()).isFalse();
+        robot.clickOn("#step-3");
+        robot.doubleClickOn("#plan-batch").eraseText(3).write("2");
+        assertThat(vm.isDirty()).isTrue();
+        assertThat(robot.lookup("#plan-title").queryAs(Label.class).getText()).endsWith("*");
+    }
+
+    @Test
+    void comparingTwoPlansHighlightsTheChangedFields(FxRobot robot) throws Exception {
+        Scenario first = new Scenario(Scenario.ModelSpec.catalog("llama-3.1-70b"), null, null,
+                new Scenario.Precision(WeightFormat.FP8, null, null, null), null,
+                new Scenario.Parallelism(4, null, null, null, null, null, null, null, null, null), null,
+                new Scenario.Hardware("h100-sxm", 4), null, null, null);
+        Scenario second = new Scenario(first.model(), null, null,
+                new Scenario.Precision(WeightFormat.AWQ_INT4, null, null, null), null, first.parallelism(), null,
+                first.hardware(), null, null, null);
+        Path a = folder.resolve("fp8" + PlanFile.EXTENSION);
+        Path b = folder.resolve("awq" + PlanFile.EXTENSION);
+        PlanFile.write(a, first);
+        PlanFile.write(b, second);
+
+        robot.interact(() -> view.compareFiles(List.of(a, b)));
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#compare-table").tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
+
+        TableView<ComparePlansPane.Row> table = robot.lookup("#compare-table").queryAs(TableView.class);
+        Set<Node> highlighted = robot.from(table).lookup(".differs").queryAll();
+        List<String> changed = highlighted.stream()
+                .map(n -> ((javafx.scene.control.TableCell<?, ?>) n).getTableRow().getItem())
+                .map(row -> ((ComparePlansPane.Row) row).field()).distinct().toList();
+        assertThat(changed).contains("Weights", "Total per GPU (GiB)").doesNotContain("Model", "GPU", "Batch");
+        robot.interact(() -> Window.getWindows().stream().filter(w -> w instanceof Stage s && "Compare plans".equals(s.getTitle()))
+                .toList().forEach(w -> ((Stage) w).close()));
+    }
+
+    @Test
+    void theModelSearchFiltersByNameFamilySizeAndKind(FxRobot robot) {
+        robot.clickOn("#plan-model-search").write("moe");
+        ListView<?> list = robot.lookup("#plan-model-list").queryAs(ListView.class);
+        assertThat(list.getItems()).extracting(m -> ((dev.headroom.catalog.Model) m).id())
+                .containsExactlyInAnyOrder("mixtral-8x7b", "mixtral-8x22b", "deepseek-v3");
+        robot.doubleClickOn("#plan-model-search").eraseText(3).write("qwen2 72b");
+        assertThat(list.getItems()).extracting(m -> ((dev.headroom.catalog.Model) m).id()).containsExactly("qwen2.5-72b");
+    }
+
+    @Test
+    void importingAConfigUsesItsArchitecture(FxRobot robot) throws Exception {
+        Path config = Path.of(PlanViewTest.class.getResource("/hf/mixtral-8x7b.json").toURI());
+        robot.interact(() -> view.importConfig(config));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(vm.modelSourceProperty().get()).isEqualTo(PlanViewModel.ModelSource.IMPORTED);
+        assertThat(vm.getEstimate().parameters()).isEqualTo(46_702_792_704L);
+        assertThat(robot.lookup("#plan-derived-params").queryAs(Label.class).getText()).contains("46.70 B");
+    }
+
+    @Test
+    void editsRecomputeWellWithinAFrame(FxRobot robot) {
+        robot.clickOn("#step-3");
+        robot.doubleClickOn("#plan-seq").eraseText(6).write("8192");
+        assertThat(vm.recomputeMillisProperty().get()).isPositive();
+        assertThat(Files.exists(folder)).isTrue();
+    }
+}
