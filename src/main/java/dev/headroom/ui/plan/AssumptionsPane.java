@@ -45,11 +45,11 @@ final class AssumptionsPane extends VBox {
 
         TableView<Map.Entry<String, Estimate.Assumption>> table = new TableView<>();
         table.setId("plan-assumptions-table");
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(column("Assumption", a -> a.label()));
-        table.getColumns().add(column("Value", a -> String.valueOf(a.value())));
-        table.getColumns().add(column("Unit", a -> a.unit() == null ? "" : a.unit()));
-        table.getColumns().add(column("Source", Estimate.Assumption::source));
+        table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
+        table.getColumns().add(column("Assumption", a -> a.label(), 250));
+        table.getColumns().add(column("Value", a -> String.valueOf(a.value()), 110));
+        table.getColumns().add(column("Unit", a -> a.unit() == null ? "" : a.unit(), 90));
+        table.getColumns().add(column("Source", Estimate.Assumption::source, 420));
         vm.estimateProperty().addListener((obs, old, e) -> table.getItems().setAll(
                 e == null ? java.util.List.of() : e.assumptions().entrySet()));
         if (vm.getEstimate() != null) {
@@ -74,8 +74,9 @@ final class AssumptionsPane extends VBox {
     }
 
     private static TableColumn<Map.Entry<String, Estimate.Assumption>, String> column(
-            String title, java.util.function.Function<Estimate.Assumption, String> value) {
+            String title, java.util.function.Function<Estimate.Assumption, String> value, double width) {
         TableColumn<Map.Entry<String, Estimate.Assumption>, String> column = new TableColumn<>(title);
+        column.setPrefWidth(width);
         column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue().getValue())));
         return column;
     }

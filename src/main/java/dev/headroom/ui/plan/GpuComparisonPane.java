@@ -3,7 +3,6 @@ package dev.headroom.ui.plan;
 import dev.headroom.common.Format;
 import dev.headroom.sizing.GpuComparison;
 import dev.headroom.sizing.Scenario;
-import java.util.Locale;
 import java.util.function.Function;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.value.ObservableBooleanValue;
@@ -25,20 +24,21 @@ final class GpuComparisonPane extends VBox {
         this.showing = showing;
         this.comparison = new GpuComparison(vm.engine(), vm.catalog());
         table.setId("plan-gpu-table");
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(column("GPU", r -> r.gpu().name()));
-        table.getColumns().add(column("Class", r -> r.gpu().gpuClass().label()));
-        table.getColumns().add(column("Fits as planned", r -> r.fitsAsPlanned() ? "yes" : "no"));
-        table.getColumns().add(column("GPUs needed", GpuComparison.Row::gpusNeeded));
+        table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
+        table.getColumns().add(column("GPU", r -> r.gpu().id(), 110));
+        table.getColumns().add(column("Class", r -> r.gpu().gpuClass().label(), 90));
+        table.getColumns().add(column("Fits as planned", r -> r.fitsAsPlanned() ? "yes" : "no", 95));
+        table.getColumns().add(column("GPUs needed", GpuComparison.Row::gpusNeeded, 90));
         table.getColumns().add(column("Layout", r -> r.gpusNeeded() == null ? "-"
-                : "tp " + r.tensorParallel() + " x pp " + r.pipelineParallel()));
-        table.getColumns().add(column("GiB per GPU (planned)", r -> round(r.perGpuBytes() / Format.GIB)));
-        table.getColumns().add(column("Usable GiB", r -> round(r.capacityBytes() / Format.GIB)));
-        table.getColumns().add(column("Tokens/s (on GPUs needed)", r -> r.outputTokensPerSecond() != null
-                ? round(r.outputTokensPerSecond()) : r.trainingTokensPerSecond() != null ? round(r.trainingTokensPerSecond()) : null));
-        table.getColumns().add(column("Price of GPUs needed ($)", r -> r.priceUsd() == null ? null : Math.round(r.priceUsd())));
-        Label note = new Label("Prices are the catalog's dated purchase prices of the GPUs alone (no servers, no"
-                + " power); Costs compares owning and renting in full.");
+                : "tp " + r.tensorParallel() + " x pp " + r.pipelineParallel(), 95));
+        table.getColumns().add(column("Needs GiB/GPU", r -> round(r.perGpuBytes() / Format.GIB), 100));
+        table.getColumns().add(column("Usable GiB", r -> round(r.capacityBytes() / Format.GIB), 85));
+        table.getColumns().add(column("Tokens/s", r -> r.outputTokensPerSecond() != null
+                ? round(r.outputTokensPerSecond()) : r.trainingTokensPerSecond() != null ? round(r.trainingTokensPerSecond()) : null, 85));
+        table.getColumns().add(column("GPU price ($)", r -> r.priceUsd() == null ? null : Math.round(r.priceUsd()), 100));
+        Label note = new Label("Needs GiB/GPU is the plan's memory on its own layout; GPUs needed is the smallest"
+                + " tp x pp that fits each GPU, where tokens/s is measured. Prices are the catalog's dated purchase"
+                + " prices of those GPUs alone (no servers, no power); Costs compares owning and renting in full.");
         note.setWrapText(true);
         note.getStyleClass().add("text-muted");
         getChildren().addAll(note, table);
@@ -61,13 +61,11 @@ final class GpuComparisonPane extends VBox {
         return Math.round(value * 10) / 10.0;
     }
 
-    private static <T> TableColumn<GpuComparison.Row, T> column(String title, Function<GpuComparison.Row, T> value) {
+    private static <T> TableColumn<GpuComparison.Row, T> column(String title, Function<GpuComparison.Row, T> value,
+                                                              double width) {
         TableColumn<GpuComparison.Row, T> column = new TableColumn<>(title);
+        column.setPrefWidth(width);
         column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
         return column;
-    }
-
-    static String format(double value) {
-        return String.format(Locale.ROOT, "%,.1f", value);
     }
 }

@@ -117,7 +117,7 @@ final class PlanView extends BorderPane {
 
         SplitPane split = new SplitPane(wizardSide, results);
         split.setOrientation(Orientation.HORIZONTAL);
-        split.setDividerPositions(0.47);
+        split.setDividerPositions(0.44);
         setCenter(split);
 
         vm.estimateProperty().addListener((obs, old, e) -> validation.revalidate());

@@ -275,7 +275,7 @@ final class WizardSteps {
 
     Node hardware() {
         ToggleGroup classes = new ToggleGroup();
-        HBox classFilter = new HBox(6);
+        javafx.scene.layout.FlowPane classFilter = new javafx.scene.layout.FlowPane(6, 6);
         ComboBox<Gpu> gpu = new ComboBox<>();
         gpu.setId("plan-gpu");
         List<Gpu> all = List.copyOf(vm.catalog().gpus().values());
@@ -283,6 +283,7 @@ final class WizardSteps {
             ToggleButton button = new ToggleButton(label);
             button.setToggleGroup(classes);
             button.setUserData(label);
+            button.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
             classFilter.getChildren().add(button);
             button.setSelected(label.equals("All"));
         }
@@ -355,7 +356,11 @@ final class WizardSteps {
         sequence.selectedProperty().bindBidirectional(vm.sequenceParallelProperty());
         CheckBox offload = new CheckBox("Offload optimizer to CPU");
         offload.selectedProperty().bindBidirectional(vm.offloadOptimizerProperty());
-        Forms.row(grid, "Memory techniques", new HBox(12, flash, sequence, offload), "Flash attention never stores the"
+        javafx.scene.layout.FlowPane techniques = new javafx.scene.layout.FlowPane(12, 6, flash, sequence, offload);
+        for (CheckBox box : List.of(flash, sequence, offload)) {
+            box.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
+        Forms.row(grid, "Memory techniques", techniques, "Flash attention never stores the"
                 + " s x s score matrix; sequence parallelism also splits the activations TP would replicate; offload"
                 + " moves optimizer states to host memory.");
         Forms.row(grid, "Runtime", Forms.choice(vm.runtimeProperty(), List.of(RuntimeProfile.values()),

@@ -209,11 +209,24 @@ class PlanViewTest {
         assertThat(robot.lookup("#plan-derived-params").queryAs(Label.class).getText()).contains("46.70 B");
     }
 
+    /**
+     * Records how long an edit holds the FX thread (estimate plus every listener: results, chart, tables). It is a
+     * figure for the notes, printed to the test output, not a timed assertion.
+     */
     @Test
-    void editsRecomputeWellWithinAFrame(FxRobot robot) {
+    void editsAreTimedOnTheFxThread(FxRobot robot) {
         robot.clickOn("#step-3");
-        robot.doubleClickOn("#plan-seq").eraseText(6).write("8192");
-        assertThat(vm.recomputeMillisProperty().get()).isPositive();
+        java.util.List<Double> millis = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            int tokens = 1024 + 512 * i;
+            robot.interact(() -> vm.inputTokensProperty().set(Integer.toString(tokens)));
+            millis.add(vm.recomputeMillisProperty().get());
+        }
+        java.util.List<Double> warm = millis.subList(10, millis.size()).stream().sorted().toList();
+        System.out.printf(Locale.ROOT, "plan edit on the FX thread: median %.2f ms, max %.2f ms (20 warm edits)%n",
+                warm.get(warm.size() / 2), warm.get(warm.size() - 1));
+        assertThat(millis).allSatisfy(ms -> assertThat(ms).isPositive());
+        assertThat(vm.getEstimate().memory().kvCacheBytes()).isPositive();
         assertThat(Files.exists(folder)).isTrue();
     }
 }

@@ -1,0 +1,87 @@
+package dev.headroom.ui;
+
+import dev.headroom.catalog.Catalog;
+import dev.headroom.catalog.CatalogLoader;
+import dev.headroom.settings.SettingsStore;
+import dev.headroom.sizing.WeightFormat;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.stage.Stage;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * Writes the README's screenshots from the real shell: {@code mvn -B test -Dtest=ReadmeScreenshots
+ * -Dheadroom.screenshots=assets/screenshots}. Skipped otherwise, so test runs never touch the tree.
+ */
+@ExtendWith(ApplicationExtension.class)
+@EnabledIfSystemProperty(named = "headroom.screenshots", matches = ".+")
+class ReadmeScreenshots {
+    private static final Catalog CATALOG = new CatalogLoader(null).load();
+
+    @TempDir
+    static Path folder;
+
+    private Shell shell;
+    private Stage stage;
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        shell = Shell.open(stage, CATALOG, new SettingsStore(folder.resolve("settings.json")));
+        stage.setX(0);
+        stage.setY(0);
+        stage.setWidth(1280); // Monocle's headless screen is 1280 x 800
+        stage.setHeight(800);
+    }
+
+    private void shoot(FxRobot robot, String name) throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        Path dir = Path.of(System.getProperty("headroom.screenshots"));
+        Files.createDirectories(dir);
+        final javafx.scene.image.WritableImage[] shot = new javafx.scene.image.WritableImage[1];
+        robot.interact(() -> shot[0] = stage.getScene().snapshot(null));
+        ImageIO.write(SwingFXUtils.fromFXImage(shot[0], null), "png", dir.resolve(name + ".png").toFile());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void writeScreenshots(FxRobot robot) throws Exception {
+        robot.clickOn("#plan-model-search").write("70b");
+        robot.clickOn(robot.lookup(".list-cell").nth(2).queryAs(javafx.scene.Node.class));
+        shoot(robot, "plan-1-model");
+        robot.clickOn("#step-1");
+        shoot(robot, "plan-2-workload");
+        robot.clickOn("#step-2");
+        ComboBox<WeightFormat> weights = robot.lookup("#plan-weights").queryAs(ComboBox.class);
+        robot.interact(() -> weights.getSelectionModel().select(WeightFormat.FP8));
+        shoot(robot, "plan-3-precision");
+        robot.clickOn("#step-3");
+        robot.doubleClickOn("#plan-batch").eraseText(3).write("0");
+        shoot(robot, "plan-invalid-input");
+        robot.doubleClickOn("#plan-batch").eraseText(3).write("40");
+        robot.doubleClickOn("#plan-seq").eraseText(6).write("32768");
+        robot.doubleClickOn("#plan-output-tokens").eraseText(6).write("1024");
+        shoot(robot, "plan-4-batch");
+        robot.clickOn("#step-4");
+        robot.doubleClickOn("#plan-gpus").eraseText(3).write("8");
+        robot.doubleClickOn("#plan-tp").eraseText(3).write("8");
+        shoot(robot, "plan-5-hardware");
+        TabPane tabs = robot.lookup("#plan-results-tabs").queryAs(TabPane.class);
+        for (Tab tab : tabs.getTabs().subList(1, tabs.getTabs().size())) {
+            robot.interact(() -> tabs.getSelectionModel().select(tab));
+            shoot(robot, "plan-tab-" + tab.getText().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+}
