@@ -231,7 +231,8 @@ final class WizardSteps {
         Forms.validate(validation, weights, vm.fieldProblems(), "weights");
         Forms.row(grid, "KV cache", Forms.choice(vm.kvCacheProperty(), List.of(NumberFormat.values()),
                 NumberFormat::label, "plan-kv-cache"), "The KV cache dtype is separate from the weights: fp8 halves"
-                + " the cache of a 16-bit model.");
+                + " the cache of a 16-bit model. Paged KV cache: vLLM stores it in blocks of 16 tokens, so every"
+                + " sequence rounds up to whole blocks.");
         Forms.row(grid, "Optimizer", Forms.choice(vm.optimizerProperty(), List.of(Optimizer.values()),
                 o -> switch (o) {
                     case ADAMW -> "AdamW (8 B of state per parameter)";
