@@ -1,0 +1,30 @@
+package dev.headroom.telemetry;
+
+import java.util.List;
+
+/**
+ * Where readings come from: the local driver (NVML), a recording being replayed, a fleet, or a clearly labelled
+ * simulation. One sampler thread calls a source; a source need not be thread-safe.
+ */
+public interface GpuSource extends AutoCloseable {
+
+    /** A short name for status bars and recordings ("nvml", "simulated: H100 training", "replay: run.jsonl"). */
+    String name();
+
+    /** True for the simulation. */
+    boolean simulated();
+
+    /** Opens the source and describes its GPUs; throws {@link SourceUnavailableException} with a reason to show. */
+    List<GpuInfo> open();
+
+    /** Reads every GPU once. A lost GPU is a reading with state GPU_LOST, never an exception. */
+    Snapshot sample(boolean withProcesses);
+
+    /** Driver, library and CUDA versions where the source knows them, for About boxes and recordings. */
+    default String versions() {
+        return "";
+    }
+
+    @Override
+    void close();
+}

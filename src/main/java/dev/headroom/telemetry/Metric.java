@@ -1,0 +1,66 @@
+package dev.headroom.telemetry;
+
+/**
+ * What a GPU reading measures, each in one unit fixed at the source's edge (NVML's mW, mJ and KB/s are converted
+ * once, when read). The key is the recording's and the JSON's field name.
+ */
+public enum Metric {
+    UTILIZATION_GPU("util", "GPU utilization", "%"),
+    UTILIZATION_MEMORY("memUtil", "Memory-controller utilization", "%"),
+    MEMORY_USED("memUsed", "Memory used", "bytes"),
+    MEMORY_TOTAL("memTotal", "Memory total", "bytes"),
+    MEMORY_RESERVED("memReserved", "Memory reserved by the driver", "bytes"),
+    TEMPERATURE("temp", "Temperature", "°C"),
+    POWER("power", "Power draw", "W"),
+    POWER_LIMIT("powerLimit", "Enforced power limit", "W"),
+    ENERGY("energy", "Energy since driver load", "J"),
+    CLOCK_SM("smClock", "SM clock", "MHz"),
+    CLOCK_MEMORY("memClock", "Memory clock", "MHz"),
+    CLOCK_GRAPHICS("gfxClock", "Graphics clock", "MHz"),
+    FAN("fan", "Fan speed (intended)", "%"),
+    PSTATE("pstate", "Performance state", "P"),
+    ECC_CORRECTED("eccCorrected", "Volatile corrected ECC errors", "count"),
+    ECC_UNCORRECTED("eccUncorrected", "Volatile uncorrected ECC errors", "count"),
+    PCIE_TX("pcieTx", "PCIe transmit", "bytes/s"),
+    PCIE_RX("pcieRx", "PCIe receive", "bytes/s"),
+    ENCODER("encoder", "Encoder utilization", "%"),
+    DECODER("decoder", "Decoder utilization", "%");
+
+    private static final Metric[] VALUES = values();
+
+    private final String key;
+    private final String label;
+    private final String unit;
+
+    Metric(String key, String label, String unit) {
+        this.key = key;
+        this.label = label;
+        this.unit = unit;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public String unit() {
+        return unit;
+    }
+
+    /** The shared array of all metrics (values() copies on every call). */
+    public static Metric[] all() {
+        return VALUES;
+    }
+
+    public static Metric byKey(String key) {
+        for (Metric metric : VALUES) {
+            if (metric.key.equals(key)) {
+                return metric;
+            }
+        }
+        throw new IllegalArgumentException("unknown metric '" + key + "'");
+    }
+}

@@ -1,0 +1,21 @@
+package dev.headroom.telemetry;
+
+/** Why a metric has, or has no, value in a reading: shown to the user, never turned into a made-up number. */
+public enum MetricStatus {
+    OK("ok"),
+    NOT_SUPPORTED("not supported on this GPU"),
+    FUNCTION_MISSING("this driver lacks the function"),
+    NO_PERMISSION("no permission"),
+    GPU_LOST("GPU lost"),
+    ERROR("read failed");
+
+    private final String description;
+
+    MetricStatus(String description) {
+        this.description = description;
+    }
+
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.headroom.telemetry;
+
+import dev.headroom.telemetry.nvml.NvmlSource;
+import java.nio.file.Path;
+
+/** Builds a source from its command-line spelling: nvml, simulated[:h100-training|rtx-4090-inference[:N]], replay:FILE. */
+public final class Sources {
+    private Sources() {
+    }
+
+    public static GpuSource parse(String spec) {
+        if (spec == null || spec.equals("nvml")) {
+            return new NvmlSource();
+        }
+        if (spec.startsWith("simulated")) {
+            return SimulatedSource.parse(spec);
+        }
+        if (spec.startsWith("replay:")) {
+            return new ReplaySource(Path.of(spec.substring("replay:".length())));
+        }
+        throw new IllegalArgumentException("source '" + spec + "' is not one of: nvml, simulated,"
+                + " simulated:h100-training, simulated:h100-inference, simulated:rtx-4090-training,"
+                + " simulated:rtx-4090-inference, replay:FILE");
+    }
+}

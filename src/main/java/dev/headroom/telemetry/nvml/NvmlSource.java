@@ -1,0 +1,398 @@
+package dev.headroom.telemetry.nvml;
+
+import com.sun.jna.Function;
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+import dev.headroom.telemetry.GpuInfo;
+import dev.headroom.telemetry.GpuProcess;
+import dev.headroom.telemetry.GpuReading;
+import dev.headroom.telemetry.GpuSource;
+import dev.headroom.telemetry.Metric;
+import dev.headroom.telemetry.MetricStatus;
+import dev.headroom.telemetry.ProcessTable;
+import dev.headroom.telemetry.Snapshot;
+import dev.headroom.telemetry.SourceUnavailableException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * The local GPUs through NVML. Units are converted here, once: mW to W, mJ to J, KB/s to bytes/s. A metric the
+ * GPU does not support is remembered and not asked again; a GPU that is lost is never called with its handle
+ * again, and the others keep going.
+ */
+public final class NvmlSource implements GpuSource {
+    private static final int NAME_BUFFER = 96;
+    private static final int UUID_BUFFER = 96;
+    private static final int VERSION_BUFFER = 80;
+    private static final int CLOCK_GRAPHICS = 0;
+    private static final int CLOCK_SM = 1;
+    private static final int CLOCK_MEM = 2;
+
+    private final ProcessTable processTable;
+    private NvmlLibrary nvml;
+    private final List<Device> devices = new ArrayList<>();
+    private String versions = "";
+
+    public NvmlSource() {
+        this(new ProcessTable());
+    }
+
+    NvmlSource(ProcessTable processTable) {
+        this.processTable = processTable;
+    }
+
+    /** One GPU: its handle (valid for this init scope only) and what we learnt not to ask. */
+    private static final class Device {
+        final int index;
+        Pointer handle;
+        boolean lost;
+        boolean eccEnabled;
+        final EnumSet<Metric> unsupported = EnumSet.noneOf(Metric.class);
+        final EnumSet<Metric> missing = EnumSet.noneOf(Metric.class);
+
+        Device(int index) {
+            this.index = index;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "nvml";
+    }
+
+    @Override
+    public boolean simulated() {
+        return false;
+    }
+
+    @Override
+    public String versions() {
+        return versions;
+    }
+
+    @Override
+    public List<GpuInfo> open() {
+        nvml = Nvml.acquire();
+        try {
+            versions = "driver " + text(nvml.driverVersion, VERSION_BUFFER) + ", NVML " + text(nvml.nvmlVersion, VERSION_BUFFER)
+                    + ", CUDA " + cudaVersion();
+            IntByReference count = new IntByReference();
+            NvmlReturn result = NvmlLibrary.call(nvml.deviceCount, count);
+            if (result != NvmlReturn.SUCCESS) {
+                throw new SourceUnavailableException(SourceUnavailableException.Reason.FAILED,
+                        "NVML could not count the GPUs: " + result);
+            }
+            if (count.getValue() == 0) {
+                throw new SourceUnavailableException(SourceUnavailableException.Reason.NO_GPUS,
+                        "NVML found no NVIDIA GPU on this machine.");
+            }
+            List<GpuInfo> infos = new ArrayList<>();
+            for (int i = 0; i < count.getValue(); i++) {
+                Device device = new Device(i);
+                PointerByReference handle = new PointerByReference();
+                NvmlReturn got = NvmlLibrary.call(nvml.handleByIndex, i, handle);
+                if (got == NvmlReturn.SUCCESS && handle.getValue() != null) {
+                    device.handle = handle.getValue();
+                } else {
+                    device.lost = true; // a dead GPU answers GPU_IS_LOST or UNKNOWN here
+                }
+                devices.add(device);
+                infos.add(device.lost ? new GpuInfo(i, "GPU " + i + " (" + got.description() + ")", null, null, null,
+                        null, null, null, null, null, null, null, null, null, null, null, null) : info(device));
+            }
+            return infos;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private GpuInfo info(Device d) {
+        String name = deviceText(d, nvml.name, NAME_BUFFER);
+        String uuid = deviceText(d, nvml.uuid, UUID_BUFFER);
+        NvmlStructures.PciInfo pci = new NvmlStructures.PciInfo();
+        String busId = NvmlLibrary.call(nvml.pciInfo, d.handle, pci) == NvmlReturn.SUCCESS
+                ? NvmlStructures.text(pci.busId) : null;
+        Long total = null;
+        NvmlStructures.MemoryV2 v2 = new NvmlStructures.MemoryV2();
+        if (NvmlLibrary.call(nvml.memoryV2, d.handle, v2) == NvmlReturn.SUCCESS) {
+            total = v2.total;
+        } else {
+            NvmlStructures.Memory v1 = new NvmlStructures.Memory();
+            if (NvmlLibrary.call(nvml.memoryV1, d.handle, v1) == NvmlReturn.SUCCESS) {
+                total = v1.total;
+            }
+        }
+        IntByReference min = new IntByReference();
+        IntByReference max = new IntByReference();
+        boolean limits = NvmlLibrary.call(nvml.powerLimitConstraints, d.handle, min, max) == NvmlReturn.SUCCESS;
+        IntByReference current = new IntByReference();
+        IntByReference pending = new IntByReference();
+        d.eccEnabled = NvmlLibrary.call(nvml.eccMode, d.handle, current, pending) == NvmlReturn.SUCCESS
+                && current.getValue() == 1;
+        IntByReference mig = new IntByReference();
+        IntByReference migPending = new IntByReference();
+        Boolean migEnabled = NvmlLibrary.call(nvml.migMode, d.handle, mig, migPending) == NvmlReturn.SUCCESS
+                ? mig.getValue() == 1 : null;
+        return new GpuInfo(d.index, name, uuid, busId, total,
+                limits ? min.getValue() / 1000.0 : null, limits ? max.getValue() / 1000.0 : null,
+                unsigned(nvml.temperatureThreshold, d, 1), unsigned(nvml.temperatureThreshold, d, 0),
+                unsigned(nvml.temperatureThreshold, d, 3), unsigned(nvml.maxClockInfo, d, CLOCK_SM),
+                unsigned(nvml.maxClockInfo, d, CLOCK_MEM), fans(d), unsigned(nvml.pcieGeneration, d, null),
+                unsigned(nvml.pcieWidth, d, null), d.eccEnabled, migEnabled);
+    }
+
+    private Integer fans(Device d) {
+        IntByReference fans = new IntByReference();
+        return NvmlLibrary.call(nvml.numFans, d.handle, fans) == NvmlReturn.SUCCESS ? fans.getValue() : null;
+    }
+
+    /** An unsigned int getter with an optional selector argument; null when it fails. */
+    private Integer unsigned(Function function, Device d, Integer selector) {
+        IntByReference value = new IntByReference();
+        NvmlReturn result = selector == null ? NvmlLibrary.call(function, d.handle, value)
+                : NvmlLibrary.call(function, d.handle, selector, value);
+        return result == NvmlReturn.SUCCESS ? value.getValue() : null;
+    }
+
+    @Override
+    public Snapshot sample(boolean withProcesses) {
+        List<GpuReading> readings = new ArrayList<>(devices.size());
+        for (Device device : devices) {
+            readings.add(device.lost ? GpuReading.unavailable(device.index, MetricStatus.GPU_LOST)
+                    : read(device, withProcesses));
+        }
+        return new Snapshot(System.currentTimeMillis(), name(), false, readings);
+    }
+
+    /** Collects one GPU's metrics; the first GPU_IS_LOST marks it lost for good. */
+    private GpuReading read(Device d, boolean withProcesses) {
+        Reading r = new Reading(d);
+        NvmlStructures.Utilization utilization = new NvmlStructures.Utilization();
+        NvmlReturn util = r.call(EnumSet.of(Metric.UTILIZATION_GPU, Metric.UTILIZATION_MEMORY), nvml.utilization,
+                d.handle, utilization);
+        if (util == NvmlReturn.SUCCESS) {
+            r.set(Metric.UTILIZATION_GPU, utilization.gpu);
+            r.set(Metric.UTILIZATION_MEMORY, utilization.memory);
+        }
+        readMemory(r);
+        r.unsigned(Metric.TEMPERATURE, nvml.temperature, 0, 1);
+        r.unsigned(Metric.POWER, nvml.powerUsage, null, 1e-3);
+        r.unsigned(Metric.POWER_LIMIT, nvml.enforcedPowerLimit, null, 1e-3);
+        LongByReference energy = new LongByReference();
+        if (r.call(EnumSet.of(Metric.ENERGY), nvml.totalEnergy, d.handle, energy) == NvmlReturn.SUCCESS) {
+            r.set(Metric.ENERGY, energy.getValue() / 1000.0);
+        }
+        r.unsigned(Metric.CLOCK_SM, nvml.clockInfo, CLOCK_SM, 1);
+        r.unsigned(Metric.CLOCK_MEMORY, nvml.clockInfo, CLOCK_MEM, 1);
+        r.unsigned(Metric.CLOCK_GRAPHICS, nvml.clockInfo, CLOCK_GRAPHICS, 1);
+        if (nvml.fanSpeedV2 != null) {
+            r.unsigned(Metric.FAN, nvml.fanSpeedV2, 0, 1);
+        } else {
+            r.unsigned(Metric.FAN, nvml.fanSpeedV1, null, 1);
+        }
+        r.unsigned(Metric.PSTATE, nvml.performanceState, null, 1);
+        LongByReference reasons = new LongByReference();
+        long throttle = 0;
+        if (r.call(EnumSet.noneOf(Metric.class), nvml.clockEventReasons, d.handle, reasons) == NvmlReturn.SUCCESS) {
+            throttle = reasons.getValue();
+        }
+        if (d.eccEnabled) {
+            r.eccCount(Metric.ECC_CORRECTED, 0);
+            r.eccCount(Metric.ECC_UNCORRECTED, 1);
+        } else {
+            r.status[Metric.ECC_CORRECTED.ordinal()] = MetricStatus.NOT_SUPPORTED;
+            r.status[Metric.ECC_UNCORRECTED.ordinal()] = MetricStatus.NOT_SUPPORTED;
+        }
+        r.unsigned(Metric.PCIE_TX, nvml.pcieThroughput, 0, 1024);
+        r.unsigned(Metric.PCIE_RX, nvml.pcieThroughput, 1, 1024);
+        r.utilizationWithPeriod(Metric.ENCODER, nvml.encoderUtilization);
+        r.utilizationWithPeriod(Metric.DECODER, nvml.decoderUtilization);
+        if (d.lost) {
+            return GpuReading.unavailable(d.index, MetricStatus.GPU_LOST);
+        }
+        List<GpuProcess> processes = null;
+        if (withProcesses) {
+            processes = new ArrayList<>();
+            processes(d, nvml.computeProcesses, "compute", processes);
+            processes(d, nvml.graphicsProcesses, "graphics", processes);
+            if (d.lost) {
+                return GpuReading.unavailable(d.index, MetricStatus.GPU_LOST);
+            }
+        }
+        return new GpuReading(d.index, MetricStatus.OK, r.values, r.status, throttle, processes);
+    }
+
+    private void readMemory(Reading r) {
+        Device d = r.device;
+        EnumSet<Metric> memory = EnumSet.of(Metric.MEMORY_USED, Metric.MEMORY_TOTAL, Metric.MEMORY_RESERVED);
+        if (nvml.memoryV2 != null) {
+            NvmlStructures.MemoryV2 v2 = new NvmlStructures.MemoryV2();
+            NvmlReturn result = r.call(memory, nvml.memoryV2, d.handle, v2);
+            if (result == NvmlReturn.SUCCESS) {
+                // v2: "used" is what processes allocated; the driver's reservation is reported apart.
+                r.set(Metric.MEMORY_USED, v2.used);
+                r.set(Metric.MEMORY_TOTAL, v2.total);
+                r.set(Metric.MEMORY_RESERVED, v2.reserved);
+                return;
+            }
+            if (result != NvmlReturn.ARGUMENT_VERSION_MISMATCH && result != NvmlReturn.NOT_SUPPORTED) {
+                return;
+            }
+            d.unsupported.removeAll(memory); // try the v1 call instead
+        }
+        NvmlStructures.Memory v1 = new NvmlStructures.Memory();
+        if (r.call(EnumSet.of(Metric.MEMORY_USED, Metric.MEMORY_TOTAL), nvml.memoryV1, d.handle, v1) == NvmlReturn.SUCCESS) {
+            r.set(Metric.MEMORY_USED, v1.used); // v1: includes the driver's reservation
+            r.set(Metric.MEMORY_TOTAL, v1.total);
+            r.status[Metric.MEMORY_RESERVED.ordinal()] = MetricStatus.FUNCTION_MISSING;
+        }
+    }
+
+    /** The two-call protocol: ask for the count, then fill a buffer with room to spare (pynvml's count*2+5). */
+    private void processes(Device d, Function function, String kind, List<GpuProcess> into) {
+        if (function == null || d.lost) {
+            return;
+        }
+        int size = switch (nvml.processLayout) {
+            case V1_16 -> 16;
+            case V2_24 -> 24;
+            case R535_32 -> 32;
+        };
+        IntByReference count = new IntByReference(0);
+        NvmlReturn result = NvmlLibrary.call(function, d.handle, count, Pointer.NULL);
+        if (result == NvmlReturn.GPU_IS_LOST) {
+            d.lost = true;
+            return;
+        }
+        if (result == NvmlReturn.SUCCESS || result != NvmlReturn.INSUFFICIENT_SIZE || count.getValue() == 0) {
+            return;
+        }
+        int capacity = count.getValue() * 2 + 5;
+        Memory buffer = new Memory((long) capacity * size);
+        count.setValue(capacity);
+        result = NvmlLibrary.call(function, d.handle, count, buffer);
+        if (result == NvmlReturn.GPU_IS_LOST) {
+            d.lost = true;
+            return;
+        }
+        if (result != NvmlReturn.SUCCESS) {
+            return;
+        }
+        for (int i = 0; i < count.getValue(); i++) {
+            long offset = (long) i * size;
+            int pid = buffer.getInt(offset);
+            long used = buffer.getLong(offset + 8);
+            Long usedBytes = used == -1L ? null : used; // NVML_VALUE_NOT_AVAILABLE
+            ProcessTable.Entry entry = processTable.lookup(pid);
+            into.add(new GpuProcess(pid, kind, usedBytes, entry == null ? null : entry.name(),
+                    entry == null ? null : entry.user()));
+        }
+    }
+
+    /** One GPU's values being collected, with the bookkeeping of statuses. */
+    private final class Reading {
+        final Device device;
+        final double[] values = new double[Metric.all().length];
+        final MetricStatus[] status = new MetricStatus[Metric.all().length];
+
+        Reading(Device device) {
+            this.device = device;
+            Arrays.fill(values, Double.NaN);
+            Arrays.fill(status, MetricStatus.ERROR);
+        }
+
+        void set(Metric metric, double value) {
+            values[metric.ordinal()] = value;
+            status[metric.ordinal()] = MetricStatus.OK;
+        }
+
+        /** Calls unless the GPU is lost or every metric it serves is known unsupported; records why it failed. */
+        NvmlReturn call(EnumSet<Metric> metrics, Function function, Object... arguments) {
+            if (device.lost) {
+                return NvmlReturn.GPU_IS_LOST;
+            }
+            if (!metrics.isEmpty() && device.unsupported.containsAll(metrics)) {
+                metrics.forEach(m -> status[m.ordinal()] = MetricStatus.NOT_SUPPORTED);
+                return NvmlReturn.NOT_SUPPORTED;
+            }
+            if (function == null) {
+                metrics.forEach(m -> status[m.ordinal()] = MetricStatus.FUNCTION_MISSING);
+                return NvmlReturn.FUNCTION_NOT_FOUND;
+            }
+            NvmlReturn result = NvmlLibrary.call(function, arguments);
+            switch (result) {
+                case SUCCESS -> { }
+                case GPU_IS_LOST -> device.lost = true;
+                case NOT_SUPPORTED -> {
+                    device.unsupported.addAll(metrics);
+                    metrics.forEach(m -> status[m.ordinal()] = MetricStatus.NOT_SUPPORTED);
+                }
+                case NO_PERMISSION -> metrics.forEach(m -> status[m.ordinal()] = MetricStatus.NO_PERMISSION);
+                default -> metrics.forEach(m -> status[m.ordinal()] = MetricStatus.ERROR);
+            }
+            return result;
+        }
+
+        void unsigned(Metric metric, Function function, Integer selector, double scale) {
+            IntByReference value = new IntByReference();
+            NvmlReturn result = selector == null ? call(EnumSet.of(metric), function, device.handle, value)
+                    : call(EnumSet.of(metric), function, device.handle, selector, value);
+            if (result == NvmlReturn.SUCCESS) {
+                set(metric, Integer.toUnsignedLong(value.getValue()) * scale);
+            }
+        }
+
+        void eccCount(Metric metric, int errorType) {
+            LongByReference value = new LongByReference();
+            if (call(EnumSet.of(metric), nvml.totalEccErrors, device.handle, errorType, 0, value) == NvmlReturn.SUCCESS) {
+                set(metric, value.getValue());
+            }
+        }
+
+        void utilizationWithPeriod(Metric metric, Function function) {
+            IntByReference value = new IntByReference();
+            IntByReference period = new IntByReference();
+            if (call(EnumSet.of(metric), function, device.handle, value, period) == NvmlReturn.SUCCESS) {
+                set(metric, value.getValue());
+            }
+        }
+    }
+
+    private String text(Function function, int size) {
+        byte[] buffer = new byte[size];
+        return NvmlLibrary.call(function, buffer, size) == NvmlReturn.SUCCESS ? NvmlStructures.text(buffer) : "?";
+    }
+
+    private String deviceText(Device d, Function function, int size) {
+        byte[] buffer = new byte[size];
+        return NvmlLibrary.call(function, d.handle, buffer, size) == NvmlReturn.SUCCESS ? NvmlStructures.text(buffer) : null;
+    }
+
+    private String cudaVersion() {
+        IntByReference version = new IntByReference();
+        if (NvmlLibrary.call(nvml.cudaDriverVersion, version) != NvmlReturn.SUCCESS) {
+            return "?";
+        }
+        return version.getValue() / 1000 + "." + (version.getValue() % 1000) / 10;
+    }
+
+    /** Symbols the loaded library lacks, for diagnostics. */
+    public List<String> missingFunctions() {
+        return nvml == null ? List.of() : List.copyOf(nvml.missing);
+    }
+
+    @Override
+    public void close() {
+        if (nvml != null) {
+            devices.clear(); // handles die with the init scope
+            nvml = null;
+            Nvml.release();
+        }
+    }
+}
