@@ -101,9 +101,19 @@ public final class Sampler implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops sampling and waits (up to two intervals, at least a second) for a tick in progress, so the source is
+     * not closed under it. A tick stuck in a hung call is abandoned: its thread is a daemon.
+     */
     @Override
     public void close() {
-        ticks.shutdownNow();
+        ticks.shutdown();
         watchdog.shutdownNow();
+        try {
+            ticks.awaitTermination(Math.max(1000, 2 * intervalMillis), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ticks.shutdownNow();
     }
 }

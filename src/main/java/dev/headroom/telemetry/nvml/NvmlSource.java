@@ -52,6 +52,7 @@ public final class NvmlSource implements GpuSource {
         Pointer handle;
         boolean lost;
         boolean eccEnabled;
+        boolean fanless;
         final EnumSet<Metric> unsupported = EnumSet.noneOf(Metric.class);
         final EnumSet<Metric> missing = EnumSet.noneOf(Metric.class);
 
@@ -149,7 +150,10 @@ public final class NvmlSource implements GpuSource {
 
     private Integer fans(Device d) {
         IntByReference fans = new IntByReference();
-        return NvmlLibrary.call(nvml.numFans, d.handle, fans) == NvmlReturn.SUCCESS ? fans.getValue() : null;
+        NvmlReturn result = NvmlLibrary.call(nvml.numFans, d.handle, fans);
+        // Passively cooled data-center parts report 0 fans (a real H200 does) or no fan at all.
+        d.fanless = result == NvmlReturn.NOT_SUPPORTED || (result == NvmlReturn.SUCCESS && fans.getValue() == 0);
+        return result == NvmlReturn.SUCCESS ? fans.getValue() : null;
     }
 
     /** An unsigned int getter with an optional selector argument; null when it fails. */
@@ -191,7 +195,9 @@ public final class NvmlSource implements GpuSource {
         r.unsigned(Metric.CLOCK_SM, nvml.clockInfo, CLOCK_SM, 1);
         r.unsigned(Metric.CLOCK_MEMORY, nvml.clockInfo, CLOCK_MEM, 1);
         r.unsigned(Metric.CLOCK_GRAPHICS, nvml.clockInfo, CLOCK_GRAPHICS, 1);
-        if (nvml.fanSpeedV2 != null) {
+        if (d.fanless) {
+            r.status[Metric.FAN.ordinal()] = MetricStatus.NOT_SUPPORTED;
+        } else if (nvml.fanSpeedV2 != null) {
             r.unsigned(Metric.FAN, nvml.fanSpeedV2, 0, 1);
         } else {
             r.unsigned(Metric.FAN, nvml.fanSpeedV1, null, 1);
