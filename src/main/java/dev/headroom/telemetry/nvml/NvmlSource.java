@@ -32,9 +32,34 @@ public final class NvmlSource implements GpuSource {
     private static final int CLOCK_GRAPHICS = 0;
     private static final int CLOCK_SM = 1;
     private static final int CLOCK_MEM = 2;
+    private static final EnumSet<Metric> NONE = EnumSet.noneOf(Metric.class);
+    private static final EnumSet<Metric> ENERGY = EnumSet.of(Metric.ENERGY);
+    private static final EnumSet<Metric> UTILIZATION = EnumSet.of(Metric.UTILIZATION_GPU, Metric.UTILIZATION_MEMORY);
+    private static final EnumSet<Metric> MEMORY = EnumSet.of(Metric.MEMORY_USED, Metric.MEMORY_TOTAL, Metric.MEMORY_RESERVED);
+    private static final EnumSet<Metric> MEMORY_V1 = EnumSet.of(Metric.MEMORY_USED, Metric.MEMORY_TOTAL);
+    /** One read-only set per metric, shared: they are only read by contains and forEach. */
+    private static final EnumSet<Metric>[] SINGLE = singles();
+
+    @SuppressWarnings("unchecked")
+    private static EnumSet<Metric>[] singles() {
+        EnumSet<Metric>[] sets = new EnumSet[Metric.all().length];
+        for (Metric metric : Metric.all()) {
+            sets[metric.ordinal()] = EnumSet.of(metric);
+        }
+        return sets;
+    }
 
     private final ProcessTable processTable;
     private NvmlLibrary nvml;
+    // Reused on the one sampler thread: every JNA by-reference object is native memory that JNA tracks in a
+    // shared map, so allocating them per call costs more than the NVML call itself.
+    private final IntByReference intValue = new IntByReference();
+    private final IntByReference secondInt = new IntByReference();
+    private final LongByReference longValue = new LongByReference();
+    private final NvmlStructures.Utilization utilization = new NvmlStructures.Utilization();
+    private final NvmlStructures.MemoryV2 memoryV2 = new NvmlStructures.MemoryV2();
+    private final NvmlStructures.Memory memoryV1 = new NvmlStructures.Memory();
+    private Memory processBuffer;
     private final List<Device> devices = new ArrayList<>();
     private String versions = "";
 
@@ -177,9 +202,7 @@ public final class NvmlSource implements GpuSource {
     /** Collects one GPU's metrics; the first GPU_IS_LOST marks it lost for good. */
     private GpuReading read(Device d, boolean withProcesses) {
         Reading r = new Reading(d);
-        NvmlStructures.Utilization utilization = new NvmlStructures.Utilization();
-        NvmlReturn util = r.call(EnumSet.of(Metric.UTILIZATION_GPU, Metric.UTILIZATION_MEMORY), nvml.utilization,
-                d.handle, utilization);
+        NvmlReturn util = r.call(UTILIZATION, nvml.utilization, d.handle, utilization);
         if (util == NvmlReturn.SUCCESS) {
             r.set(Metric.UTILIZATION_GPU, utilization.gpu);
             r.set(Metric.UTILIZATION_MEMORY, utilization.memory);
@@ -188,9 +211,8 @@ public final class NvmlSource implements GpuSource {
         r.unsigned(Metric.TEMPERATURE, nvml.temperature, 0, 1);
         r.unsigned(Metric.POWER, nvml.powerUsage, null, 1e-3);
         r.unsigned(Metric.POWER_LIMIT, nvml.enforcedPowerLimit, null, 1e-3);
-        LongByReference energy = new LongByReference();
-        if (r.call(EnumSet.of(Metric.ENERGY), nvml.totalEnergy, d.handle, energy) == NvmlReturn.SUCCESS) {
-            r.set(Metric.ENERGY, energy.getValue() / 1000.0);
+        if (r.call(ENERGY, nvml.totalEnergy, d.handle, longValue) == NvmlReturn.SUCCESS) {
+            r.set(Metric.ENERGY, longValue.getValue() / 1000.0);
         }
         r.unsigned(Metric.CLOCK_SM, nvml.clockInfo, CLOCK_SM, 1);
         r.unsigned(Metric.CLOCK_MEMORY, nvml.clockInfo, CLOCK_MEM, 1);
@@ -203,10 +225,9 @@ public final class NvmlSource implements GpuSource {
             r.unsigned(Metric.FAN, nvml.fanSpeedV1, null, 1);
         }
         r.unsigned(Metric.PSTATE, nvml.performanceState, null, 1);
-        LongByReference reasons = new LongByReference();
         long throttle = 0;
-        if (r.call(EnumSet.noneOf(Metric.class), nvml.clockEventReasons, d.handle, reasons) == NvmlReturn.SUCCESS) {
-            throttle = reasons.getValue();
+        if (r.call(NONE, nvml.clockEventReasons, d.handle, longValue) == NvmlReturn.SUCCESS) {
+            throttle = longValue.getValue();
         }
         if (d.eccEnabled) {
             r.eccCount(Metric.ECC_CORRECTED, 0);
@@ -236,9 +257,10 @@ public final class NvmlSource implements GpuSource {
 
     private void readMemory(Reading r) {
         Device d = r.device;
-        EnumSet<Metric> memory = EnumSet.of(Metric.MEMORY_USED, Metric.MEMORY_TOTAL, Metric.MEMORY_RESERVED);
+        EnumSet<Metric> memory = MEMORY;
         if (nvml.memoryV2 != null) {
-            NvmlStructures.MemoryV2 v2 = new NvmlStructures.MemoryV2();
+            NvmlStructures.MemoryV2 v2 = memoryV2;
+            v2.version = NvmlStructures.MemoryV2.VERSION;
             NvmlReturn result = r.call(memory, nvml.memoryV2, d.handle, v2);
             if (result == NvmlReturn.SUCCESS) {
                 // v2: "used" is what processes allocated; the driver's reservation is reported apart.
@@ -250,10 +272,10 @@ public final class NvmlSource implements GpuSource {
             if (result != NvmlReturn.ARGUMENT_VERSION_MISMATCH && result != NvmlReturn.NOT_SUPPORTED) {
                 return;
             }
-            d.unsupported.removeAll(memory); // try the v1 call instead
+            d.unsupported.removeAll(MEMORY); // try the v1 call instead
         }
-        NvmlStructures.Memory v1 = new NvmlStructures.Memory();
-        if (r.call(EnumSet.of(Metric.MEMORY_USED, Metric.MEMORY_TOTAL), nvml.memoryV1, d.handle, v1) == NvmlReturn.SUCCESS) {
+        NvmlStructures.Memory v1 = memoryV1;
+        if (r.call(MEMORY_V1, nvml.memoryV1, d.handle, v1) == NvmlReturn.SUCCESS) {
             r.set(Metric.MEMORY_USED, v1.used); // v1: includes the driver's reservation
             r.set(Metric.MEMORY_TOTAL, v1.total);
             r.status[Metric.MEMORY_RESERVED.ordinal()] = MetricStatus.FUNCTION_MISSING;
@@ -270,7 +292,8 @@ public final class NvmlSource implements GpuSource {
             case V2_24 -> 24;
             case R535_32 -> 32;
         };
-        IntByReference count = new IntByReference(0);
+        IntByReference count = intValue;
+        count.setValue(0);
         NvmlReturn result = NvmlLibrary.call(function, d.handle, count, Pointer.NULL);
         if (result == NvmlReturn.GPU_IS_LOST) {
             d.lost = true;
@@ -280,7 +303,10 @@ public final class NvmlSource implements GpuSource {
             return;
         }
         int capacity = count.getValue() * 2 + 5;
-        Memory buffer = new Memory((long) capacity * size);
+        if (processBuffer == null || processBuffer.size() < (long) capacity * size) {
+            processBuffer = new Memory((long) capacity * size);
+        }
+        Memory buffer = processBuffer;
         count.setValue(capacity);
         result = NvmlLibrary.call(function, d.handle, count, buffer);
         if (result == NvmlReturn.GPU_IS_LOST) {
@@ -346,25 +372,26 @@ public final class NvmlSource implements GpuSource {
         }
 
         void unsigned(Metric metric, Function function, Integer selector, double scale) {
-            IntByReference value = new IntByReference();
-            NvmlReturn result = selector == null ? call(EnumSet.of(metric), function, device.handle, value)
-                    : call(EnumSet.of(metric), function, device.handle, selector, value);
+            IntByReference value = intValue;
+            EnumSet<Metric> metrics = SINGLE[metric.ordinal()];
+            NvmlReturn result = selector == null ? call(metrics, function, device.handle, value)
+                    : call(metrics, function, device.handle, selector, value);
             if (result == NvmlReturn.SUCCESS) {
                 set(metric, Integer.toUnsignedLong(value.getValue()) * scale);
             }
         }
 
         void eccCount(Metric metric, int errorType) {
-            LongByReference value = new LongByReference();
-            if (call(EnumSet.of(metric), nvml.totalEccErrors, device.handle, errorType, 0, value) == NvmlReturn.SUCCESS) {
+            LongByReference value = longValue;
+            if (call(SINGLE[metric.ordinal()], nvml.totalEccErrors, device.handle, errorType, 0, value) == NvmlReturn.SUCCESS) {
                 set(metric, value.getValue());
             }
         }
 
         void utilizationWithPeriod(Metric metric, Function function) {
-            IntByReference value = new IntByReference();
-            IntByReference period = new IntByReference();
-            if (call(EnumSet.of(metric), function, device.handle, value, period) == NvmlReturn.SUCCESS) {
+            IntByReference value = intValue;
+            IntByReference period = secondInt;
+            if (call(SINGLE[metric.ordinal()], function, device.handle, value, period) == NvmlReturn.SUCCESS) {
                 set(metric, value.getValue());
             }
         }
