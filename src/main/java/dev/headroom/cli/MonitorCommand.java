@@ -11,6 +11,7 @@ import dev.headroom.telemetry.GpuReading;
 import dev.headroom.telemetry.GpuSource;
 import dev.headroom.telemetry.Metric;
 import dev.headroom.telemetry.Recording;
+import dev.headroom.telemetry.ReplaySource;
 import dev.headroom.telemetry.Sampler;
 import dev.headroom.telemetry.Snapshot;
 import dev.headroom.telemetry.SourceUnavailableException;
@@ -43,8 +44,12 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
     String source;
     @Option(names = "--once", description = "Read once and exit.") boolean once;
     @Option(names = "--json", description = "JSON: one object with --once, else one line per tick.") boolean json;
-    @Option(names = "--interval", defaultValue = "1s", paramLabel = "DURATION", description = "Sampling interval, e.g. 500ms, 1s, 2s (minimum 100ms).")
+    @Option(names = "--interval", paramLabel = "DURATION",
+            description = "Sampling interval, e.g. 500ms, 1s, 2s (minimum 100ms); default 1s, or the recorded interval for a replay.")
     String interval;
+    @Option(names = "--speed", paramLabel = "FACTOR", defaultValue = "1",
+            description = "Replay only: play the recording this many times faster (ticks no closer than 100ms).")
+    double speed;
     @Option(names = "--record", paramLabel = "FILE", description = "Append every tick to this recording (JSON lines).")
     Path record;
     @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (e.g. 60s, 5m); default: until Ctrl-C.")
@@ -57,7 +62,7 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
         long intervalMillis;
         Long durationMillis;
         try {
-            intervalMillis = DurationParser.millis("interval", interval);
+            intervalMillis = interval == null ? 1000 : DurationParser.millis("interval", interval);
             durationMillis = duration == null ? null : DurationParser.millis("duration", duration);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -81,6 +86,15 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
                 err.println("headroom: to try the monitor without a GPU: headroom monitor --source simulated");
             }
             return EXIT_NO_SOURCE;
+        }
+        if (gpus instanceof ReplaySource replay && interval == null) {
+            if (!(speed > 0)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "speed = " + speed + ": must be above 0");
+            }
+            intervalMillis = Math.max(Sampler.MIN_INTERVAL_MILLIS, Math.round(replay.recordedIntervalMillis() / speed));
+            if (durationMillis == null) {
+                durationMillis = intervalMillis * replay.contents().ticks().size();
+            }
         }
         try (gpus) {
             if (once) {
