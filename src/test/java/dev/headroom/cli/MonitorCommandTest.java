@@ -73,5 +73,6 @@ class MonitorCommandTest {
         assertThat(j.at("/gpus/0/info/name").asText()).isEqualTo("NVIDIA H200");
         assertThat(j.at("/gpus/0/metrics/memTotal/value").asLong()).isEqualTo(150_754_820_096L);
         assertThat(j.at("/gpus/0/metrics/temp/unit").asText()).isEqualTo("°C");
+        assertThat(j.at("/gpus/0/metrics/fan/status").asText()).as("an H200 has no fan").isEqualTo("NOT_SUPPORTED");
     }
 }

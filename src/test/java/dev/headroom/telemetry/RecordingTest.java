@@ -81,7 +81,7 @@ class RecordingTest {
             assertThat(g.memoryTotalBytes()).isEqualTo(150_754_820_096L);
         });
         Statistics.Report report = Statistics.of(contents, AlertRule.defaults());
-        assertThat(report.ticks()).isEqualTo(25);
+        assertThat(report.ticks()).isEqualTo(26);
         assertThat(report.gpus().get(0).metrics().get("temp").max()).isBetween(20.0, 90.0);
     }
 }
