@@ -52,7 +52,9 @@ class ReadmeScreenshots {
         Files.createDirectories(dir);
         final javafx.scene.image.WritableImage[] shot = new javafx.scene.image.WritableImage[1];
         robot.interact(() -> shot[0] = stage.getScene().snapshot(null));
-        ImageIO.write(SwingFXUtils.fromFXImage(shot[0], null), "png", dir.resolve(name + ".png").toFile());
+        Path file = dir.resolve(name + ".png");
+        ImageIO.write(SwingFXUtils.fromFXImage(shot[0], null), "png", file.toFile());
+        org.assertj.core.api.Assertions.assertThat(ImageIO.read(file.toFile()).getWidth()).isEqualTo(1280);
     }
 
     @Test
