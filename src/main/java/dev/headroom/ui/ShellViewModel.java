@@ -66,6 +66,11 @@ public final class ShellViewModel {
         return catalog;
     }
 
+    /** Where settings live; other per-user files (alert rules) go beside it. */
+    public java.nio.file.Path settingsFile() {
+        return store.file();
+    }
+
     public Settings settings() {
         return settings;
     }

@@ -47,7 +47,7 @@ final class Workspaces {
         return switch (workspace) {
             case PLAN -> new PlanWorkspace(shell, background).view();
             case COSTS -> new CostsWorkspace(shell.catalog()).view();
-            case MONITOR -> new MonitorWorkspace().view();
+            case MONITOR -> new MonitorWorkspace(shell, background, shell.settingsFile()).view();
         };
     }
 }

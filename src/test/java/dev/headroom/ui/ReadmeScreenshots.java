@@ -85,5 +85,17 @@ class ReadmeScreenshots {
             robot.interact(() -> tabs.getSelectionModel().select(tab));
             shoot(robot, "plan-tab-" + tab.getText().toLowerCase(java.util.Locale.ROOT));
         }
+
+        // Monitor: no driver on this machine, then the labelled simulation after some ticks.
+        robot.clickOn("#nav-monitor");
+        WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS,
+                () -> robot.lookup("#monitor-no-source").query().isVisible());
+        shoot(robot, "monitor-no-driver");
+        robot.clickOn("#monitor-start-simulation");
+        Thread.sleep(12_000);
+        robot.clickOn("#monitor-window");
+        robot.clickOn("1 min");
+        Thread.sleep(1_500);
+        shoot(robot, "monitor-simulated");
     }
 }

@@ -1,0 +1,255 @@
+package dev.headroom.ui.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headroom.catalog.Catalog;
+import dev.headroom.catalog.CatalogLoader;
+import dev.headroom.telemetry.AlertEvent;
+import dev.headroom.telemetry.AlertRulesStore;
+import dev.headroom.telemetry.GpuInfo;
+import dev.headroom.telemetry.GpuSource;
+import dev.headroom.telemetry.Metric;
+import dev.headroom.telemetry.ReplaySource;
+import dev.headroom.telemetry.SimulatedSource;
+import dev.headroom.telemetry.Snapshot;
+import dev.headroom.telemetry.nvml.FakeNvmlAccess;
+import dev.headroom.telemetry.nvml.NvmlSource;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** Drives the real dashboard with the fake NVML library and the simulation. */
+@ExtendWith(ApplicationExtension.class)
+class MonitorViewTest {
+    private static final Catalog CATALOG = new CatalogLoader(null).load();
+
+    @TempDir
+    static Path folder;
+
+    private MonitorViewModel vm;
+    private MonitorView view;
+    private Stage stage;
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        vm = new MonitorViewModel(CATALOG, Runnable::run,
+                new AlertRulesStore(folder.resolve("rules-" + System.nanoTime() + ".json")), 3_600_000L);
+        view = new MonitorView(vm);
+        stage.setScene(new Scene(view, 1280, 800));
+        stage.show();
+    }
+
+    @AfterEach
+    void stop(FxRobot robot) {
+        robot.interact(vm::stop);
+        FakeNvmlAccess.reset();
+    }
+
+    private String text(FxRobot robot, int gpu, String id) {
+        return robot.from(robot.lookup("#gpu-card-" + gpu).queryAs(Node.class)).lookup("#" + id).queryAs(Label.class).getText();
+    }
+
+    private void attach(FxRobot robot, GpuSource source) {
+        robot.interact(() -> {
+            List<GpuInfo> infos = source.open();
+            vm.attach(source, infos);
+        });
+    }
+
+    private void tick(FxRobot robot, GpuSource source) {
+        robot.interact(() -> vm.ingest(source.sample(true)));
+    }
+
+    @Test
+    void cardsShowTheValuesTheFakeDriverGave(FxRobot robot) {
+        FakeNvmlAccess.use("two-h100.scenario", 2);
+        NvmlSource source = new NvmlSource();
+        attach(robot, source);
+        tick(robot, source);
+
+        assertThat(text(robot, 0, "card-util")).isEqualTo("100 %");
+        assertThat(text(robot, 0, "card-memory")).isEqualTo("36.0 / 80.0 GiB");
+        assertThat(text(robot, 0, "card-power")).isEqualTo("700 / 700 W");
+        assertThat(text(robot, 0, "card-temp")).isEqualTo("71 °C / 89 slowdown");
+        assertThat(text(robot, 0, "card-fan")).isEqualTo("n/a");
+        assertThat(text(robot, 0, "card-ecc")).isEqualTo("1 corrected, 0 uncorrected");
+        List<String> badges = robot.from(robot.lookup("#gpu-card-0").queryAs(Node.class)).lookup(".throttle-badge")
+                .queryAllAs(Label.class).stream().filter(Node::isVisible).map(Label::getText).toList();
+        assertThat(badges).containsExactly("power_cap", "hw_thermal");
+        assertThat(text(robot, 1, "card-fan")).isEqualTo("46 %");
+        TableView<?> processes = robot.lookup("#monitor-processes").queryAs(TableView.class);
+        assertThat(processes.getItems()).hasSize(3);
+        assertThat(robot.lookup("#monitor-simulated").queryAs(Label.class).isVisible()).isFalse();
+    }
+
+    @Test
+    void aGpuLostMidRunShowsAsLostWhileTheOthersKeepUpdating(FxRobot robot) {
+        var fake = FakeNvmlAccess.use("faults.scenario", 1);
+        NvmlSource source = new NvmlSource();
+        attach(robot, source);
+        tick(robot, source);
+        assertThat(robot.from(robot.lookup("#gpu-card-2").queryAs(Node.class)).lookup("#card-state").query().isVisible()).isFalse();
+
+        fake.fakeNvmlSetTick(2);
+        tick(robot, source);
+        Label state = robot.from(robot.lookup("#gpu-card-2").queryAs(Node.class)).lookup("#card-state").queryAs(Label.class);
+        assertThat(state.isVisible()).isTrue();
+        assertThat(state.getText()).startsWith("GPU LOST");
+        assertThat(text(robot, 0, "card-util")).isEqualTo("30 %");
+
+        fake.fakeNvmlSetTick(3);
+        tick(robot, source);
+        assertThat(text(robot, 0, "card-util")).isEqualTo("40 %");
+        assertThat(vm.events()).extracting(AlertEvent::ruleId).contains("gpu-lost");
+    }
+
+    @Test
+    void anAlertFiresAndAppears(FxRobot robot) {
+        FakeNvmlAccess.use("two-h100.scenario", 2); // throttle 68: power cap + hardware thermal slowdown
+        NvmlSource source = new NvmlSource();
+        attach(robot, source);
+        tick(robot, source);
+        TableView<AlertEvent> table = robot.lookup("#monitor-alerts").queryAs(TableView.class);
+        assertThat(table.getItems()).extracting(AlertEvent::ruleId).contains("hardware-slowdown");
+        assertThat(table.getItems().get(0).raised()).isTrue();
+    }
+
+    @Test
+    void aRecordingReplaysTheSameValues(FxRobot robot) throws Exception {
+        SimulatedSource source = new SimulatedSource(SimulatedSource.Preset.RTX_4090, SimulatedSource.Workload.INFERENCE, 1, 5);
+        attach(robot, source);
+        Path file = folder.resolve("recorded-" + System.nanoTime() + ".jsonl");
+        robot.interact(() -> {
+            try {
+                vm.startRecording(file);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            tick(robot, source);
+            shown.add(text(robot, 0, "card-power") + " " + text(robot, 0, "card-util"));
+        }
+        robot.interact(vm::stopRecording);
+
+        ReplaySource replay = new ReplaySource(file);
+        attach(robot, replay);
+        assertThat(robot.lookup("#monitor-timeline").query().isVisible()).isTrue();
+        assertThat(robot.lookup("#monitor-simulated").queryAs(Label.class).isVisible()).as("a simulated recording stays labelled").isTrue();
+        for (int i = 0; i < 4; i++) {
+            tick(robot, replay);
+            assertThat(text(robot, 0, "card-power") + " " + text(robot, 0, "card-util")).isEqualTo(shown.get(i));
+        }
+    }
+
+    @Test
+    void theNoDriverScreenAppearsAndOffersTheSimulation(FxRobot robot) {
+        System.setProperty("headroom.nvml.library", folder.resolve("nowhere/libnvidia-ml.so.1").toString());
+        robot.interact(() -> vm.start(NvmlSource::new, 1000));
+        WaitForAsyncUtils.waitForFxEvents();
+        Node noSource = robot.lookup("#monitor-no-source").query();
+        assertThat(noSource.isVisible()).isTrue();
+        assertThat(robot.from(noSource).lookup(".label").queryAllAs(Label.class).stream().map(Label::getText)
+                .anyMatch(t -> t.contains("libnvidia-ml.so.1"))).isTrue();
+
+        robot.clickOn("#monitor-start-simulation");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(noSource.isVisible()).isFalse();
+        WaitForAsyncUtils.waitForAsyncFx(5000, () -> { });
+        try {
+            WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> vm.latestProperty().get() != null);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the simulation produced no snapshot in 5 s");
+        }
+        assertThat(vm.latestProperty().get().simulated()).isTrue();
+        assertThat(robot.lookup("#monitor-simulated").queryAs(Label.class).isVisible()).isTrue();
+        System.clearProperty("headroom.nvml.library");
+    }
+
+    /**
+     * Figures for the notes (printed, not asserted against a clock): FX-thread time per tick for 8 GPUs with
+     * every chart showing, and heap and node count across an hour of sampling played in fast time.
+     */
+    @Test
+    void perTickCostAndAnHourOfSamplingInFastTime(FxRobot robot) {
+        SimulatedSource source = new SimulatedSource(SimulatedSource.Preset.H100, SimulatedSource.Workload.TRAINING, 8, 11);
+        attach(robot, source);
+        long t0 = System.currentTimeMillis() - 7_200_000L;
+        List<Double> millis = new ArrayList<>();
+        long[] nodes = new long[2];
+        long[] heap = new long[2];
+        robot.interact(() -> {
+            for (int i = 0; i < 7200; i++) {
+                Snapshot s = source.sample(i % 5 == 0);
+                vm.ingest(new Snapshot(t0 + i * 1000L, s.source(), true, s.gpus()));
+                if (i >= 7100) {
+                    millis.add(view.lastUpdateMillis());
+                }
+                if (i == 3599) {
+                    nodes[0] = count(stage.getScene().getRoot());
+                    heap[0] = usedAfterGc();
+                }
+            }
+            nodes[1] = count(stage.getScene().getRoot());
+            heap[1] = usedAfterGc();
+        });
+        List<Double> sorted = millis.stream().sorted().toList();
+        // Frames: let the renderer catch up on a few real-time ticks and time each frame's swap-in.
+        List<Double> frames = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Snapshot s = source.sample(false);
+            robot.interact(() -> vm.ingest(new Snapshot(System.currentTimeMillis(), s.source(), true, s.gpus())));
+            try {
+                Thread.sleep(120);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            WaitForAsyncUtils.waitForFxEvents();
+            frames.add(view.lastFrameMillis());
+        }
+        List<Double> sortedFrames = frames.stream().sorted().toList();
+        System.out.printf(Locale.ROOT, "monitor tick on the FX thread, 8 GPUs: cards+tables median %.2f ms (max %.2f);"
+                + " chart frame swap-in median %.2f ms (max %.2f)%n", sorted.get(sorted.size() / 2),
+                sorted.get(sorted.size() - 1), sortedFrames.get(sortedFrames.size() / 2),
+                sortedFrames.get(sortedFrames.size() - 1));
+        System.out.printf(Locale.ROOT, "after 1 h / 2 h of 1 s ticks (1 h history): nodes %d / %d, heap %.1f / %.1f MB%n",
+                nodes[0], nodes[1], heap[0] / 1e6, heap[1] / 1e6);
+        assertThat(nodes[1]).isEqualTo(nodes[0]);
+        assertThat(vm.history().size()).isEqualTo(3600);
+        assertThat(vm.history().latest(7, Metric.POWER)).isPositive();
+    }
+
+    private static long count(Parent parent) {
+        long n = 1;
+        for (Node child : parent.getChildrenUnmodifiable()) {
+            n += child instanceof Parent p ? count(p) : 1;
+        }
+        return n;
+    }
+
+    private static long usedAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
