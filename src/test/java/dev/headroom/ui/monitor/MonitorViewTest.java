@@ -185,6 +185,26 @@ class MonitorViewTest {
         System.clearProperty("headroom.nvml.library");
     }
 
+    @Test
+    void aPlanShowsAgainstActualMemory(FxRobot robot) throws Exception {
+        SimulatedSource source = new SimulatedSource(SimulatedSource.Preset.H100, SimulatedSource.Workload.TRAINING, 1, 2);
+        attach(robot, source);
+        var plan = new dev.headroom.sizing.Scenario(dev.headroom.sizing.Scenario.ModelSpec.catalog("llama-3.1-70b"),
+                null, null, new dev.headroom.sizing.Scenario.Precision(dev.headroom.sizing.WeightFormat.FP8, null, null, null),
+                new dev.headroom.sizing.Scenario.Shape(40, 32768, 1024),
+                new dev.headroom.sizing.Scenario.Parallelism(8, null, null, null, null, null, null, null, null, null), null,
+                new dev.headroom.sizing.Scenario.Hardware("h100-sxm", 8), null, null, null);
+        Path file = folder.resolve("plan.headroom-plan");
+        dev.headroom.sizing.PlanFile.write(file, plan);
+        robot.interact(() -> vm.comparePlan(file));
+        WaitForAsyncUtils.waitForFxEvents();
+        tick(robot, source);
+        String text = text(robot, 0, "card-plan");
+        double planned = new dev.headroom.sizing.SizingEngine(CATALOG).estimate(plan).memory().totalBytes() / (double) (1L << 30);
+        assertThat(text).startsWith(String.format(Locale.ROOT, "Plan %.1f GiB, actual 73.6 GiB:", planned)).contains("%");
+        assertThat(robot.lookup("#monitor-plan-name").queryAs(Label.class).getText()).contains("plan.headroom-plan");
+    }
+
     /**
      * Figures for the notes (printed, not asserted against a clock): FX-thread time per tick for 8 GPUs with
      * every chart showing, and heap and node count across an hour of sampling played in fast time.
