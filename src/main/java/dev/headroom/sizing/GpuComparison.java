@@ -13,10 +13,11 @@ public final class GpuComparison {
      * @param outputTokensPerSecond inference throughput of the batch on that layout; null for training
      * @param trainingTokensPerSecond training throughput on that layout; null for inference
      * @param priceUsd        catalog price of the GPUs needed, null when the GPU has no price
+     * @param neededLayoutBytes memory per GPU on the layout of the GPUs needed
      */
     public record Row(Gpu gpu, boolean fitsAsPlanned, Integer gpusNeeded, Integer tensorParallel,
                       Integer pipelineParallel, long perGpuBytes, long capacityBytes, Double outputTokensPerSecond,
-                      Double trainingTokensPerSecond, Double priceUsd) {
+                      Double trainingTokensPerSecond, Double priceUsd, long neededLayoutBytes) {
     }
 
     private final SizingEngine engine;
@@ -54,7 +55,7 @@ public final class GpuComparison {
             Double price = gpu.price() == null || needed == null ? null : gpu.price().usd() * needed;
             rows.add(new Row(gpu, fit.fits(), needed, fit.minTensorParallel(), fit.minPipelineParallel(),
                     planned.memory().totalBytes(), fit.usableBytes(), atMinimum.performance().outputTokensPerSecond(),
-                    atMinimum.performance().trainingTokensPerSecond(), price));
+                    atMinimum.performance().trainingTokensPerSecond(), price, atMinimum.memory().totalBytes()));
         }
         return rows;
     }

@@ -1,0 +1,80 @@
+package dev.headroom.cost;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What owning and renting GPUs cost, beyond the catalog's prices. Every default has a source
+ * (shared/reference/gpus-and-costs.md §3b) or says it is an assumption; a null field takes the default.
+ *
+ * @param gpuPriceUsd          per GPU; null takes the catalog's dated price
+ * @param serverOverhead       server cost as a multiple of the GPU price (Epoch AI: 1.64)
+ * @param networkFraction      cluster interconnect share of total cost, for clusters beyond one 8-GPU node (Epoch: 0.19)
+ * @param lifeYears            straight-line depreciation (Epoch: 5 years for hardware from 2023 on)
+ * @param electricityUsdPerKwh US industrial average 2025 (Epoch): 0.0826
+ * @param pue                  facility overhead: 1.25 data center (Epoch "others"); small server rooms measure 1.5-2.1 (LBNL)
+ * @param utilization          share of hours the GPUs do useful work [assumption: 0.6, set your own]
+ * @param loadFraction         average draw while working, share of server power (Epoch: 0.75)
+ * @param serverPowerMultiplier server power per GPU as a multiple of GPU TDP (DGX H100: 10.2 kW / 8 / 700 W = 1.82)
+ * @param coloUsdPerKwMonth    colocation, CBRE North America H2 2024: 184.06 $/kW-month; 0 in your own room
+ * @param maintenanceFraction  support and spares per year, share of hardware cost [assumption: 0.10]
+ * @param staffUsdPerYear      people to run the hardware, spread over its GPUs [assumption: 0]
+ * @param horizonMonths        how far the cumulative comparison runs
+ */
+public record CostAssumptions(Double gpuPriceUsd, Double serverOverhead, Double networkFraction, Double lifeYears,
+                              Double electricityUsdPerKwh, Double pue, Double utilization, Double loadFraction,
+                              Double serverPowerMultiplier, Double coloUsdPerKwMonth, Double maintenanceFraction,
+                              Double staffUsdPerYear, Integer horizonMonths) {
+
+    public static final CostAssumptions DEFAULTS = new CostAssumptions(null, 1.64, 0.19, 5.0, 0.0826, 1.25, 0.6,
+            0.75, 1.82, 184.06, 0.10, 0.0, 36);
+
+    public static final CostAssumptions NONE = new CostAssumptions(null, null, null, null, null, null, null, null,
+            null, null, null, null, null);
+
+    /** This override over the defaults. */
+    public CostAssumptions over(CostAssumptions d) {
+        return new CostAssumptions(gpuPriceUsd != null ? gpuPriceUsd : d.gpuPriceUsd,
+                serverOverhead != null ? serverOverhead : d.serverOverhead,
+                networkFraction != null ? networkFraction : d.networkFraction,
+                lifeYears != null ? lifeYears : d.lifeYears,
+                electricityUsdPerKwh != null ? electricityUsdPerKwh : d.electricityUsdPerKwh,
+                pue != null ? pue : d.pue, utilization != null ? utilization : d.utilization,
+                loadFraction != null ? loadFraction : d.loadFraction,
+                serverPowerMultiplier != null ? serverPowerMultiplier : d.serverPowerMultiplier,
+                coloUsdPerKwMonth != null ? coloUsdPerKwMonth : d.coloUsdPerKwMonth,
+                maintenanceFraction != null ? maintenanceFraction : d.maintenanceFraction,
+                staffUsdPerYear != null ? staffUsdPerYear : d.staffUsdPerYear,
+                horizonMonths != null ? horizonMonths : d.horizonMonths);
+    }
+
+    /** Every problem, naming the field, the value and the allowed range. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        range(problems, "gpu-price", gpuPriceUsd, 1, 1e7);
+        range(problems, "server-overhead", serverOverhead, 1, 10);
+        range(problems, "network-fraction", networkFraction, 0, 0.9);
+        range(problems, "life-years", lifeYears, 0.5, 15);
+        range(problems, "electricity", electricityUsdPerKwh, 0, 5);
+        range(problems, "pue", pue, 1, 4);
+        range(problems, "utilization", utilization, 0.01, 1);
+        range(problems, "load-fraction", loadFraction, 0.05, 1);
+        range(problems, "server-power", serverPowerMultiplier, 1, 5);
+        range(problems, "colo", coloUsdPerKwMonth, 0, 5000);
+        range(problems, "maintenance", maintenanceFraction, 0, 1);
+        range(problems, "staff", staffUsdPerYear, 0, 1e8);
+        if (horizonMonths != null && (horizonMonths < 1 || horizonMonths > 240)) {
+            problems.add("horizon-months = " + horizonMonths + ": must be between 1 and 240");
+        }
+        return problems;
+    }
+
+    private static void range(List<String> problems, String field, Double value, double min, double max) {
+        if (value != null && !(value >= min && value <= max)) {
+            problems.add(String.format(Locale.ROOT, "%s = %s: must be between %s and %s", field,
+                    dev.headroom.common.Format.plain(value), dev.headroom.common.Format.plain(min),
+                    dev.headroom.common.Format.plain(max)));
+        }
+    }
+}
