@@ -47,7 +47,8 @@ public final class Format {
         if (value == Math.rint(value) && Math.abs(value) < 1e15) {
             return Long.toString((long) value);
         }
-        return String.format(Locale.ROOT, "%g", value);
+        return java.math.BigDecimal.valueOf(value).round(new java.math.MathContext(6)).stripTrailingZeros()
+                .toPlainString();
     }
 
     public static String percent(double fraction) {
