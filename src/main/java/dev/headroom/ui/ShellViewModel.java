@@ -20,6 +20,7 @@ public final class ShellViewModel {
     private final Catalog catalog;
     private final ObjectProperty<Workspace> workspace = new SimpleObjectProperty<>(this, "workspace");
     private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>(this, "theme");
+    private final ObjectProperty<dev.headroom.sizing.Scenario> currentPlan = new SimpleObjectProperty<>(this, "currentPlan");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status");
     private Settings settings;
     private final javafx.collections.ObservableList<String> recentPlans = javafx.collections.FXCollections.observableArrayList();
@@ -56,6 +57,11 @@ public final class ShellViewModel {
 
     public boolean mayClose() {
         return closeGuards.stream().allMatch(java.util.function.BooleanSupplier::getAsBoolean);
+    }
+
+    /** The plan the Plan workspace holds while it is valid; Costs follows it. Null before any plan. */
+    public ObjectProperty<dev.headroom.sizing.Scenario> currentPlanProperty() {
+        return currentPlan;
     }
 
     public void setStatus(String text) {

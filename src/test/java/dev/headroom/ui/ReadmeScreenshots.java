@@ -86,6 +86,14 @@ class ReadmeScreenshots {
             shoot(robot, "plan-tab-" + tab.getText().toLowerCase(java.util.Locale.ROOT));
         }
 
+        // Costs follows the plan just made: owned vs cloud, $ per million tokens, sensitivity, consumer vs data-center.
+        robot.clickOn("#nav-costs");
+        TabPane costTabs = robot.lookup("#costs-tabs").queryAs(TabPane.class);
+        for (Tab tab : costTabs.getTabs()) {
+            robot.interact(() -> costTabs.getSelectionModel().select(tab));
+            shoot(robot, "costs-" + tab.getText().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", ""));
+        }
+
         // Monitor: no driver on this machine, then the labelled simulation after some ticks.
         robot.clickOn("#nav-monitor");
         WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS,

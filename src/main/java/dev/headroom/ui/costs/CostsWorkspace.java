@@ -1,20 +1,24 @@
 package dev.headroom.ui.costs;
 
-import dev.headroom.catalog.Catalog;
-import dev.headroom.ui.common.WorkspacePage;
+import dev.headroom.ui.ShellViewModel;
 import javafx.scene.Node;
 
-/** Costs: owned vs rented, consumer vs data-center. Until the cost engine lands it states what it will do. */
+/** Costs: owned vs rented, consumer vs data-center. Follows the plan the Plan workspace holds, when there is one. */
 public final class CostsWorkspace {
-    private final Catalog catalog;
+    private final CostsViewModel model;
+    private final CostsView view;
 
-    public CostsWorkspace(Catalog catalog) {
-        this.catalog = catalog;
+    public CostsWorkspace(ShellViewModel shell) {
+        model = new CostsViewModel(shell.catalog());
+        model.planProperty().bind(shell.currentPlanProperty());
+        view = new CostsView(model);
     }
 
     public Node view() {
-        return WorkspacePage.of("Costs", String.format(
-                "Compare owning and renting GPUs (%d dated cloud offers): cost per GPU-hour, per million tokens, break-even.",
-                catalog.offers().size()));
+        return view;
+    }
+
+    public CostsViewModel model() {
+        return model;
     }
 }

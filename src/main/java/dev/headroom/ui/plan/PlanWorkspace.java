@@ -14,6 +14,14 @@ public final class PlanWorkspace {
         model = new PlanViewModel(shell.catalog(), new SizingEngine(shell.catalog()));
         view = new PlanView(model, shell, background);
         shell.addCloseGuard(view::confirmDiscardChanges);
+        model.estimateProperty().addListener((obs, old, estimate) -> {
+            if (estimate != null) {
+                shell.currentPlanProperty().set(model.currentScenario()); // Costs follows the plan while it is valid
+            }
+        });
+        if (model.getEstimate() != null) {
+            shell.currentPlanProperty().set(model.currentScenario());
+        }
     }
 
     public Node view() {
