@@ -61,7 +61,8 @@ class ShellTest {
         assertThat(robot.lookup("#status-workspace").queryAs(Label.class).getText()).isEqualTo("Monitor");
 
         robot.clickOn("#nav-costs");
-        assertThat(robot.lookup("#workspace-title").queryAs(Label.class).getText()).isEqualTo("Costs");
+        assertThat(robot.lookup("#costs-view").tryQuery()).isPresent();
+        assertThat(robot.lookup("#status-workspace").queryAs(Label.class).getText()).isEqualTo("Costs");
         assertThat(robot.lookup("#nav-costs").queryAs(ToggleButton.class).isSelected()).isTrue();
         assertThat(robot.lookup("#nav-monitor").queryAs(ToggleButton.class).isSelected()).isFalse();
 
