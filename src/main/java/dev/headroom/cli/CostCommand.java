@@ -44,6 +44,8 @@ final class CostCommand implements Callable<Integer> {
     @Option(names = "--pue") Double pue;
     @Option(names = "--utilization", paramLabel = "0..1") Double utilization;
     @Option(names = "--load-fraction") Double loadFraction;
+    @Option(names = "--idle-fraction", description = "Draw while powered but idle, share of server power (default 0.10).")
+    Double idleFraction;
     @Option(names = "--server-power", description = "Server power per GPU as a multiple of its TDP (default 1.82).") Double serverPower;
     @Option(names = "--colo", paramLabel = "USD_PER_KW_MONTH") Double colo;
     @Option(names = "--maintenance", paramLabel = "FRACTION_PER_YEAR") Double maintenance;
@@ -57,7 +59,7 @@ final class CostCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Catalog catalog = CatalogCommand.load(spec.commandLine());
         CostAssumptions assumptions = new CostAssumptions(gpuPrice, serverOverhead, networkFraction, lifeYears,
-                electricity, pue, utilization, loadFraction, serverPower, colo, maintenance, staff, horizon);
+                electricity, pue, utilization, loadFraction, idleFraction, serverPower, colo, maintenance, staff, horizon);
         Gpu chosen;
         int count;
         Double tokens = null;
@@ -132,8 +134,9 @@ final class CostCommand implements Callable<Integer> {
     private static void print(PrintWriter out, CostOption o) {
         out.printf(Locale.ROOT, "Owning %d x %s: capex %s (%s per GPU incl. server), %.1f kW provisioned%n", o.count(),
                 o.gpuName(), usd(o.capexUsd()), usd(o.capexPerGpuUsd()), o.powerKw());
-        out.printf(Locale.ROOT, "  fixed %.3f $/GPU-h, energy %.3f $/busy GPU-h, cost per useful GPU-hour %.3f $, opex %s/month%n",
-                o.fixedPerGpuHourUsd(), o.energyPerBusyGpuHourUsd(), o.costPerUsefulGpuHourUsd(), usd(o.monthlyOpexUsd()));
+        out.printf(Locale.ROOT, "  fixed %.3f $/GPU-h, energy %.3f $/busy GPU-h (idle %.3f), cost per useful GPU-hour %.3f $,"
+                        + " opex %s/month%n", o.fixedPerGpuHourUsd(), o.energyPerBusyGpuHourUsd(), o.idlePerGpuHourUsd(),
+                o.costPerUsefulGpuHourUsd(), usd(o.monthlyOpexUsd()));
         if (o.costPerMillionTokensUsd() != null) {
             out.printf(Locale.ROOT, "  %.3f $ per million tokens, %.0f tokens per $, %.2f kWh per million tokens%n",
                     o.costPerMillionTokensUsd(), o.tokensPerDollar(), o.energyPerMillionTokensKwh());

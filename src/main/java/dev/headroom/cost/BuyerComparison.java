@@ -35,7 +35,7 @@ public final class BuyerComparison {
         List<Row> rows = new ArrayList<>();
         CostAssumptions withoutPrice = new CostAssumptions(null, assumptions.serverOverhead(),
                 assumptions.networkFraction(), assumptions.lifeYears(), assumptions.electricityUsdPerKwh(),
-                assumptions.pue(), assumptions.utilization(), assumptions.loadFraction(),
+                assumptions.pue(), assumptions.utilization(), assumptions.loadFraction(), assumptions.idleFraction(),
                 assumptions.serverPowerMultiplier(), assumptions.coloUsdPerKwMonth(), assumptions.maintenanceFraction(),
                 assumptions.staffUsdPerYear(), assumptions.horizonMonths());
         for (GpuComparison.Row fit : new GpuComparison(sizing, catalog).compare(scenario)) {

@@ -16,6 +16,8 @@ import java.util.Locale;
  * @param pue                  facility overhead: 1.25 data center (Epoch "others"); small server rooms measure 1.5-2.1 (LBNL)
  * @param utilization          share of hours the GPUs do useful work [assumption: 0.6, set your own]
  * @param loadFraction         average draw while working, share of server power (Epoch: 0.75)
+ * @param idleFraction         draw while powered but idle, share of server power [derived: GPUs idle at 5-15 % of
+ *                             TDP, gpus-and-costs.md §4b: 0.10]; 0 when the servers are switched off between jobs
  * @param serverPowerMultiplier server power per GPU as a multiple of GPU TDP (DGX H100: 10.2 kW / 8 / 700 W = 1.82)
  * @param coloUsdPerKwMonth    colocation, CBRE North America H2 2024: 184.06 $/kW-month; 0 in your own room
  * @param maintenanceFraction  support and spares per year, share of hardware cost [assumption: 0.10]
@@ -24,14 +26,15 @@ import java.util.Locale;
  */
 public record CostAssumptions(Double gpuPriceUsd, Double serverOverhead, Double networkFraction, Double lifeYears,
                               Double electricityUsdPerKwh, Double pue, Double utilization, Double loadFraction,
+                              Double idleFraction,
                               Double serverPowerMultiplier, Double coloUsdPerKwMonth, Double maintenanceFraction,
                               Double staffUsdPerYear, Integer horizonMonths) {
 
     public static final CostAssumptions DEFAULTS = new CostAssumptions(null, 1.64, 0.19, 5.0, 0.0826, 1.25, 0.6,
-            0.75, 1.82, 184.06, 0.10, 0.0, 36);
+            0.75, 0.10, 1.82, 184.06, 0.10, 0.0, 36);
 
     public static final CostAssumptions NONE = new CostAssumptions(null, null, null, null, null, null, null, null,
-            null, null, null, null, null);
+            null, null, null, null, null, null);
 
     /** This override over the defaults. */
     public CostAssumptions over(CostAssumptions d) {
@@ -42,6 +45,7 @@ public record CostAssumptions(Double gpuPriceUsd, Double serverOverhead, Double 
                 electricityUsdPerKwh != null ? electricityUsdPerKwh : d.electricityUsdPerKwh,
                 pue != null ? pue : d.pue, utilization != null ? utilization : d.utilization,
                 loadFraction != null ? loadFraction : d.loadFraction,
+                idleFraction != null ? idleFraction : d.idleFraction,
                 serverPowerMultiplier != null ? serverPowerMultiplier : d.serverPowerMultiplier,
                 coloUsdPerKwMonth != null ? coloUsdPerKwMonth : d.coloUsdPerKwMonth,
                 maintenanceFraction != null ? maintenanceFraction : d.maintenanceFraction,
@@ -60,6 +64,7 @@ public record CostAssumptions(Double gpuPriceUsd, Double serverOverhead, Double 
         range(problems, "pue", pue, 1, 4);
         range(problems, "utilization", utilization, 0.01, 1);
         range(problems, "load-fraction", loadFraction, 0.05, 1);
+        range(problems, "idle-fraction", idleFraction, 0, 1);
         range(problems, "server-power", serverPowerMultiplier, 1, 5);
         range(problems, "colo", coloUsdPerKwMonth, 0, 5000);
         range(problems, "maintenance", maintenanceFraction, 0, 1);

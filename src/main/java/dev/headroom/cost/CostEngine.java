@@ -15,8 +15,9 @@ import java.util.List;
  *   fixed per GPU-hour  = capex / (life x 8760) + colo $/kW-month x kW provisioned / 730
  *                         + maintenance x capex / 8760 + staff / (GPUs x 8760)
  *   energy per busy hour = kW per GPU x load fraction x PUE x $/kWh
- *   cost per useful GPU-hour = fixed / utilization + energy
- *   break-even utilization against a cloud price c = fixed / (c - energy)
+ *   idle energy per hour = kW per GPU x idle fraction x PUE x $/kWh   (powered but not working)
+ *   cost per useful GPU-hour = fixed / u + energy + idle x (1 - u) / u  =  (fixed + idle) / u + energy - idle
+ *   break-even utilization against a cloud price c = (fixed + idle) / (c - energy + idle)
  * </pre>
  * Cloud bills: on-demand and spot are paid for the hours used; 1- and 3-year commitments for every hour.
  */
@@ -56,9 +57,11 @@ public final class CostEngine {
                 + a.maintenanceFraction() * capexPerGpu / HOURS_PER_YEAR
                 + a.staffUsdPerYear() / (count * HOURS_PER_YEAR);
         double energyPerBusyGpuHour = kwPerGpu * a.loadFraction() * a.pue() * a.electricityUsdPerKwh();
-        double costPerUsefulGpuHour = fixedPerGpuHour / a.utilization() + energyPerBusyGpuHour;
+        double idlePerGpuHour = kwPerGpu * a.idleFraction() * a.pue() * a.electricityUsdPerKwh();
+        double u = a.utilization();
+        double costPerUsefulGpuHour = fixedPerGpuHour / u + energyPerBusyGpuHour + idlePerGpuHour * (1 - u) / u;
         double monthlyOpex = count * HOURS_PER_MONTH * (fixedPerGpuHour - capexPerGpu / (a.lifeYears() * HOURS_PER_YEAR)
-                + energyPerBusyGpuHour * a.utilization());
+                + energyPerBusyGpuHour * u + idlePerGpuHour * (1 - u));
         double busyWatts = kwPerGpu * a.loadFraction() * 1000 * count;
         Double perMillion = tokensPerSecond == null || tokensPerSecond <= 0 ? null
                 : costPerUsefulGpuHour * count / (tokensPerSecond * 3600) * 1e6;
@@ -71,16 +74,17 @@ public final class CostEngine {
         }
         List<CostOption.Versus> offers = new ArrayList<>();
         for (CloudOffer offer : catalog.offersFor(gpu.id())) {
-            offers.add(versus(offer, count, a, fixedPerGpuHour, energyPerBusyGpuHour, cumulative, tokensPerSecond));
+            offers.add(versus(offer, count, a, fixedPerGpuHour, energyPerBusyGpuHour, idlePerGpuHour, cumulative,
+                    tokensPerSecond));
         }
         return new CostOption(gpu.id(), gpu.name(), count, price, capex, capexPerGpu, kwPerGpu * count,
-                fixedPerGpuHour, energyPerBusyGpuHour, costPerUsefulGpuHour, monthlyOpex, perMillion,
+                fixedPerGpuHour, energyPerBusyGpuHour, idlePerGpuHour, costPerUsefulGpuHour, monthlyOpex, perMillion,
                 perMillion == null ? null : 1e6 / perMillion,
                 tokensPerSecond == null ? null : tokensPerSecond / busyWatts, energyPerMillionKwh, cumulative, offers);
     }
 
     private static CostOption.Versus versus(CloudOffer offer, int count, CostAssumptions a, double fixed, double energy,
-                                            double[] owned, Double tokensPerSecond) {
+                                            double idle, double[] owned, Double tokensPerSecond) {
         boolean committed = offer.pricing() == PricingKind.ONE_YEAR || offer.pricing() == PricingKind.THREE_YEAR;
         double billedHoursPerMonth = HOURS_PER_MONTH * (committed ? 1 : a.utilization());
         double cloudMonthly = offer.gpuHourUsd() * count * billedHoursPerMonth;
@@ -92,10 +96,10 @@ public final class CostEngine {
                 breakEvenMonth = m;
             }
         }
-        // Owned beats renting by the hour above u* = fixed / (cloud - energy); never when the cloud's hour costs
-        // less than the energy alone.
-        double margin = offer.gpuHourUsd() - energy;
-        Double breakEvenUtilization = committed ? null : margin <= 0 ? null : fixed / margin;
+        // Owned beats renting by the hour above u* = (fixed + idle) / (cloud - energy + idle); never when the cloud's
+        // hour costs less than the working energy net of the idle draw it saves.
+        double margin = offer.gpuHourUsd() - energy + idle;
+        Double breakEvenUtilization = committed ? null : margin <= 0 ? null : (fixed + idle) / margin;
         double cloudCostPerUsefulHour = committed ? offer.gpuHourUsd() / a.utilization() : offer.gpuHourUsd();
         Double perMillion = tokensPerSecond == null || tokensPerSecond <= 0 ? null
                 : cloudCostPerUsefulHour * count / (tokensPerSecond * 3600) * 1e6;

@@ -9,13 +9,14 @@ import java.util.List;
  * @param powerKw                   provisioned server power for these GPUs
  * @param fixedPerGpuHourUsd        depreciation, colocation, maintenance and staff per GPU-hour, busy or not
  * @param energyPerBusyGpuHourUsd   electricity per GPU-hour of work, PUE included
+ * @param idlePerGpuHourUsd         electricity per GPU-hour powered but idle, PUE included
  * @param costPerUsefulGpuHourUsd   what one GPU-hour of work costs at the assumed utilization
  * @param monthlyOpexUsd            everything but depreciation, per month for all GPUs
  * @param cumulativeUsd             capex then opex, month 0 .. horizon
  */
 public record CostOption(String gpu, String gpuName, int count, Double gpuPriceUsd, double capexUsd,
                          double capexPerGpuUsd, double powerKw, double fixedPerGpuHourUsd,
-                         double energyPerBusyGpuHourUsd, double costPerUsefulGpuHourUsd, double monthlyOpexUsd,
+                         double energyPerBusyGpuHourUsd, double idlePerGpuHourUsd, double costPerUsefulGpuHourUsd, double monthlyOpexUsd,
                          Double costPerMillionTokensUsd, Double tokensPerDollar, Double tokensPerSecondPerWatt,
                          Double energyPerMillionTokensKwh, double[] cumulativeUsd, List<Versus> versus) {
 

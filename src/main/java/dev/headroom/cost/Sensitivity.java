@@ -89,7 +89,7 @@ public final class Sensitivity {
     private static CostAssumptions with(CostAssumptions a, Double price, Double electricity, Double utilization) {
         return new CostAssumptions(price != null ? price : a.gpuPriceUsd(), a.serverOverhead(), a.networkFraction(),
                 a.lifeYears(), electricity != null ? electricity : a.electricityUsdPerKwh(), a.pue(),
-                utilization != null ? utilization : a.utilization(), a.loadFraction(), a.serverPowerMultiplier(),
+                utilization != null ? utilization : a.utilization(), a.loadFraction(), a.idleFraction(), a.serverPowerMultiplier(),
                 a.coloUsdPerKwMonth(), a.maintenanceFraction(), a.staffUsdPerYear(), a.horizonMonths());
     }
 

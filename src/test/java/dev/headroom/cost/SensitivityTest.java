@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 class SensitivityTest {
     private static final Catalog CATALOG = new CatalogLoader(null).load();
     private static final Gpu H100 = CATALOG.requireGpu("h100-sxm");
+    /** Idle draw off, so the opex is CostEngineTest's hand-worked 5,501.63 a month. */
     private static final CostAssumptions AT_30K = new CostAssumptions(30_000.0, null, null, null, null, null, null,
-            null, null, null, null, null, null);
+            null, 0.0, null, null, null, null, null);
 
     /**
      * 8 x H100 at $30,000 against AWS p5 on-demand at $6.88/GPU-h, billed for 60 % of 730 hours:

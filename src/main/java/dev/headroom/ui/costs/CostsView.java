@@ -191,11 +191,11 @@ public final class CostsView extends BorderPane {
             return;
         }
         summary.setText(String.format(Locale.ROOT, "Owning %d\u00d7 %s: capex %s (%s per GPU with its server share),"
-                        + " opex %s a month, %s per useful GPU-hour (fixed %s/h over utilization + energy %s/h), %.2f kW"
+                        + " opex %s a month, %s per useful GPU-hour (fixed %s/h over utilization + energy %s/h + idle %s/h while idle), %.2f kW"
                         + " provisioned.%s",
                 o.count(), o.gpuName(), Format.usd(o.capexUsd()), Format.usd(o.capexPerGpuUsd()),
                 Format.usd(o.monthlyOpexUsd()), money(o.costPerUsefulGpuHourUsd()), money(o.fixedPerGpuHourUsd()),
-                money(o.energyPerBusyGpuHourUsd()), o.powerKw(),
+                money(o.energyPerBusyGpuHourUsd()), money(o.idlePerGpuHourUsd()), o.powerKw(),
                 o.costPerMillionTokensUsd() == null ? " Throughput unknown: $ per token left out."
                         : String.format(Locale.ROOT, " %s per million tokens, %,.0f tokens per $, %.3f tokens/s per W,"
                                 + " %.3f kWh per million tokens.", money(o.costPerMillionTokensUsd()), o.tokensPerDollar(),

@@ -58,6 +58,9 @@ public final class CostsViewModel {
                     "Assumption: GPUs do useful work 60 % of hours. Set your own.", CostAssumptions::utilization),
             new Field("load-fraction", "Load while working (0-1)", "Epoch AI: average draw is 75 % of server power.",
                     CostAssumptions::loadFraction),
+            new Field("idle-fraction", "Idle draw (0-1)",
+                    "Derived: GPUs idle at 5-15 % of TDP (nvidia-smi captures); 0 if servers are off between jobs.",
+                    CostAssumptions::idleFraction),
             new Field("server-power", "Server power \u00d7 GPU TDP",
                     "DGX H100: 10.2 kW for 8 GPUs of 700 W = 1.82\u00d7.", CostAssumptions::serverPowerMultiplier),
             new Field("colo", "Colocation ($/kW-month)",
@@ -181,7 +184,7 @@ public final class CostsViewModel {
         }
         CostAssumptions assumptions = new CostAssumptions(parsed.get("gpu-price"), parsed.get("server-overhead"),
                 parsed.get("network-fraction"), parsed.get("life-years"), parsed.get("electricity"), parsed.get("pue"),
-                parsed.get("utilization"), parsed.get("load-fraction"), parsed.get("server-power"), parsed.get("colo"),
+                parsed.get("utilization"), parsed.get("load-fraction"), parsed.get("idle-fraction"), parsed.get("server-power"), parsed.get("colo"),
                 parsed.get("maintenance"), parsed.get("staff"), horizon == null ? null : (int) Math.round(horizon));
         for (String problem : assumptions.problems()) {
             found.putIfAbsent(problem.substring(0, problem.indexOf(' ')), problem);
