@@ -101,7 +101,15 @@ public final class Shell {
                 Platform.exit();
             }
         });
-        Menu file = new Menu("File", null, quit);
+        MenuItem report = new MenuItem("Export plan report (PDF)…");
+        report.setId("menu-export-report");
+        report.setOnAction(e -> {
+            model.setWorkspace(Workspace.PLAN); // builds the Plan workspace, which provides the action
+            if (model.exportReportProperty().get() != null) {
+                model.exportReportProperty().get().run();
+            }
+        });
+        Menu file = new Menu("File", null, report, new javafx.scene.control.SeparatorMenuItem(), quit);
 
         Menu go = new Menu("Go");
         int key = 1;

@@ -59,6 +59,13 @@ public final class ShellViewModel {
         return closeGuards.stream().allMatch(java.util.function.BooleanSupplier::getAsBoolean);
     }
 
+    private final ObjectProperty<Runnable> exportReport = new SimpleObjectProperty<>(this, "exportReport");
+
+    /** File > Export report: set by the Plan workspace once it is built. */
+    public ObjectProperty<Runnable> exportReportProperty() {
+        return exportReport;
+    }
+
     /** The plan the Plan workspace holds while it is valid; Costs follows it. Null before any plan. */
     public ObjectProperty<dev.headroom.sizing.Scenario> currentPlanProperty() {
         return currentPlan;

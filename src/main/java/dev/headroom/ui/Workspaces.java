@@ -46,7 +46,7 @@ final class Workspaces {
     private Node create(Workspace workspace) {
         return switch (workspace) {
             case PLAN -> new PlanWorkspace(shell, background).view();
-            case COSTS -> new CostsWorkspace(shell).view();
+            case COSTS -> new CostsWorkspace(shell, background).view();
             case MONITOR -> new MonitorWorkspace(shell, background, shell.settingsFile()).view();
         };
     }

@@ -50,8 +50,11 @@ public final class CostsView extends BorderPane {
     private final TableView<BuyerComparison.Row> buyers = new TableView<>();
     private final ValidationSupport validation = new ValidationSupport();
 
-    public CostsView(CostsViewModel vm) {
+    private final java.util.function.Function<ChartViewer, javafx.scene.Node> exportable;
+
+    public CostsView(CostsViewModel vm, java.util.function.Function<ChartViewer, javafx.scene.Node> exportable) {
         this.vm = vm;
+        this.exportable = exportable;
         setId("costs-view");
         setTop(optionBar());
         SplitPane split = new SplitPane(assumptions(), results());
@@ -143,7 +146,7 @@ public final class CostsView extends BorderPane {
         Label offersNote = muted("The cheapest catalog offer of each pricing kind for this GPU. On-demand and spot are"
                 + " billed for the hours used (the utilization); 1- and 3-year commitments for every hour. Select a"
                 + " row to see the sensitivity against it.");
-        VBox owned = new VBox(8, summary, cumulative, offersNote, offers);
+        VBox owned = new VBox(8, summary, exportable.apply(cumulative), offersNote, offers);
         owned.setPadding(new Insets(8));
         buyers.setId("costs-buyers");
         buyers.setItems(vm.buyerRows());
@@ -165,11 +168,11 @@ public final class CostsView extends BorderPane {
                 + " these assumptions (each at its own catalog price). Capex includes servers."), buyers);
         buyersBox.setPadding(new Insets(8));
         VBox.setVgrow(buyers, Priority.ALWAYS);
-        VBox perMillionBox = new VBox(8, perMillionNote, perMillion);
+        VBox perMillionBox = new VBox(8, perMillionNote, exportable.apply(perMillion));
         perMillionBox.setPadding(new Insets(8));
         VBox tornadoBox = new VBox(8, muted("Each bar swings one input and holds the rest: how many months the"
                 + " break-even moves. Electricity half to double, utilization 0.2 either side, GPU and cloud price"
-                + " 25 % either side. Beyond 20 years (or never) is drawn at 20 years."), tornado, tornadoDetail);
+                + " 25 % either side. Beyond 20 years (or never) is drawn at 20 years."), exportable.apply(tornado), tornadoDetail);
         tornadoDetail.setId("costs-tornado-detail");
         tornadoBox.setPadding(new Insets(8));
         TabPane tabs = new TabPane(tab("Owned vs cloud", owned), tab("$ per million tokens", perMillionBox),

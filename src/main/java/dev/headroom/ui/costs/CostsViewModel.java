@@ -249,6 +249,18 @@ public final class CostsViewModel {
         }
     }
 
+    /** The line under an exported Costs chart: every assumption in force and where the defaults come from. */
+    public String footnote() {
+        StringBuilder note = new StringBuilder("Assumptions: ");
+        for (Field field : FIELDS) {
+            String value = values.get(field.key()).get();
+            note.append(field.key()).append(' ').append(value == null || value.isBlank() ? "catalog" : value.trim())
+                    .append("; ");
+        }
+        return note.append("sources: Epoch AI (overhead, network, life, $/kWh, PUE, load), DGX H100 (server power),"
+                + " CBRE H2 2024 (colocation); GPU and cloud prices from the catalog, each dated.").toString();
+    }
+
     /** Moves once per recompute, after every output is set: the one thing the view listens to. */
     public javafx.beans.property.ReadOnlyIntegerProperty revisionProperty() { return revision.getReadOnlyProperty(); }
     public Catalog catalog() { return catalog; }

@@ -8,10 +8,11 @@ public final class CostsWorkspace {
     private final CostsViewModel model;
     private final CostsView view;
 
-    public CostsWorkspace(ShellViewModel shell) {
+    public CostsWorkspace(ShellViewModel shell, java.util.concurrent.Executor background) {
         model = new CostsViewModel(shell.catalog());
         model.planProperty().bind(shell.currentPlanProperty());
-        view = new CostsView(model);
+        view = new CostsView(model, viewer -> dev.headroom.ui.common.ChartExportMenu.install(viewer,
+                model::footnote, background, shell::setStatus));
     }
 
     public Node view() {

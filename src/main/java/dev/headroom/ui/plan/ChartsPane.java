@@ -25,13 +25,15 @@ final class ChartsPane extends ScrollPane {
     private final Label note = new Label();
     private final ObservableBooleanValue showing;
 
-    ChartsPane(PlanViewModel vm, ObservableBooleanValue showing) {
+    ChartsPane(PlanViewModel vm, ObservableBooleanValue showing,
+               java.util.function.Function<ChartViewer, javafx.scene.Node> exportable) {
         this.vm = vm;
         this.showing = showing;
         this.sweeps = new Sweeps(vm.engine());
         note.setWrapText(true);
         note.getStyleClass().add("text-muted");
-        VBox box = new VBox(12, note, byContext, byBatch, throughput);
+        VBox box = new VBox(12, note, exportable.apply(byContext), exportable.apply(byBatch),
+                exportable.apply(throughput));
         box.setPadding(new Insets(8));
         setContent(box);
         setFitToWidth(true);

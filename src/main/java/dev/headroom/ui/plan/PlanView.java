@@ -60,6 +60,13 @@ final class PlanView extends BorderPane {
     private final Node[] steps;
     private final Label title = new Label();
 
+    /** A chart with the export menu and button; the footnote names the plan it was drawn from. */
+    private javafx.scene.Node exportable(org.jfree.chart.fx.ChartViewer viewer) {
+        return dev.headroom.ui.common.ChartExportMenu.install(viewer, () -> vm.getEstimate() == null ? ""
+                : dev.headroom.report.PlanReport.footnote(vm.currentScenario(), vm.getEstimate()), background,
+                shell::setStatus);
+    }
+
     PlanView(PlanViewModel vm, ShellViewModel shell, Executor background) {
         this.vm = vm;
         this.shell = shell;
@@ -106,13 +113,13 @@ final class PlanView extends BorderPane {
         TabPane results = new TabPane();
         results.setId("plan-results-tabs");
         results.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        ScrollPane summary = new ScrollPane(new ResultsPane(vm));
+        ScrollPane summary = new ScrollPane(new ResultsPane(vm, this::exportable));
         summary.setFitToWidth(true);
         Tab chartsTab = new Tab("Charts");
         Tab gpusTab = new Tab("GPUs");
         results.getTabs().addAll(new Tab("Results", summary), chartsTab, gpusTab,
                 new Tab("Assumptions", new AssumptionsPane(vm, validation)));
-        chartsTab.setContent(new ChartsPane(vm, chartsTab.selectedProperty()));
+        chartsTab.setContent(new ChartsPane(vm, chartsTab.selectedProperty(), this::exportable));
         gpusTab.setContent(new GpuComparisonPane(vm, gpusTab.selectedProperty()));
 
         SplitPane split = new SplitPane(wizardSide, results);
@@ -156,11 +163,23 @@ final class PlanView extends BorderPane {
         shell.recentPlans().addListener((javafx.collections.ListChangeListener<String>) c -> fillRecent.run());
         fillRecent.run();
         Button compare = button("Compare plans…", Material2OutlinedAL.COMPARE_ARROWS, "plan-compare", this::compare);
+        MenuButton report = new MenuButton("Export report");
+        report.setId("plan-report");
+        for (dev.headroom.report.Report.Format format : dev.headroom.report.Report.Format.values()) {
+            MenuItem item = new MenuItem(switch (format) {
+                case PDF -> "PDF (A4, numbered pages)…";
+                case HTML -> "HTML (one file)…";
+                case MD -> "Markdown (charts as PNG beside it)…";
+            });
+            item.setOnAction(e -> chooseReport(format));
+            report.getItems().add(item);
+        }
+        shell.exportReportProperty().set(() -> chooseReport(dev.headroom.report.Report.Format.PDF));
         title.setId("plan-title");
         title.getStyleClass().add("text-bold");
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        return new ToolBar(newPlan, open, save, saveAs, recent, compare, spacer, title);
+        return new ToolBar(newPlan, open, save, saveAs, recent, compare, report, spacer, title);
     }
 
     private static Button button(String text, org.kordamp.ikonli.Ikon icon, String id, Runnable action) {
@@ -279,6 +298,37 @@ final class PlanView extends BorderPane {
         if (chosen != null && !chosen.isEmpty()) {
             compareFiles(chosen.stream().map(java.io.File::toPath).toList());
         }
+    }
+
+    private void chooseReport(dev.headroom.report.Report.Format format) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Export plan report");
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(format.name(), "*." + format.extension()));
+        String name = vm.getFile() == null ? "plan" : vm.getFile().getFileName().toString().replaceFirst("\\.[^.]+$", "");
+        chooser.setInitialFileName(name + "." + format.extension());
+        java.io.File file = chooser.showSaveDialog(window());
+        if (file != null) {
+            exportReport(format, file.toPath());
+        }
+    }
+
+    /** Builds and writes the report off the FX thread; the file appears whole or not at all. */
+    void exportReport(dev.headroom.report.Report.Format format, Path file) {
+        Scenario scenario = vm.currentScenario();
+        if (scenario == null) {
+            alert("The report cannot be made", "Fix the marked inputs first:\n" + String.join("\n", vm.problems()));
+            return;
+        }
+        String name = vm.getFile() == null ? null : vm.getFile().getFileName().toString();
+        shell.setStatus("Writing " + file.getFileName() + "\u2026");
+        runInBackground(() -> {
+            try {
+                dev.headroom.report.PlanReport.build(vm.catalog(), scenario, name).write(format, file);
+                return file;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, written -> shell.setStatus("Report written: " + written.toAbsolutePath()), "Could not write the report");
     }
 
     void compareFiles(List<Path> files) {

@@ -27,7 +27,7 @@ final class ResultsPane extends VBox {
     private final Label timing = new Label();
     private final VBox body;
 
-    ResultsPane(PlanViewModel vm) {
+    ResultsPane(PlanViewModel vm, java.util.function.Function<ChartViewer, javafx.scene.Node> exportable) {
         setSpacing(10);
         setPadding(new Insets(8));
         verdict.setId("plan-fits");
@@ -48,7 +48,8 @@ final class ResultsPane extends VBox {
         warnings.setWrapText(true);
         warnings.getStyleClass().add("text-warning");
         timing.getStyleClass().add("text-muted");
-        body = new VBox(10, memoryChart, memoryTable, figures, warnings);
+        memoryChart.setId("plan-chart-memory");
+        body = new VBox(10, exportable.apply(memoryChart), memoryTable, figures, warnings);
         getChildren().addAll(verdict, problems, body, timing);
         vm.estimateProperty().addListener((obs, old, estimate) -> show(vm, estimate));
         // One bad input can follow another with the estimate null throughout: the messages must still follow.

@@ -44,7 +44,7 @@ class CostsViewTest {
     void start(Stage stage) {
         SettingsStore store = new SettingsStore(folder.resolve("settings-" + System.nanoTime() + ".json"));
         shell = new ShellViewModel(CATALOG, store, store.load());
-        CostsWorkspace workspace = new CostsWorkspace(shell);
+        CostsWorkspace workspace = new CostsWorkspace(shell, Runnable::run);
         vm = workspace.model();
         stage.setScene(new Scene((javafx.scene.Parent) workspace.view(), 1280, 800));
         stage.show();

@@ -1,0 +1,171 @@
+package dev.headroom.ui.common;
+
+import dev.headroom.report.ChartExport;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javafx.application.Platform;
+import javafx.concurrent.Task;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.geometry.Pos;
+import javafx.scene.control.Alert;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.fx.ChartViewer;
+
+/**
+ * Export for a chart on screen: the same items in its context menu and in an Export button above it. PNG at
+ * 1x/2x (1280 x 720) or 300 dpi (7.5 x 4.2 inches), SVG and PDF (800 x 450 pt), copy as image. Files are written by
+ * a background task; the status line says where, and a failure says why and leaves no partial file.
+ */
+public final class ChartExportMenu {
+    /** One way out: a format at a size and scale. */
+    public enum Target {
+        PNG_1X("PNG (1280 \u00d7 720)\u2026", ChartExport.Format.PNG, 1280, 720, 1),
+        PNG_2X("PNG 2\u00d7 (2560 \u00d7 1440)\u2026", ChartExport.Format.PNG, 1280, 720, 2),
+        PNG_PRINT("PNG for print, 300 dpi\u2026", ChartExport.Format.PNG, 540, 304, ChartExport.PRINT_SCALE),
+        SVG("SVG\u2026", ChartExport.Format.SVG, 800, 450, 1),
+        PDF("PDF\u2026", ChartExport.Format.PDF, 800, 450, 1);
+
+        final String label;
+        final ChartExport.Format format;
+        final int width;
+        final int height;
+        final double scale;
+
+        Target(String label, ChartExport.Format format, int width, int height, double scale) {
+            this.label = label;
+            this.format = format;
+            this.width = width;
+            this.height = height;
+            this.scale = scale;
+        }
+    }
+
+    private final ChartViewer viewer;
+    private final Supplier<String> footnote;
+    private final Executor background;
+    private final Consumer<String> status;
+
+    private ChartExportMenu(ChartViewer viewer, Supplier<String> footnote, Executor background,
+                            Consumer<String> status) {
+        this.viewer = viewer;
+        this.footnote = footnote;
+        this.background = background;
+        this.status = status;
+    }
+
+    /**
+     * Gives {@code viewer} the export context menu and returns it under a small toolbar with an Export button.
+     *
+     * @param footnote the assumptions and sources printed under the exported chart, read at export time
+     */
+    public static VBox install(ChartViewer viewer, Supplier<String> footnote, Executor background,
+                               Consumer<String> status) {
+        ChartExportMenu menu = new ChartExportMenu(viewer, footnote, background, status);
+        ContextMenu context = viewer.getContextMenu(); // ChartViewer's own; its Export As items are replaced by ours
+        context.getItems().removeIf(item -> item.getText() != null && item.getText().startsWith("Export"));
+        context.getItems().addAll(menu.items());
+        MenuButton button = new MenuButton("Export");
+        button.setId(viewer.getId() + "-export");
+        button.getItems().setAll(menu.items());
+        button.getStyleClass().addAll("small", "flat");
+        HBox bar = new HBox(button);
+        bar.setAlignment(Pos.CENTER_RIGHT);
+        VBox box = new VBox(2, bar, viewer);
+        box.visibleProperty().bind(viewer.visibleProperty());
+        box.managedProperty().bind(viewer.managedProperty());
+        return box;
+    }
+
+    private java.util.List<MenuItem> items() {
+        java.util.List<MenuItem> items = new java.util.ArrayList<>();
+        for (Target target : Target.values()) {
+            MenuItem item = new MenuItem("Export " + target.label);
+            item.setOnAction(e -> choose(target));
+            items.add(item);
+        }
+        MenuItem copy = new MenuItem("Copy as image");
+        copy.setOnAction(e -> copy());
+        items.add(copy);
+        return items;
+    }
+
+    private void choose(Target target) {
+        JFreeChart chart = viewer.getChart();
+        if (chart == null) {
+            return;
+        }
+        FileChooser chooser = new FileChooser();
+        String extension = target.format.name().toLowerCase(Locale.ROOT);
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(target.format.name(), "*." + extension));
+        chooser.setInitialFileName(fileName(chart) + "." + extension);
+        File file = chooser.showSaveDialog(viewer.getScene() == null ? null : viewer.getScene().getWindow());
+        if (file != null) {
+            export(target, file.toPath());
+        }
+    }
+
+    /** Writes the chart on the background executor; returns the task so callers (and tests) can follow it. */
+    public Task<Path> export(Target target, Path file) {
+        JFreeChart chart = viewer.getChart();
+        String note = footnote.get();
+        Task<Path> task = new Task<>() {
+            @Override
+            protected Path call() throws Exception {
+                updateMessage("Exporting " + file.getFileName() + "\u2026");
+                ChartExport.write(chart, note, target.format, file, target.width, target.height, target.scale);
+                return file;
+            }
+        };
+        status.accept("Exporting " + file.getFileName() + "\u2026");
+        task.setOnSucceeded(e -> status.accept("Exported " + file.toAbsolutePath()));
+        task.setOnFailed(e -> {
+            status.accept("Export failed: " + file);
+            Alert alert = new Alert(Alert.AlertType.ERROR, "Could not write " + file + ":\n"
+                    + task.getException().getMessage() + "\nNothing was written.");
+            alert.setHeaderText("Export failed");
+            alert.show();
+        });
+        background.execute(task);
+        return task;
+    }
+
+    private void copy() {
+        JFreeChart chart = viewer.getChart();
+        if (chart == null) {
+            return;
+        }
+        String note = footnote.get();
+        background.execute(() -> {
+            BufferedImage image = ChartExport.image(ChartExport.forExport(chart, note), 1280, 720, 1);
+            Platform.runLater(() -> {
+                ClipboardContent content = new ClipboardContent();
+                content.putImage(SwingFXUtils.toFXImage(image, null));
+                Clipboard.getSystemClipboard().setContent(content);
+                status.accept("Chart copied to the clipboard (1280 \u00d7 720)");
+            });
+        });
+    }
+
+    public static ChartExportMenu of(ChartViewer viewer, Supplier<String> footnote, Executor background,
+                                     Consumer<String> status) {
+        return new ChartExportMenu(viewer, footnote, background, status);
+    }
+
+    private static String fileName(JFreeChart chart) {
+        String title = chart.getTitle() == null ? "chart" : chart.getTitle().getText();
+        return title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+    }
+}
