@@ -229,4 +229,28 @@ class PlanViewTest {
         assertThat(vm.getEstimate().memory().kvCacheBytes()).isPositive();
         assertThat(Files.exists(folder)).isTrue();
     }
+
+    /** The memory chart's Export menu and a report from the toolbar, both written off the FX thread and read back. */
+    @Test
+    void exportsTheMemoryChartAndThePlanReport(FxRobot robot) throws Exception {
+        chooseModel(robot, "Llama 3.1 8B");
+        javafx.scene.control.MenuButton export = robot.lookup("#plan-chart-memory-export")
+                .queryAs(javafx.scene.control.MenuButton.class);
+        assertThat(export.getItems()).extracting(javafx.scene.control.MenuItem::getText).contains(
+                "Export PNG (1280 \u00d7 720)\u2026", "Export PNG for print, 300 dpi\u2026", "Export SVG\u2026",
+                "Export PDF\u2026", "Copy as image");
+        org.jfree.chart.fx.ChartViewer chart = robot.lookup("#plan-chart-memory")
+                .queryAs(org.jfree.chart.fx.ChartViewer.class);
+        Path png = folder.resolve("memory-" + System.nanoTime() + ".png");
+        robot.interact(() -> dev.headroom.ui.common.ChartExportMenu.of(chart, () -> "footnote", Runnable::run, s -> { })
+                .export(dev.headroom.ui.common.ChartExportMenu.Target.PNG_2X, png));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Files.exists(png));
+        assertThat(javax.imageio.ImageIO.read(png.toFile()).getWidth()).isEqualTo(2560);
+
+        Path html = folder.resolve("report-" + System.nanoTime() + ".html");
+        robot.interact(() -> view.exportReport(dev.headroom.report.Report.Format.HTML, html));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Files.exists(html));
+        assertThat(Files.readString(html)).contains("Llama 3.1 8B")
+                .contains("<td>" + Format.gib(vm.getEstimate().memory().totalBytes()) + "</td>");
+    }
 }

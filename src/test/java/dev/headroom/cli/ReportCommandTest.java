@@ -1,0 +1,47 @@
+package dev.headroom.cli;
+
+import static dev.headroom.cli.CliTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportCommandTest {
+    @TempDir
+    Path folder;
+
+    @Test
+    void writesEachFormatFromASavedPlan() throws Exception {
+        Path plan = folder.resolve("plan.json");
+        assertThat(run("size", "--model", "llama-3.1-8b", "--gpu", "l40s", "--save", plan.toString()).code()).isZero();
+        for (String format : new String[] {"pdf", "html", "md"}) {
+            Path out = folder.resolve("report." + format);
+            CliTest.Run run = run("report", plan.toString(), "--format", format, "-o", out.toString());
+            assertThat(run.code()).as(run.err()).isZero();
+            assertThat(run.out()).contains("wrote ");
+            assertThat(Files.size(out)).isPositive();
+        }
+        try (PDDocument pdf = Loader.loadPDF(folder.resolve("report.pdf").toFile())) {
+            assertThat(new PDFTextStripper().getText(pdf)).contains("Llama 3.1 8B").contains("l40s");
+        }
+        assertThat(Files.readString(folder.resolve("report.html"))).contains("Llama 3.1 8B");
+    }
+
+    @Test
+    void badInputExitsTwoAndWritesNothing() {
+        Path out = folder.resolve("r.pdf");
+        CliTest.Run format = run("report", "x.json", "--format", "docx", "-o", out.toString());
+        assertThat(format.code()).isEqualTo(2);
+        assertThat(format.err()).contains("format = docx: must be pdf, html or md");
+        CliTest.Run missing = run("report", folder.resolve("none.json").toString(), "--format", "pdf", "-o",
+                out.toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("no such file");
+        assertThat(Files.exists(out)).isFalse();
+    }
+}
