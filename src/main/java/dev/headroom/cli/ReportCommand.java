@@ -1,7 +1,9 @@
 package dev.headroom.cli;
 
 import dev.headroom.catalog.Catalog;
+import dev.headroom.report.MonitoringReport;
 import dev.headroom.report.PlanReport;
+import dev.headroom.telemetry.Recording;
 import dev.headroom.report.Report;
 import dev.headroom.sizing.PlanFile;
 import dev.headroom.sizing.Scenario;
@@ -18,17 +20,29 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "report", sortOptions = false,
-        description = {"A saved plan as a document: scenario, memory table and chart, fit, speed, every catalog GPU,",
-            "costs against the cloud, and the assumptions with their sources. PDF (A4, numbered pages), one",
+        description = {"A saved plan or a monitoring recording as a document. Plan: scenario, memory table and chart,",
+            "fit, speed, every catalog GPU, costs against the cloud, the assumptions with their sources. Recording:",
+            "per-GPU min/mean/p95/max, charts of the period, alerts raised. PDF (A4, numbered pages), one",
             "self-contained HTML file, or Markdown with the charts as PNG files beside it."})
 final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PLAN", description = "A plan saved by the app or 'headroom size --save'.")
+    @Parameters(index = "0", paramLabel = "PLAN|RECORDING",
+            description = "A plan saved by the app or 'headroom size --save', or a recording from Monitor or 'headroom monitor --record'.")
     Path input;
     @Option(names = "--format", required = true, paramLabel = "pdf|html|md") String format;
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE") Path output;
+
+    /** A recording starts with its JSON header naming the format; anything else is read as a plan. */
+    private static boolean isRecording(Path file) {
+        try (java.io.BufferedReader in = Files.newBufferedReader(file)) {
+            String first = in.readLine();
+            return first != null && first.contains("\"" + Recording.FORMAT + "\"");
+        } catch (IOException e) {
+            return false;
+        }
+    }
 
     @Override
     public Integer call() {
@@ -40,8 +54,25 @@ final class ReportCommand implements Callable<Integer> {
             return Cli.EXIT_USAGE;
         }
         if (!Files.isRegularFile(input)) {
-            err.println("headroom: PLAN = " + input + ": no such file");
+            err.println("headroom: PLAN|RECORDING = " + input + ": no such file");
             return Cli.EXIT_USAGE;
+        }
+        if (isRecording(input)) {
+            Recording.Contents contents;
+            try {
+                contents = Recording.read(input);
+            } catch (IOException e) {
+                err.println("headroom: RECORDING = " + e.getMessage());
+                return Cli.EXIT_USAGE;
+            }
+            try {
+                MonitoringReport.build(contents, input.getFileName().toString()).write(chosen, output);
+            } catch (IOException e) {
+                err.println("headroom: cannot write " + output + ": " + e.getMessage());
+                return 1;
+            }
+            out.println("wrote " + output.toAbsolutePath());
+            return 0;
         }
         Catalog catalog = CatalogCommand.load(spec.commandLine());
         Scenario scenario;

@@ -219,7 +219,7 @@ final class ReportPdf {
     static String latin1(String text) {
         String plain = text.replace("\u00d7", "x").replace("\u2014", "-").replace("\u2013", "-")
                 .replace("\u2026", "...").replace("\u2022", "-").replace("\u2192", "->").replace("\u2248", "~")
-                .replace("\u2264", "<=").replace("\u2265", ">=").replace("\u00b5", "u").replace("\u00a7", "sec. ");
+                .replace("\u2264", "<=").replace("\u2265", ">=").replace("\u00b5", "u").replace("\u00a7", "sec. ").replace("\u00b0", "");
         StringBuilder out = new StringBuilder(plain.length());
         for (char c : plain.toCharArray()) {
             out.append(c < 0x80 ? c : '?');

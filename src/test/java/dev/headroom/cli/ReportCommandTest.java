@@ -44,4 +44,15 @@ class ReportCommandTest {
         assertThat(missing.err()).contains("no such file");
         assertThat(Files.exists(out)).isFalse();
     }
+
+    @Test
+    void aRecordingBecomesAMonitoringReport() throws Exception {
+        Path out = folder.resolve("monitoring.pdf");
+        CliTest.Run run = run("report", "src/test/resources/nvml/h200-recording.jsonl", "--format", "pdf", "-o",
+                out.toString());
+        assertThat(run.code()).as(run.err()).isZero();
+        try (PDDocument pdf = Loader.loadPDF(out.toFile())) {
+            assertThat(new PDFTextStripper().getText(pdf)).contains("GPU monitoring").contains("NVIDIA H200");
+        }
+    }
 }
