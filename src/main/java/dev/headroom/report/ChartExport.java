@@ -48,7 +48,12 @@ public final class ChartExport {
 
     public static void write(JFreeChart chart, String footnote, Format format, Path file, int width, int height,
                              double scale) throws IOException {
-        JFreeChart themed = forExport(chart, footnote);
+        writeThemed(forExport(chart, footnote), format, file, width, height, scale);
+    }
+
+    /** Writes a chart already in the export theme (see {@link #forExport}), e.g. copied on the thread that owns it. */
+    public static void writeThemed(JFreeChart themed, Format format, Path file, int width, int height, double scale)
+            throws IOException {
         switch (format) {
             case PNG -> AtomicFiles.write(file, out -> writePng(image(themed, width, height, scale), scale, out));
             case SVG -> AtomicFiles.writeString(file, svg(themed, width, height));

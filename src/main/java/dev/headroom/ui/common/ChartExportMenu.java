@@ -53,14 +53,23 @@ public final class ChartExportMenu {
         }
     }
 
-    private final ChartViewer viewer;
+    private final Supplier<JFreeChart> chart;
+    private final Executor chartOwner;
+    private final javafx.scene.Node anchor;
     private final Supplier<String> footnote;
     private final Executor background;
     private final Consumer<String> status;
 
-    private ChartExportMenu(ChartViewer viewer, Supplier<String> footnote, Executor background,
-                            Consumer<String> status) {
-        this.viewer = viewer;
+    /**
+     * @param chart      the chart on screen
+     * @param chartOwner the thread that may read it: the FX thread for a ChartViewer (run in place), the renderer
+     *                   for a live chart; the export copy is taken there, then written on {@code background}
+     */
+    private ChartExportMenu(Supplier<JFreeChart> chart, Executor chartOwner, javafx.scene.Node anchor,
+                            Supplier<String> footnote, Executor background, Consumer<String> status) {
+        this.chart = chart;
+        this.chartOwner = chartOwner;
+        this.anchor = anchor;
         this.footnote = footnote;
         this.background = background;
         this.status = status;
@@ -73,19 +82,43 @@ public final class ChartExportMenu {
      */
     public static VBox install(ChartViewer viewer, Supplier<String> footnote, Executor background,
                                Consumer<String> status) {
-        ChartExportMenu menu = new ChartExportMenu(viewer, footnote, background, status);
+        ChartExportMenu menu = of(viewer, footnote, background, status);
         ContextMenu context = viewer.getContextMenu(); // ChartViewer's own; its Export As items are replaced by ours
         context.getItems().removeIf(item -> item.getText() != null && item.getText().startsWith("Export"));
         context.getItems().addAll(menu.items());
+        return menu.withButton(viewer);
+    }
+
+    /**
+     * The same for a chart drawn off the FX thread (Monitor's live charts): the copy is taken on {@code chartOwner},
+     * and the region gets a context menu of its own.
+     */
+    public static ChartExportMenu of(javafx.scene.layout.Region region, Supplier<JFreeChart> chart,
+                                     Executor chartOwner, Supplier<String> footnote, Executor background,
+                                     Consumer<String> status) {
+        return new ChartExportMenu(chart, chartOwner, region, footnote, background, status);
+    }
+
+    /** For a menu made by {@link #of(javafx.scene.layout.Region, Supplier, Executor, Supplier, Executor, Consumer)}. */
+    public VBox installOnRegion() {
+        javafx.scene.layout.Region region = (javafx.scene.layout.Region) anchor;
+        ContextMenu context = new ContextMenu();
+        context.getItems().setAll(items());
+        region.setOnContextMenuRequested(e -> context.show(region, e.getScreenX(), e.getScreenY()));
+        return withButton(region);
+    }
+
+    private VBox withButton(javafx.scene.layout.Region chartNode) {
         MenuButton button = new MenuButton("Export");
-        button.setId(viewer.getId() + "-export");
-        button.getItems().setAll(menu.items());
+        button.setId(chartNode.getId() + "-export");
+        button.getItems().setAll(items());
         button.getStyleClass().addAll("small", "flat");
         HBox bar = new HBox(button);
         bar.setAlignment(Pos.CENTER_RIGHT);
-        VBox box = new VBox(2, bar, viewer);
-        box.visibleProperty().bind(viewer.visibleProperty());
-        box.managedProperty().bind(viewer.managedProperty());
+        VBox box = new VBox(2, bar, chartNode);
+        javafx.scene.layout.VBox.setVgrow(chartNode, javafx.scene.layout.Priority.ALWAYS);
+        box.visibleProperty().bind(chartNode.visibleProperty());
+        box.managedProperty().bind(chartNode.managedProperty());
         return box;
     }
 
@@ -103,15 +136,15 @@ public final class ChartExportMenu {
     }
 
     private void choose(Target target) {
-        JFreeChart chart = viewer.getChart();
-        if (chart == null) {
+        JFreeChart shown = chart.get();
+        if (shown == null) {
             return;
         }
         FileChooser chooser = new FileChooser();
         String extension = target.format.name().toLowerCase(Locale.ROOT);
         chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(target.format.name(), "*." + extension));
-        chooser.setInitialFileName(fileName(chart) + "." + extension);
-        File file = chooser.showSaveDialog(viewer.getScene() == null ? null : viewer.getScene().getWindow());
+        chooser.setInitialFileName(fileName(shown) + "." + extension);
+        File file = chooser.showSaveDialog(anchor.getScene() == null ? null : anchor.getScene().getWindow());
         if (file != null) {
             export(target, file.toPath());
         }
@@ -119,13 +152,14 @@ public final class ChartExportMenu {
 
     /** Writes the chart on the background executor; returns the task so callers (and tests) can follow it. */
     public Task<Path> export(Target target, Path file) {
-        JFreeChart chart = viewer.getChart();
         String note = footnote.get();
+        java.util.concurrent.CompletableFuture<JFreeChart> copy = new java.util.concurrent.CompletableFuture<>();
+        chartOwner.execute(() -> copy.complete(ChartExport.forExport(chart.get(), note)));
         Task<Path> task = new Task<>() {
             @Override
             protected Path call() throws Exception {
                 updateMessage("Exporting " + file.getFileName() + "\u2026");
-                ChartExport.write(chart, note, target.format, file, target.width, target.height, target.scale);
+                ChartExport.writeThemed(copy.get(), target.format, file, target.width, target.height, target.scale);
                 return file;
             }
         };
@@ -143,25 +177,26 @@ public final class ChartExportMenu {
     }
 
     private void copy() {
-        JFreeChart chart = viewer.getChart();
-        if (chart == null) {
-            return;
-        }
         String note = footnote.get();
-        background.execute(() -> {
-            BufferedImage image = ChartExport.image(ChartExport.forExport(chart, note), 1280, 720, 1);
-            Platform.runLater(() -> {
-                ClipboardContent content = new ClipboardContent();
-                content.putImage(SwingFXUtils.toFXImage(image, null));
-                Clipboard.getSystemClipboard().setContent(content);
-                status.accept("Chart copied to the clipboard (1280 \u00d7 720)");
-            });
+        chartOwner.execute(() -> {
+            JFreeChart themed = ChartExport.forExport(chart.get(), note);
+            background.execute(() -> copyImage(themed));
+        });
+    }
+
+    private void copyImage(JFreeChart themed) {
+        BufferedImage image = ChartExport.image(themed, 1280, 720, 1);
+        Platform.runLater(() -> {
+            ClipboardContent content = new ClipboardContent();
+            content.putImage(SwingFXUtils.toFXImage(image, null));
+            Clipboard.getSystemClipboard().setContent(content);
+            status.accept("Chart copied to the clipboard (1280 \u00d7 720)");
         });
     }
 
     public static ChartExportMenu of(ChartViewer viewer, Supplier<String> footnote, Executor background,
                                      Consumer<String> status) {
-        return new ChartExportMenu(viewer, footnote, background, status);
+        return new ChartExportMenu(viewer::getChart, Runnable::run, viewer, footnote, background, status);
     }
 
     private static String fileName(JFreeChart chart) {

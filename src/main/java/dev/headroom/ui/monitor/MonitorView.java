@@ -102,6 +102,26 @@ final class MonitorView extends StackPane {
     record ProcessRow(int gpu, GpuProcess process) {
     }
 
+    private java.util.function.Consumer<String> exportStatus = text -> { };
+    private final dev.headroom.ui.common.ChartExportMenu[] exports =
+            new dev.headroom.ui.common.ChartExportMenu[CHARTED.length];
+
+    /** What the chart's Export menu does once a file is chosen (tests call it: no file dialog headless). */
+    javafx.concurrent.Task<java.nio.file.Path> exportChart(int chart, dev.headroom.ui.common.ChartExportMenu.Target target,
+                                             java.nio.file.Path file) {
+        return exports[chart].export(target, file);
+    }
+
+    /** Where export progress and results are told (the shell's status bar). */
+    void exportStatus(java.util.function.Consumer<String> sink) {
+        exportStatus = sink;
+    }
+
+    private String exportFootnote() {
+        return (vm.simulatedProperty().get() ? "SIMULATED readings, " : "Readings from ") + vm.sourceNameProperty().get()
+                + ", exported " + java.time.LocalDateTime.now().withNano(0) + " by Headroom.";
+    }
+
     MonitorView(MonitorViewModel vm) {
         this.vm = vm;
         getStyleClass().add("monitor-view");
@@ -336,9 +356,13 @@ final class MonitorView extends StackPane {
             chart.widthProperty().addListener((obs, old, w) -> redrawCharts());
             chart.heightProperty().addListener((obs, old, h) -> redrawCharts());
             charts[i] = chart;
-            grid.add(chart, i % 2, i / 2);
-            GridPane.setHgrow(chart, Priority.ALWAYS);
-            GridPane.setVgrow(chart, Priority.ALWAYS);
+            // The chart belongs to the renderer thread: the export copy is taken and written there.
+            exports[i] = dev.headroom.ui.common.ChartExportMenu.of(chart, chart::chart, renderer,
+                    this::exportFootnote, renderer, text -> exportStatus.accept(text));
+            javafx.scene.layout.VBox exportable = exports[i].installOnRegion();
+            grid.add(exportable, i % 2, i / 2);
+            GridPane.setHgrow(exportable, Priority.ALWAYS);
+            GridPane.setVgrow(exportable, Priority.ALWAYS);
         }
         crosshair.setId("monitor-crosshair");
         crosshair.getStyleClass().add("text-muted");

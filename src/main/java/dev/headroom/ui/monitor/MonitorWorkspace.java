@@ -19,6 +19,7 @@ public final class MonitorWorkspace {
         model = new MonitorViewModel(shell.catalog(), background, AlertRulesStore.besideSettings(settingsFile),
                 RETENTION_MILLIS);
         view = new MonitorView(model);
+        view.exportStatus(shell::setStatus);
         model.start(NvmlSource::new, 1000);
     }
 

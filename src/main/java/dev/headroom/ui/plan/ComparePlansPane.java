@@ -80,7 +80,14 @@ final class ComparePlansPane extends VBox {
         table.getItems().setAll(rows(plans, estimates));
         ChartViewer chart = new ChartViewer(PlanCharts.memoryBars(bars));
         chart.setPrefHeight(300);
-        getChildren().addAll(table, chart);
+        chart.setId("compare-chart-memory");
+        String note = "Plans: " + String.join(", ", plans.stream().map(Plan::name).toList())
+                + ". Headroom estimates; assumptions and sources in each plan's report.";
+        // A dialog of its own, without the shell's status bar: exports say where they went on a line under the chart.
+        javafx.scene.control.Label exportStatus = new javafx.scene.control.Label();
+        exportStatus.getStyleClass().add("text-muted");
+        getChildren().addAll(table, dev.headroom.ui.common.ChartExportMenu.install(chart, () -> note,
+                java.util.concurrent.ForkJoinPool.commonPool(), exportStatus::setText), exportStatus);
         setSpacing(8);
         setPadding(new Insets(8));
     }

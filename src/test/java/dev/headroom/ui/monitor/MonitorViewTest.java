@@ -272,4 +272,20 @@ class MonitorViewTest {
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
+
+    /** A live chart exports from the renderer thread that owns it, with the SIMULATED footnote in the file. */
+    @Test
+    void aLiveChartExportsAsSvgWithItsSourceInTheFootnote(FxRobot robot) throws Exception {
+        SimulatedSource source = new SimulatedSource(SimulatedSource.Preset.H100, SimulatedSource.Workload.TRAINING, 1, 2);
+        attach(robot, source);
+        for (int i = 0; i < 5; i++) {
+            tick(robot, source);
+        }
+        assertThat(robot.lookup("#monitor-chart-util-export").tryQuery()).isPresent();
+        Path svg = folder.resolve("util-" + System.nanoTime() + ".svg");
+        robot.interact(() -> view.exportChart(0, dev.headroom.ui.common.ChartExportMenu.Target.SVG, svg));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> java.nio.file.Files.exists(svg));
+        String text = java.nio.file.Files.readString(svg);
+        assertThat(text).startsWith("<?xml").contains("Utilization").contains("SIMULATED readings");
+    }
 }
