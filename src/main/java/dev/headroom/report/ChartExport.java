@@ -43,6 +43,12 @@ public final class ChartExport {
     public static final double PRINT_SCALE = 300.0 / 72.0;
     private static final float[][] DASHES = {null, {10f, 5f}, {3f, 4f}, {12f, 4f, 3f, 4f}, {6f, 6f}, {2f, 2f}};
 
+    static {
+        // JFreeChart draws rotated text (the vertical axis label) through a TextLayout by default, a workaround for
+        // JDKs before 6; vector outputs then get glyph outlines instead of text. Plain drawString is right on JDK 17.
+        org.jfree.chart.text.TextUtils.setUseDrawRotatedStringWorkaround(false);
+    }
+
     private ChartExport() {
     }
 

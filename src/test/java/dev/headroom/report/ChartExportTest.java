@@ -69,7 +69,7 @@ class ChartExportTest {
         for (int i = 0; i < texts.getLength(); i++) {
             strings.add(texts.item(i).getTextContent());
         }
-        assertThat(strings).contains("Cumulative cost, owned vs cloud", "Months from purchase", "200,000",
+        assertThat(strings).contains("Cumulative cost, owned vs cloud", "Months from purchase", "US$", "200,000",
                 "Assumptions: electricity 0.0826");
         assertThat(svg.getDocumentElement().getAttribute("width")).isIn("800", "800.0");
     }

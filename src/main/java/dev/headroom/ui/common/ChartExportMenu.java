@@ -129,29 +129,79 @@ public final class ChartExportMenu {
             item.setOnAction(e -> choose(target));
             items.add(item);
         }
+        MenuItem sized = new MenuItem("Export PNG at a size\u2026");
+        sized.setOnAction(e -> chooseSize());
+        items.add(2, sized);
         MenuItem copy = new MenuItem("Copy as image");
         copy.setOnAction(e -> copy());
         items.add(copy);
         return items;
     }
 
+    /** Asks for a pixel size; a bad one is named with the allowed range and asked again. */
+    private void chooseSize() {
+        String answer = "1920 x 1080";
+        String problem = null;
+        while (true) {
+            javafx.scene.control.TextInputDialog dialog = new javafx.scene.control.TextInputDialog(answer);
+            dialog.setTitle("Export PNG");
+            dialog.setHeaderText(problem == null ? "Width x height in pixels" : problem);
+            java.util.Optional<String> typed = dialog.showAndWait();
+            if (typed.isEmpty()) {
+                return;
+            }
+            answer = typed.get();
+            int[] size = parseSize(answer);
+            problem = size == null ? "size = " + answer + ": write it as WIDTH x HEIGHT, each between "
+                    + MIN_PIXELS + " and " + MAX_PIXELS + " pixels" : null;
+            if (size != null) {
+                choose(ChartExport.Format.PNG, size[0], size[1], 1);
+                return;
+            }
+        }
+    }
+
+    static final int MIN_PIXELS = 100;
+    static final int MAX_PIXELS = 10_000;
+
+    /** "1920 x 1080" (or 1920x1080, 1920\u00d71080) as {width, height}; null when malformed or out of range. */
+    static int[] parseSize(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d{1,6})\\s*[xX\u00d7*]\\s*(\\d{1,6})\\s*")
+                .matcher(text == null ? "" : text);
+        if (!m.matches()) {
+            return null;
+        }
+        int width = Integer.parseInt(m.group(1));
+        int height = Integer.parseInt(m.group(2));
+        boolean inRange = width >= MIN_PIXELS && width <= MAX_PIXELS && height >= MIN_PIXELS && height <= MAX_PIXELS;
+        return inRange ? new int[] {width, height} : null;
+    }
+
     private void choose(Target target) {
+        choose(target.format, target.width, target.height, target.scale);
+    }
+
+    private void choose(ChartExport.Format format, int width, int height, double scale) {
         JFreeChart shown = chart.get();
         if (shown == null) {
             return;
         }
         FileChooser chooser = new FileChooser();
-        String extension = target.format.name().toLowerCase(Locale.ROOT);
-        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(target.format.name(), "*." + extension));
+        String extension = format.name().toLowerCase(Locale.ROOT);
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(format.name(), "*." + extension));
         chooser.setInitialFileName(fileName(shown) + "." + extension);
         File file = chooser.showSaveDialog(anchor.getScene() == null ? null : anchor.getScene().getWindow());
         if (file != null) {
-            export(target, file.toPath());
+            export(format, width, height, scale, file.toPath());
         }
     }
 
     /** Writes the chart on the background executor; returns the task so callers (and tests) can follow it. */
     public Task<Path> export(Target target, Path file) {
+        return export(target.format, target.width, target.height, target.scale, file);
+    }
+
+    public Task<Path> export(ChartExport.Format format, int width, int height, double scale, Path file) {
         String note = footnote.get();
         java.util.concurrent.CompletableFuture<JFreeChart> copy = new java.util.concurrent.CompletableFuture<>();
         chartOwner.execute(() -> copy.complete(ChartExport.forExport(chart.get(), note)));
@@ -159,7 +209,7 @@ public final class ChartExportMenu {
             @Override
             protected Path call() throws Exception {
                 updateMessage("Exporting " + file.getFileName() + "\u2026");
-                ChartExport.writeThemed(copy.get(), target.format, file, target.width, target.height, target.scale);
+                ChartExport.writeThemed(copy.get(), format, file, width, height, scale);
                 return file;
             }
         };
