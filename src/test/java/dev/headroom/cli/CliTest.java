@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.headroom.catalog.CatalogLoader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URISyntaxException;
@@ -12,18 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CliTest {
-    @TempDir
-    Path userDir;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final IsolatedUserCatalog userCatalog = new IsolatedUserCatalog();
 
-    private String previousUserDir;
 
     /** Exit code, standard output and standard error of one run. */
     record Run(int code, String out, String err) {
@@ -37,21 +32,6 @@ class CliTest {
         StringWriter err = new StringWriter();
         int code = Cli.run(args, new PrintWriter(out), new PrintWriter(err));
         return new Run(code, out.toString(), err.toString());
-    }
-
-    @BeforeEach
-    void isolateUserCatalog() {
-        previousUserDir = System.getProperty(CatalogLoader.USER_DIR_PROPERTY);
-        System.setProperty(CatalogLoader.USER_DIR_PROPERTY, userDir.toString());
-    }
-
-    @AfterEach
-    void restoreUserCatalog() {
-        if (previousUserDir == null) {
-            System.clearProperty(CatalogLoader.USER_DIR_PROPERTY);
-        } else {
-            System.setProperty(CatalogLoader.USER_DIR_PROPERTY, previousUserDir);
-        }
     }
 
     @Test
@@ -125,7 +105,7 @@ class CliTest {
         assertThat(unknownOption.code()).isEqualTo(2);
         assertThat(unknownOption.err()).contains("--csv");
 
-        Run missingFile = run("catalog", "import", userDir.resolve("nope.json").toString());
+        Run missingFile = run("catalog", "import", userCatalog.folder().resolve("nope.json").toString());
         assertThat(missingFile.code()).isEqualTo(2);
         assertThat(missingFile.err()).contains("nope.json").contains("not a readable file");
     }
@@ -141,7 +121,7 @@ class CliTest {
 
         Run saved = run("catalog", "import", config.toString(), "--id", "my-qwen", "--save");
         assertThat(saved.code()).isZero();
-        assertThat(Files.readString(userDir.resolve("models.json"))).contains("\"my-qwen\"");
+        assertThat(Files.readString(userCatalog.folder().resolve("models.json"))).contains("\"my-qwen\"");
 
         Run shown = run("catalog", "show", "my-qwen");
         assertThat(shown.code()).isZero();
@@ -150,7 +130,7 @@ class CliTest {
 
     @Test
     void importOfAnUnsupportedConfigExitsWithTwo() throws Exception {
-        Path config = userDir.resolve("config.json");
+        Path config = userCatalog.folder().resolve("config.json");
         Files.writeString(config, "{\"model_type\": \"bert\"}");
 
         Run run = run("catalog", "import", config.toString());

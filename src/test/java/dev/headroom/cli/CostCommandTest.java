@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.headroom.catalog.CatalogLoader;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,22 +14,8 @@ class CostCommandTest {
     @TempDir
     Path folder;
 
-    private String previousUserDir;
-
-    @BeforeEach
-    void isolateUserCatalog() {
-        previousUserDir = System.getProperty(CatalogLoader.USER_DIR_PROPERTY);
-        System.setProperty(CatalogLoader.USER_DIR_PROPERTY, folder.resolve("catalogs").toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (previousUserDir == null) {
-            System.clearProperty(CatalogLoader.USER_DIR_PROPERTY);
-        } else {
-            System.setProperty(CatalogLoader.USER_DIR_PROPERTY, previousUserDir);
-        }
-    }
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final IsolatedUserCatalog userCatalog = new IsolatedUserCatalog();
 
     /** The --json contract: per option capex, monthly opex, cost per GPU-hour; per offer break-even month and utilization. */
     @Test

@@ -15,6 +15,9 @@ class ReportCommandTest {
     @TempDir
     Path folder;
 
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final IsolatedUserCatalog userCatalog = new IsolatedUserCatalog();
+
     @Test
     void writesEachFormatFromASavedPlan() throws Exception {
         Path plan = folder.resolve("plan.json");
