@@ -19,6 +19,11 @@ public final class Main {
             HeadroomApp.launchApp();
             return;
         }
+        if (args.length == 1 && args[0].endsWith(dev.headroom.sizing.PlanFile.EXTENSION)
+                && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(args[0]))) {
+            HeadroomApp.launchApp(java.nio.file.Path.of(args[0])); // a double-clicked plan file
+            return;
+        }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         System.exit(Cli.run(args, out, err));

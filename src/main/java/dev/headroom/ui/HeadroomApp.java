@@ -27,6 +27,11 @@ public final class HeadroomApp extends Application {
         Application.launch(HeadroomApp.class);
     }
 
+    /** Opens the app with a plan file loaded: what a double-click on a {@code .headroom-plan} file does. */
+    public static void launchApp(java.nio.file.Path plan) {
+        Application.launch(HeadroomApp.class, plan.toAbsolutePath().toString());
+    }
+
     @Override
     public void init() {
         settingsStore = new SettingsStore(SettingsStore.defaultPath());
@@ -47,6 +52,13 @@ public final class HeadroomApp extends Application {
             alert.setHeaderText("The built-in catalogs could not be loaded");
             alert.initOwner(stage);
             alert.show();
+        }
+        List<String> files = getParameters().getUnnamed();
+        if (!files.isEmpty()) {
+            shell.model().setWorkspace(dev.headroom.settings.Settings.Workspace.PLAN);
+            if (shell.model().openPlanProperty().get() != null) {
+                shell.model().openPlanProperty().get().accept(java.nio.file.Path.of(files.get(0)));
+            }
         }
         String snapshot = System.getProperty(SNAPSHOT_PROPERTY);
         if (snapshot != null && !snapshot.isBlank()) {

@@ -59,6 +59,14 @@ public final class ShellViewModel {
         return closeGuards.stream().allMatch(java.util.function.BooleanSupplier::getAsBoolean);
     }
 
+    private final ObjectProperty<java.util.function.Consumer<java.nio.file.Path>> openPlan =
+            new SimpleObjectProperty<>(this, "openPlan");
+
+    /** Opens a plan file in the Plan workspace (set by it once built): file associations and the command line. */
+    public ObjectProperty<java.util.function.Consumer<java.nio.file.Path>> openPlanProperty() {
+        return openPlan;
+    }
+
     private final ObjectProperty<Runnable> exportReport = new SimpleObjectProperty<>(this, "exportReport");
 
     /** File > Export report: set by the Plan workspace once it is built. */

@@ -175,6 +175,11 @@ final class PlanView extends BorderPane {
             report.getItems().add(item);
         }
         shell.exportReportProperty().set(() -> chooseReport(dev.headroom.report.Report.Format.PDF));
+        shell.openPlanProperty().set(file -> {
+            if (confirmDiscardChanges()) {
+                openFile(file);
+            }
+        });
         title.setId("plan-title");
         title.getStyleClass().add("text-bold");
         Region spacer = new Region();
