@@ -3,7 +3,10 @@ package dev.headroom.telemetry;
 import dev.headroom.telemetry.nvml.NvmlSource;
 import java.nio.file.Path;
 
-/** Builds a source from its command-line spelling: nvml, simulated[:h100-training|rtx-4090-inference[:N]], replay:FILE. */
+/**
+ * Builds a source from its command-line spelling: nvml, simulated[:h100-training|rtx-4090-inference[:N]], replay:FILE,
+ * prometheus:URL.
+ */
 public final class Sources {
     private Sources() {
     }
@@ -15,11 +18,15 @@ public final class Sources {
         if (spec.startsWith("simulated")) {
             return SimulatedSource.parse(spec);
         }
+        if (spec.startsWith("prometheus:")) { // prometheus:http://host:9090, no credentials (see 'headroom fleet')
+            return new dev.headroom.telemetry.prometheus.PrometheusSource(java.net.URI.create(
+                    spec.substring("prometheus:".length())), null, null, java.time.Duration.ofSeconds(5));
+        }
         if (spec.startsWith("replay:")) {
             return new ReplaySource(Path.of(spec.substring("replay:".length())));
         }
         throw new IllegalArgumentException("source '" + spec + "' is not one of: nvml, simulated,"
                 + " simulated:h100-training, simulated:h100-inference, simulated:rtx-4090-training,"
-                + " simulated:rtx-4090-inference, replay:FILE");
+                + " simulated:rtx-4090-inference, replay:FILE, prometheus:URL");
     }
 }

@@ -1,0 +1,237 @@
+package dev.headroom.telemetry.prometheus;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headroom.telemetry.GpuInfo;
+import dev.headroom.telemetry.GpuReading;
+import dev.headroom.telemetry.GpuSource;
+import dev.headroom.telemetry.Metric;
+import dev.headroom.telemetry.MetricStatus;
+import dev.headroom.telemetry.Snapshot;
+import dev.headroom.telemetry.SourceUnavailableException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fleet read through a Prometheus server that scrapes dcgm-exporter (or {@code headroom exporter}): one GPU per
+ * (host, gpu) label pair, numbered in host then GPU order. Each sample is one instant PromQL query over the
+ * dcgm-exporter metrics. Prometheus down, slow, answering an error or something that is not its JSON: each says
+ * so in one line ({@link SourceUnavailableException} on open, {@link #lastError()} and ERROR readings after).
+ */
+public final class PrometheusSource implements GpuSource {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final double MIB = 1 << 20;
+    private static final Map<String, Metric> METRICS = Map.ofEntries(
+            Map.entry("DCGM_FI_DEV_GPU_UTIL", Metric.UTILIZATION_GPU),
+            Map.entry("DCGM_FI_DEV_MEM_COPY_UTIL", Metric.UTILIZATION_MEMORY),
+            Map.entry("DCGM_FI_DEV_ENC_UTIL", Metric.ENCODER),
+            Map.entry("DCGM_FI_DEV_DEC_UTIL", Metric.DECODER),
+            Map.entry("DCGM_FI_DEV_FB_USED", Metric.MEMORY_USED),
+            Map.entry("DCGM_FI_DEV_FB_RESERVED", Metric.MEMORY_RESERVED),
+            Map.entry("DCGM_FI_DEV_GPU_TEMP", Metric.TEMPERATURE),
+            Map.entry("DCGM_FI_DEV_POWER_USAGE", Metric.POWER),
+            Map.entry("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", Metric.ENERGY),
+            Map.entry("DCGM_FI_DEV_SM_CLOCK", Metric.CLOCK_SM),
+            Map.entry("DCGM_FI_DEV_MEM_CLOCK", Metric.CLOCK_MEMORY),
+            Map.entry("DCGM_FI_PROF_PCIE_TX_BYTES", Metric.PCIE_TX),
+            Map.entry("DCGM_FI_PROF_PCIE_RX_BYTES", Metric.PCIE_RX));
+    private static final String SAMPLE_QUERY = "{__name__=~\"" + String.join("|", METRICS.keySet())
+            + "|DCGM_FI_DEV_FB_FREE\"}";
+
+    /** One GPU of the fleet as Prometheus labels it. */
+    record Key(String host, String gpu) {
+    }
+
+    private final URI base;
+    private final String authorization;
+    private final Duration timeout;
+    private final HttpClient http;
+    private final List<Key> keys = new ArrayList<>();
+    private volatile String lastError;
+
+    /**
+     * @param token bearer token or null; @param basic "user:password" or null
+     */
+    public PrometheusSource(URI base, String token, String basic, Duration timeout) {
+        this.base = URI.create(base.toString().replaceAll("/+$", "") + "/");
+        this.authorization = token != null ? "Bearer " + token : basic != null
+                ? "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)) : null;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    @Override
+    public String name() {
+        return "prometheus: " + base;
+    }
+
+    @Override
+    public boolean simulated() {
+        return false;
+    }
+
+    /** The last query's failure, or null when it answered. */
+    public String lastError() {
+        return lastError;
+    }
+
+    @Override
+    public List<GpuInfo> open() {
+        List<JsonNode> series;
+        try {
+            series = query("DCGM_FI_DEV_FB_USED");
+        } catch (IOException e) {
+            throw new SourceUnavailableException(SourceUnavailableException.Reason.FAILED, e.getMessage());
+        }
+        Map<Key, JsonNode> found = new LinkedHashMap<>();
+        for (JsonNode s : series) {
+            found.putIfAbsent(key(s.get("metric")), s);
+        }
+        if (found.isEmpty()) {
+            throw new SourceUnavailableException(SourceUnavailableException.Reason.NO_GPUS, base + ": Prometheus answered, but holds no DCGM_FI_DEV_FB_USED series:"
+                    + " is it scraping dcgm-exporter or 'headroom exporter'?");
+        }
+        keys.clear();
+        keys.addAll(found.keySet());
+        keys.sort(Comparator.comparing(Key::host).thenComparing(k -> Integer.parseInt("0" + k.gpu().replaceAll("\\D", ""))));
+        List<GpuInfo> infos = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            JsonNode labels = found.get(keys.get(i)).get("metric");
+            infos.add(new GpuInfo(i, keys.get(i).host() + " GPU " + keys.get(i).gpu() + ": "
+                    + labels.path("modelName").asText("unknown model"),
+                    labels.path("UUID").asText(null), labels.path("pci_bus_id").asText(null), null, null, null, null,
+                    null, null, null, null, null, null, null, null, null));
+        }
+        return infos;
+    }
+
+    @Override
+    public Snapshot sample(boolean withProcesses) {
+        long now = System.currentTimeMillis();
+        List<GpuReading> readings = new ArrayList<>();
+        List<JsonNode> series;
+        try {
+            series = query(SAMPLE_QUERY);
+        } catch (IOException e) {
+            for (int i = 0; i < keys.size(); i++) {
+                readings.add(GpuReading.unavailable(i, MetricStatus.ERROR));
+            }
+            return new Snapshot(now, name(), false, readings);
+        }
+        int metrics = Metric.all().length;
+        double[][] values = new double[keys.size()][metrics];
+        double[] free = new double[keys.size()];
+        boolean[] seen = new boolean[keys.size()];
+        for (double[] row : values) {
+            Arrays.fill(row, Double.NaN);
+        }
+        Arrays.fill(free, Double.NaN);
+        for (JsonNode s : series) {
+            int index = keys.indexOf(key(s.get("metric")));
+            if (index < 0) {
+                continue; // a GPU that appeared after open: shown after a reconnect
+            }
+            String name = s.get("metric").path("__name__").asText();
+            double value = Double.parseDouble(s.get("value").get(1).asText());
+            seen[index] = true;
+            if (name.equals("DCGM_FI_DEV_FB_FREE")) {
+                free[index] = value * MIB;
+                continue;
+            }
+            Metric metric = METRICS.get(name);
+            values[index][metric.ordinal()] = switch (metric) {
+                case MEMORY_USED, MEMORY_RESERVED -> value * MIB;
+                case ENERGY -> value / 1000; // mJ to J
+                default -> value;
+            };
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            if (!seen[i]) {
+                readings.add(GpuReading.unavailable(i, MetricStatus.GPU_LOST)); // its series went stale
+                continue;
+            }
+            double[] v = values[i];
+            double reserved = Double.isNaN(v[Metric.MEMORY_RESERVED.ordinal()]) ? 0 : v[Metric.MEMORY_RESERVED.ordinal()];
+            v[Metric.MEMORY_TOTAL.ordinal()] = v[Metric.MEMORY_USED.ordinal()] + free[i] + reserved;
+            MetricStatus[] status = new MetricStatus[metrics];
+            for (int m = 0; m < metrics; m++) {
+                status[m] = Double.isNaN(v[m]) ? MetricStatus.NOT_SUPPORTED : MetricStatus.OK;
+            }
+            readings.add(new GpuReading(i, MetricStatus.OK, v, status, 0, null));
+        }
+        return new Snapshot(now, name(), false, readings);
+    }
+
+    private static Key key(JsonNode labels) {
+        String host = labels.path("hostname").asText(labels.path("Hostname").asText(labels.path("instance").asText("")));
+        return new Key(host, labels.path("gpu").asText(""));
+    }
+
+    /** An instant query's result vector; every failure is an IOException whose message is the line to show. */
+    List<JsonNode> query(String promql) throws IOException {
+        URI uri = base.resolve("api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw fail(base + ": Prometheus did not answer within " + timeout.toMillis() + " ms");
+        } catch (ConnectException e) {
+            throw fail(base + ": Prometheus is not reachable (connection refused)");
+        } catch (IOException e) {
+            throw fail(base + ": Prometheus is not reachable (" + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw fail(base + ": interrupted");
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw fail(base + ": HTTP " + response.statusCode() + ", and the answer is not Prometheus JSON");
+        }
+        if (body == null || !body.isObject()) {
+            throw fail(base + ": HTTP " + response.statusCode() + ", and the answer is not Prometheus JSON");
+        }
+        if (!"success".equals(body.path("status").asText())) {
+            throw fail(base + ": Prometheus answered HTTP " + response.statusCode() + ": "
+                    + body.path("errorType").asText("error") + ": " + body.path("error").asText("no reason given"));
+        }
+        JsonNode result = body.path("data").path("result");
+        if (!result.isArray()) {
+            throw fail(base + ": the answer has no data.result vector");
+        }
+        lastError = null;
+        List<JsonNode> series = new ArrayList<>();
+        result.forEach(series::add);
+        return series;
+    }
+
+    private IOException fail(String message) {
+        lastError = message;
+        return new IOException(message);
+    }
+
+    @Override
+    public void close() {
+        // HttpClient holds no connection worth closing on JDK 17
+    }
+}

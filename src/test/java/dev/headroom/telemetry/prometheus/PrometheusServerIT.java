@@ -1,0 +1,102 @@
+package dev.headroom.telemetry.prometheus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.headroom.telemetry.GpuInfo;
+import dev.headroom.telemetry.GpuReading;
+import dev.headroom.telemetry.Metric;
+import dev.headroom.telemetry.Snapshot;
+import dev.headroom.telemetry.nvml.FakeNvmlAccess;
+import dev.headroom.telemetry.nvml.NvmlSource;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole loop with the real Debian {@code prometheus} server (.ci/run installs it): the exporter serves the
+ * fake NVML library's readings, Prometheus scrapes it on loopback every second, and the Prometheus source reads
+ * back exactly what the fake reported. Prometheus runs as a child process and is stopped by its PID.
+ */
+class PrometheusServerIT {
+    @TempDir
+    Path folder;
+
+    @Test
+    void prometheusScrapesTheExporterAndTheSourceReadsBackTheFakeDriversValues() throws Exception {
+        Path binary = Path.of("/usr/bin/prometheus");
+        assumeTrue(Files.isExecutable(binary), "the Debian prometheus package is not installed (.ci/run installs it)");
+        FakeNvmlAccess.use("two-h100.scenario", 0);
+        Process prometheus = null;
+        try (NvmlSource nvml = new NvmlSource()) {
+            List<GpuInfo> gpus = nvml.open();
+            Snapshot reported = nvml.sample(false);
+            DcgmMetrics metrics = new DcgmMetrics(gpus, "it-host");
+            metrics.update(reported);
+            try (MetricsServer exporter = new MetricsServer(metrics, "127.0.0.1", 0, null, null)) {
+                int port = freePort();
+                Path config = folder.resolve("prometheus.yml");
+                Files.writeString(config, """
+                        global:
+                          scrape_interval: 1s
+                        scrape_configs:
+                          - job_name: headroom
+                            static_configs:
+                              - targets: ['127.0.0.1:%d']
+                        """.formatted(exporter.port()));
+                prometheus = new ProcessBuilder(binary.toString(), "--config.file=" + config,
+                        "--storage.tsdb.path=" + folder.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
+                        .redirectErrorStream(true).redirectOutput(folder.resolve("prometheus.log").toFile()).start();
+                long pid = prometheus.pid();
+
+                PrometheusSource source = new PrometheusSource(URI.create("http://127.0.0.1:" + port), null, null,
+                        Duration.ofSeconds(2));
+                List<GpuInfo> seen = null;
+                long deadline = System.currentTimeMillis() + 60_000;
+                while (seen == null && System.currentTimeMillis() < deadline) {
+                    try {
+                        seen = source.open();
+                    } catch (RuntimeException notYet) {
+                        Thread.sleep(500); // starting, or no scrape yet
+                    }
+                }
+                assertThat(seen).as(Files.readString(folder.resolve("prometheus.log"))).isNotNull().hasSize(2);
+                assertThat(seen.get(0).name()).isEqualTo("it-host GPU 0: " + gpus.get(0).name());
+                assertThat(seen.get(0).uuid()).isEqualTo(gpus.get(0).uuid());
+
+                Snapshot read = source.sample(false);
+                for (int i = 0; i < 2; i++) {
+                    GpuReading expected = reported.gpus().get(i);
+                    GpuReading actual = read.gpus().get(i);
+                    for (Metric m : new Metric[] {Metric.UTILIZATION_GPU, Metric.MEMORY_USED, Metric.TEMPERATURE,
+                        Metric.POWER, Metric.CLOCK_SM, Metric.CLOCK_MEMORY}) {
+                        if (expected.has(m)) {
+                            assertThat(actual.value(m)).as("GPU %d %s", i, m).isCloseTo(expected.value(m),
+                                    org.assertj.core.data.Offset.offset(1e-6 * Math.max(1, Math.abs(expected.value(m)))));
+                        }
+                    }
+                }
+
+                prometheus.destroy();
+                assertThat(prometheus.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            }
+        } finally {
+            if (prometheus != null && prometheus.isAlive()) {
+                prometheus.destroyForcibly();
+            }
+            FakeNvmlAccess.reset();
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
