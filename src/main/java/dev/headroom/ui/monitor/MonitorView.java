@@ -173,7 +173,10 @@ final class MonitorView extends StackPane {
         rtx.setOnAction(e -> vm.start(() -> SimulatedSource.parse("simulated:rtx-4090-inference:1"), 1000));
         MenuItem recording = new MenuItem("Open recording…");
         recording.setOnAction(e -> openRecording());
-        source.getItems().addAll(nvml, h100, rtx, recording);
+        MenuItem prometheus = new MenuItem("Fleet through Prometheus\u2026");
+        prometheus.setId("monitor-source-prometheus");
+        prometheus.setOnAction(e -> askPrometheus());
+        source.getItems().addAll(nvml, h100, rtx, recording, prometheus);
 
         ToggleButton record = new ToggleButton("Record");
         record.setId("monitor-record");
@@ -238,6 +241,45 @@ final class MonitorView extends StackPane {
                 spacer, stall, simulatedBadge, sourceLabel);
     }
 
+    /** URL and optional bearer token of a Prometheus that scrapes dcgm-exporter; read every 5 s. */
+    private void askPrometheus() {
+        javafx.scene.control.Dialog<String[]> dialog = new javafx.scene.control.Dialog<>();
+        dialog.setTitle("Fleet through Prometheus");
+        dialog.setHeaderText("A Prometheus server that scrapes dcgm-exporter or 'headroom exporter'");
+        javafx.scene.control.TextField url = new javafx.scene.control.TextField("http://localhost:9090");
+        url.setId("prometheus-url");
+        javafx.scene.control.PasswordField token = new javafx.scene.control.PasswordField();
+        token.setPromptText("bearer token (optional)");
+        javafx.scene.layout.GridPane grid = dev.headroom.ui.common.Forms.grid();
+        dev.headroom.ui.common.Forms.row(grid, "URL", url, "http:// or https:// address of the Prometheus server");
+        dev.headroom.ui.common.Forms.row(grid, "Token", token, "Sent as 'Authorization: Bearer TOKEN'");
+        dialog.getDialogPane().setContent(grid);
+        dialog.getDialogPane().getButtonTypes().addAll(javafx.scene.control.ButtonType.OK,
+                javafx.scene.control.ButtonType.CANCEL);
+        dialog.setResultConverter(b -> b == javafx.scene.control.ButtonType.OK
+                ? new String[] {url.getText().trim(), token.getText()} : null);
+        dialog.showAndWait().ifPresent(answer -> startPrometheus(answer[0], answer[1].isBlank() ? null : answer[1]));
+    }
+
+    void startPrometheus(String url, String token) {
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(url);
+        } catch (IllegalArgumentException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
+            javafx.scene.control.Alert alert = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.ERROR,
+                    "prometheus = " + url + ": must be an http:// or https:// URL");
+            alert.setHeaderText("Not a Prometheus address");
+            alert.show();
+            return;
+        }
+        java.net.URI address = uri;
+        vm.start(() -> new dev.headroom.telemetry.prometheus.PrometheusSource(address, token, null,
+                java.time.Duration.ofSeconds(5)), 5000);
+    }
+
     private void openRecording() {
         FileChooser chooser = new FileChooser();
         chooser.setTitle("Open a recording");
@@ -271,7 +313,10 @@ final class MonitorView extends StackPane {
         Button recording = new Button("Open a recording…");
         recording.setId("monitor-open-recording");
         recording.setOnAction(e -> openRecording());
-        noSource.getChildren().addAll(heading, noSourceText, lookedFor, new HBox(10, simulate, recording));
+        Button retry = new Button("Retry");
+        retry.setId("monitor-retry");
+        retry.setOnAction(e -> vm.retry());
+        noSource.getChildren().addAll(heading, noSourceText, lookedFor, new HBox(10, retry, simulate, recording));
         noSourceText.textProperty().bind(vm.unavailableProperty());
     }
 

@@ -89,6 +89,8 @@ public final class MonitorViewModel {
 
     /** Opens a source off the FX thread; on failure the dashboard shows why and what to do. */
     public void start(Supplier<GpuSource> factory, long intervalMillis) {
+        lastFactory = factory;
+        lastInterval = intervalMillis;
         stop();
         state.set(State.STARTING);
         CompletableFuture.supplyAsync(() -> {
@@ -147,7 +149,22 @@ public final class MonitorViewModel {
      * The sampler-thread half of a tick: history, alerts, recording; then one coalesced hand-off to the FX
      * thread. Called by the sampler, and by tests that play time faster than the clock.
      */
+    /** Tries the last source again (the Retry button of the no-source screen). */
+    public void retry() {
+        if (lastFactory != null) {
+            start(lastFactory, lastInterval);
+        }
+    }
+
+    private Supplier<GpuSource> lastFactory;
+    private long lastInterval;
+
     void ingest(Snapshot snapshot) {
+        if (source instanceof dev.headroom.telemetry.prometheus.PrometheusSource fleet) {
+            // A fleet that stops answering keeps its cards (marked "read failed") and says why until it answers.
+            String error = fleet.lastError();
+            Platform.runLater(() -> stall.set(error == null ? "" : error + " \u2014 asking again every tick"));
+        }
         History target = history;
         target.add(snapshot);
         List<AlertEvent> raised = alertEngine == null ? List.of() : alertEngine.evaluate(snapshot);

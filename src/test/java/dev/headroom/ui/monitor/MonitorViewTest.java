@@ -288,4 +288,40 @@ class MonitorViewTest {
         String text = java.nio.file.Files.readString(svg);
         assertThat(text).startsWith("<?xml").contains("Utilization").contains("SIMULATED readings");
     }
+
+    /** A fleet through Prometheus: down shows why with a Retry; once it answers, its GPUs are cards like local ones. */
+    @Test
+    void aPrometheusFleetThatIsDownSaysWhyAndRetryBringsItsGpus(FxRobot robot) throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        robot.interact(() -> view.startPrometheus("http://127.0.0.1:" + port, null));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#monitor-retry").tryQuery()).isPresent();
+        assertThat(vm.unavailableProperty().get()).contains("Prometheus is not reachable");
+
+        com.sun.net.httpserver.HttpServer prometheus = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", port), 0);
+        byte[] vector = ("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+                + "{\"metric\":{\"__name__\":\"DCGM_FI_DEV_FB_USED\",\"gpu\":\"0\",\"hostname\":\"node-7\","
+                + "\"modelName\":\"NVIDIA A100-SXM4-80GB\"},\"value\":[1,\"4096\"]},"
+                + "{\"metric\":{\"__name__\":\"DCGM_FI_DEV_GPU_UTIL\",\"gpu\":\"0\",\"hostname\":\"node-7\"},"
+                + "\"value\":[1,\"42\"]}]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        prometheus.createContext("/api/v1/query", exchange -> {
+            exchange.sendResponseHeaders(200, vector.length);
+            exchange.getResponseBody().write(vector);
+            exchange.close();
+        });
+        prometheus.start();
+        try {
+            robot.clickOn("#monitor-retry");
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#gpu-card-0").tryQuery().isPresent());
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> text(robot, 0, "card-util").equals("42 %"));
+            assertThat(vm.sourceNameProperty().get()).startsWith("prometheus: http://127.0.0.1:" + port);
+        } finally {
+            robot.interact(vm::stop);
+            prometheus.stop(0);
+        }
+    }
 }
