@@ -52,13 +52,19 @@ public final class DcgmMetrics implements MultiCollector {
             new Field("DCGM_FI_PROF_PCIE_RX_BYTES", "The rate of data received over the PCIe bus, including both"
                     + " protocol headers and data payloads, in bytes per second.", r -> get(r, Metric.PCIE_RX)));
 
-    private final List<GpuInfo> gpus;
+    private volatile List<GpuInfo> gpus;
     private final String hostname;
     private final AtomicReference<Snapshot> latest = new AtomicReference<>();
 
     public DcgmMetrics(List<GpuInfo> gpus, String hostname) {
         this.gpus = List.copyOf(gpus);
         this.hostname = hostname;
+    }
+
+    /** A new source's GPUs (the app's exporter follows the Monitor's source); readings wait for the next update. */
+    public void setGpus(List<GpuInfo> next) {
+        latest.set(null);
+        gpus = List.copyOf(next);
     }
 
     /** The sampler's thread hands each new snapshot over; a scrape reads the last one. */

@@ -237,8 +237,24 @@ final class MonitorView extends StackPane {
         planLabel.setId("monitor-plan-name");
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        return new ToolBar(source, record, new Label("Window"), window, gpuChoice, pause, comparePlan, planLabel,
-                spacer, stall, simulatedBadge, sourceLabel);
+        ToggleButton serve = new ToggleButton("Serve /metrics");
+        serve.setId("monitor-serve");
+        serve.setTooltip(dev.headroom.ui.common.Forms.tooltip("Serve these GPUs to Prometheus on"
+                + " http://127.0.0.1:9400/metrics under dcgm-exporter's names, as 'headroom exporter' does."));
+        serve.setOnAction(e -> vm.serveMetrics(serve.isSelected(), 9400));
+        vm.servingProperty().addListener((obs, old, text) -> {
+            serve.getTooltip().setText(text.isEmpty() ? "Serve these GPUs to Prometheus on"
+                    + " http://127.0.0.1:9400/metrics under dcgm-exporter's names." : text);
+            if (text.startsWith("cannot")) { // the port is taken, say: tell, and leave the toggle off
+                serve.setSelected(false);
+                javafx.scene.control.Alert alert = new javafx.scene.control.Alert(
+                        javafx.scene.control.Alert.AlertType.ERROR, text);
+                alert.setHeaderText("/metrics is not served");
+                alert.show();
+            }
+        });
+        return new ToolBar(source, record, serve, new Label("Window"), window, gpuChoice, pause, comparePlan,
+                planLabel, spacer, stall, simulatedBadge, sourceLabel);
     }
 
     /** URL and optional bearer token of a Prometheus that scrapes dcgm-exporter; read every 5 s. */

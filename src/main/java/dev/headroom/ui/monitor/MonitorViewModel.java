@@ -138,6 +138,9 @@ public final class MonitorViewModel {
         sourceName.set(opened.name());
         simulated.set(opened.simulated()); // before the cards are built: they carry the badge
         gpus.setAll(infos);
+        if (served != null) {
+            served.setGpus(infos); // the served GPUs follow the source
+        }
         replay.set(opened instanceof ReplaySource r ? r : null);
         events.clear();
         latest.set(null);
@@ -159,7 +162,60 @@ public final class MonitorViewModel {
     private Supplier<GpuSource> lastFactory;
     private long lastInterval;
 
+    private volatile dev.headroom.telemetry.prometheus.DcgmMetrics served;
+    private dev.headroom.telemetry.prometheus.MetricsServer metricsServer;
+    private final ReadOnlyStringWrapper serving = new ReadOnlyStringWrapper("");
+
+    /**
+     * Serves the watched GPUs on /metrics (dcgm-exporter names) at 127.0.0.1:{@code port} while on, as
+     * 'headroom exporter' does. Starting the server binds a socket, so it runs on the background executor.
+     */
+    public void serveMetrics(boolean on, int port) {
+        if (!on) {
+            dev.headroom.telemetry.prometheus.MetricsServer server = metricsServer;
+            metricsServer = null;
+            served = null;
+            serving.set("");
+            if (server != null) {
+                background.execute(server::close);
+            }
+            return;
+        }
+        dev.headroom.telemetry.prometheus.DcgmMetrics metrics = new dev.headroom.telemetry.prometheus.DcgmMetrics(
+                List.copyOf(gpus), hostname());
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                return new dev.headroom.telemetry.prometheus.MetricsServer(metrics, "127.0.0.1", port, null, null);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, background).whenComplete((server, error) -> Platform.runLater(() -> {
+            if (error != null) {
+                Throwable cause = error.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : error;
+                serving.set("cannot serve /metrics on 127.0.0.1:" + port + ": " + cause.getMessage());
+                return;
+            }
+            metricsServer = server;
+            served = metrics;
+            serving.set("serving /metrics on http://127.0.0.1:" + server.port() + "/metrics");
+        }));
+    }
+
+    public ReadOnlyStringProperty servingProperty() { return serving.getReadOnlyProperty(); }
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     void ingest(Snapshot snapshot) {
+        dev.headroom.telemetry.prometheus.DcgmMetrics metrics = served;
+        if (metrics != null) {
+            metrics.update(snapshot);
+        }
         if (source instanceof dev.headroom.telemetry.prometheus.PrometheusSource fleet) {
             // A fleet that stops answering keeps its cards (marked "read failed") and says why until it answers.
             String error = fleet.lastError();

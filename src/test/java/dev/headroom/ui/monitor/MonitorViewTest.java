@@ -324,4 +324,21 @@ class MonitorViewTest {
             prometheus.stop(0);
         }
     }
+
+    /** The in-app exporter serves what the dashboard shows, under dcgm-exporter's names. */
+    @Test
+    void servesTheWatchedGpusOnMetrics(FxRobot robot) throws Exception {
+        SimulatedSource source = new SimulatedSource(SimulatedSource.Preset.H100, SimulatedSource.Workload.TRAINING, 1, 2);
+        attach(robot, source);
+        robot.interact(() -> vm.serveMetrics(true, 0));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.servingProperty().get().startsWith("serving"));
+        tick(robot, source);
+        String url = vm.servingProperty().get().replaceAll(".* on ", "");
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.body()).contains("DCGM_FI_DEV_GPU_UTIL{").contains("(simulated)");
+        robot.interact(() -> vm.serveMetrics(false, 0));
+        assertThat(vm.servingProperty().get()).isEmpty();
+    }
 }
