@@ -123,16 +123,50 @@ public final class PrometheusSource implements GpuSource {
     @Override
     public Snapshot sample(boolean withProcesses) {
         long now = System.currentTimeMillis();
-        List<GpuReading> readings = new ArrayList<>();
         List<JsonNode> series;
         try {
             series = query(SAMPLE_QUERY);
         } catch (IOException e) {
+            List<GpuReading> readings = new ArrayList<>();
             for (int i = 0; i < keys.size(); i++) {
                 readings.add(GpuReading.unavailable(i, MetricStatus.ERROR));
             }
             return new Snapshot(now, name(), false, readings);
         }
+        List<Point> points = new ArrayList<>();
+        for (JsonNode s : series) {
+            points.add(new Point(s.get("metric"), s.get("value")));
+        }
+        return snapshot(now, points);
+    }
+
+    /**
+     * The fleet's past from Prometheus's own storage, one snapshot per {@code step}, oldest first: what the
+     * Monitor charts show before the first live sample. Throws with the line to show.
+     */
+    public List<Snapshot> history(Duration back, Duration step) throws IOException {
+        long end = System.currentTimeMillis() / 1000;
+        long start = end - back.toSeconds();
+        List<JsonNode> series = query("api/v1/query_range", SAMPLE_QUERY, "&start=" + start + "&end=" + end
+                + "&step=" + Math.max(1, step.toSeconds()));
+        java.util.TreeMap<Long, List<Point>> byTime = new java.util.TreeMap<>();
+        for (JsonNode s : series) {
+            for (JsonNode value : s.path("values")) {
+                long millis = Math.round(value.get(0).asDouble() * 1000);
+                byTime.computeIfAbsent(millis, t -> new ArrayList<>()).add(new Point(s.get("metric"), value));
+            }
+        }
+        List<Snapshot> snapshots = new ArrayList<>();
+        byTime.forEach((millis, points) -> snapshots.add(snapshot(millis, points)));
+        return snapshots;
+    }
+
+    /** One series' value at one time: its labels and Prometheus's [time, "value"] pair. */
+    private record Point(JsonNode labels, JsonNode value) {
+    }
+
+    private Snapshot snapshot(long millis, List<Point> series) {
+        List<GpuReading> readings = new ArrayList<>();
         int metrics = Metric.all().length;
         double[][] values = new double[keys.size()][metrics];
         double[] free = new double[keys.size()];
@@ -141,13 +175,13 @@ public final class PrometheusSource implements GpuSource {
             Arrays.fill(row, Double.NaN);
         }
         Arrays.fill(free, Double.NaN);
-        for (JsonNode s : series) {
-            int index = keys.indexOf(key(s.get("metric")));
+        for (Point s : series) {
+            int index = keys.indexOf(key(s.labels()));
             if (index < 0) {
                 continue; // a GPU that appeared after open: shown after a reconnect
             }
-            String name = s.get("metric").path("__name__").asText();
-            double value = Double.parseDouble(s.get("value").get(1).asText());
+            String name = s.labels().path("__name__").asText();
+            double value = Double.parseDouble(s.value().get(1).asText());
             seen[index] = true;
             if (name.equals("DCGM_FI_DEV_FB_FREE")) {
                 free[index] = value * MIB;
@@ -174,7 +208,7 @@ public final class PrometheusSource implements GpuSource {
             }
             readings.add(new GpuReading(i, MetricStatus.OK, v, status, 0, null));
         }
-        return new Snapshot(now, name(), false, readings);
+        return new Snapshot(millis, name(), false, readings);
     }
 
     private static Key key(JsonNode labels) {
@@ -184,7 +218,11 @@ public final class PrometheusSource implements GpuSource {
 
     /** An instant query's result vector; every failure is an IOException whose message is the line to show. */
     List<JsonNode> query(String promql) throws IOException {
-        URI uri = base.resolve("api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        return query("api/v1/query", promql, "");
+    }
+
+    private List<JsonNode> query(String path, String promql, String parameters) throws IOException {
+        URI uri = base.resolve(path + "?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8) + parameters);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -217,7 +255,7 @@ public final class PrometheusSource implements GpuSource {
         }
         JsonNode result = body.path("data").path("result");
         if (!result.isArray()) {
-            throw fail(base + ": the answer has no data.result vector");
+            throw fail(base + ": the answer has no data.result");
         }
         lastError = null;
         List<JsonNode> series = new ArrayList<>();

@@ -96,7 +96,8 @@ public final class MonitorViewModel {
         CompletableFuture.supplyAsync(() -> {
             GpuSource opened = factory.get();
             try {
-                return new Opened(opened, opened.open());
+                List<GpuInfo> infos = opened.open();
+                return new Opened(opened, infos, past(opened));
             } catch (RuntimeException e) {
                 opened.close();
                 throw e;
@@ -110,6 +111,7 @@ public final class MonitorViewModel {
                 return;
             }
             attach(opened.source(), opened.gpus());
+            opened.past().forEach(history::add); // before the first live sample, so the charts run in time order
             long interval = opened.source() instanceof ReplaySource r ? Math.max(Sampler.MIN_INTERVAL_MILLIS,
                     r.recordedIntervalMillis()) : intervalMillis;
             sampler = new Sampler(source, interval, Math.max(interval, 5000), new Sampler.Listener() {
@@ -127,7 +129,19 @@ public final class MonitorViewModel {
         }));
     }
 
-    private record Opened(GpuSource source, List<GpuInfo> gpus) {
+    private record Opened(GpuSource source, List<GpuInfo> gpus, List<Snapshot> past) {
+    }
+
+    /** A fleet's last hour from Prometheus's storage (range query, 15 s steps); nothing for local sources. */
+    private static List<Snapshot> past(GpuSource source) {
+        if (source instanceof dev.headroom.telemetry.prometheus.PrometheusSource fleet) {
+            try {
+                return fleet.history(java.time.Duration.ofHours(1), java.time.Duration.ofSeconds(15));
+            } catch (IOException e) {
+                return List.of(); // live samples still come; the stall line says what failed
+            }
+        }
+        return List.of();
     }
 
     /** Takes a source that is already open: the FX part of {@link #start}, and what tests drive directly. */

@@ -82,6 +82,11 @@ class PrometheusServerIT {
                     }
                 }
 
+                List<Snapshot> past = source.history(Duration.ofMinutes(1), Duration.ofSeconds(1));
+                assertThat(past).isNotEmpty();
+                assertThat(past.get(past.size() - 1).gpus().get(0).value(Metric.POWER))
+                        .isEqualTo(reported.gpus().get(0).value(Metric.POWER));
+
                 prometheus.destroy();
                 assertThat(prometheus.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
                 assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();

@@ -32,6 +32,12 @@ class PrometheusSourceTest {
              {"metric":{"__name__":"DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION","gpu":"0","hostname":"a"},"value":[1,"5000"]}
             ]}}""";
 
+    private static final String MATRIX = """
+            {"status":"success","data":{"resultType":"matrix","result":[
+             {"metric":{"__name__":"DCGM_FI_DEV_GPU_UTIL","gpu":"0","hostname":"a"},"values":[[100,"10"],[115,"20"]]},
+             {"metric":{"__name__":"DCGM_FI_DEV_GPU_UTIL","gpu":"1","hostname":"b"},"values":[[100,"30"],[115,"40"]]}
+            ]}}""";
+
     private HttpServer server;
     private final AtomicReference<String> answer = new AtomicReference<>(VECTOR);
     private volatile int status = 200;
@@ -47,6 +53,12 @@ class PrometheusSourceTest {
             }
             byte[] body = answer.get().getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.createContext("/api/v1/query_range", exchange -> {
+            byte[] body = MATRIX.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
@@ -120,5 +132,15 @@ class PrometheusSourceTest {
         answer.set(VECTOR);
         assertThat(source.sample(false).gpus().get(0).state()).isEqualTo(MetricStatus.OK); // it recovers
         assertThat(source.lastError()).isNull();
+    }
+
+    @Test
+    void historyComesFromARangeQueryOneSnapshotPerStep() throws IOException {
+        PrometheusSource source = source(start());
+        source.open();
+        List<Snapshot> past = source.history(Duration.ofMinutes(5), Duration.ofSeconds(15));
+        assertThat(past).extracting(Snapshot::epochMillis).containsExactly(100_000L, 115_000L);
+        assertThat(past.get(1).gpus().get(0).value(Metric.UTILIZATION_GPU)).isEqualTo(20);
+        assertThat(past.get(1).gpus().get(1).value(Metric.UTILIZATION_GPU)).isEqualTo(40);
     }
 }
