@@ -266,18 +266,27 @@ final class MonitorView extends StackPane {
         url.setId("prometheus-url");
         javafx.scene.control.PasswordField token = new javafx.scene.control.PasswordField();
         token.setPromptText("bearer token (optional)");
+        javafx.scene.control.TextField basic = new javafx.scene.control.TextField();
+        basic.setPromptText("user:password (optional)");
         javafx.scene.layout.GridPane grid = dev.headroom.ui.common.Forms.grid();
-        dev.headroom.ui.common.Forms.row(grid, "URL", url, "http:// or https:// address of the Prometheus server");
+        dev.headroom.ui.common.Forms.row(grid, "URL", url, "http:// or https:// address of the Prometheus server"
+                + " (https uses the system's trusted certificates)");
         dev.headroom.ui.common.Forms.row(grid, "Token", token, "Sent as 'Authorization: Bearer TOKEN'");
+        dev.headroom.ui.common.Forms.row(grid, "Basic auth", basic, "user:password, when there is no token");
         dialog.getDialogPane().setContent(grid);
         dialog.getDialogPane().getButtonTypes().addAll(javafx.scene.control.ButtonType.OK,
                 javafx.scene.control.ButtonType.CANCEL);
         dialog.setResultConverter(b -> b == javafx.scene.control.ButtonType.OK
-                ? new String[] {url.getText().trim(), token.getText()} : null);
-        dialog.showAndWait().ifPresent(answer -> startPrometheus(answer[0], answer[1].isBlank() ? null : answer[1]));
+                ? new String[] {url.getText().trim(), token.getText(), basic.getText()} : null);
+        dialog.showAndWait().ifPresent(answer -> startPrometheus(answer[0], answer[1].isBlank() ? null : answer[1],
+                answer[2].isBlank() ? null : answer[2]));
     }
 
     void startPrometheus(String url, String token) {
+        startPrometheus(url, token, null);
+    }
+
+    void startPrometheus(String url, String token, String basic) {
         java.net.URI uri;
         try {
             uri = java.net.URI.create(url);
@@ -292,7 +301,7 @@ final class MonitorView extends StackPane {
             return;
         }
         java.net.URI address = uri;
-        vm.start(() -> new dev.headroom.telemetry.prometheus.PrometheusSource(address, token, null,
+        vm.start(() -> new dev.headroom.telemetry.prometheus.PrometheusSource(address, token, basic,
                 java.time.Duration.ofSeconds(5)), 5000);
     }
 

@@ -17,6 +17,16 @@ public final class FakeNvmlAccess {
         return control::fakeNvmlSetTick;
     }
 
+    /** The fake library built from C (for a child process: -Dheadroom.nvml.library=this). */
+    public static java.nio.file.Path library() {
+        return FakeNvml.build("normal");
+    }
+
+    /** A scenario under /nvml as a file (for a child process: FAKE_NVML_SCENARIO=this). */
+    public static java.nio.file.Path scenario(String name) {
+        return FakeNvml.scenario(name);
+    }
+
     public static void reset() {
         FakeNvml.reset();
     }

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole loop with the real Debian {@code prometheus} server (.ci/run installs it): the exporter serves the
- * fake NVML library's readings, Prometheus scrapes it on loopback every second, and the Prometheus source reads
- * back exactly what the fake reported. Prometheus runs as a child process and is stopped by its PID.
+ * The whole loop with the real Debian {@code prometheus} server (.ci/run installs it): 'headroom exporter' (the
+ * jar, in its own process) serves the fake NVML library's readings, Prometheus scrapes it on loopback every second, and the Prometheus source reads
+ * back exactly what the fake reported. Both run as child processes and are stopped by their PIDs.
  */
 class PrometheusServerIT {
     @TempDir
@@ -33,67 +33,81 @@ class PrometheusServerIT {
         assumeTrue(Files.isExecutable(binary), "the Debian prometheus package is not installed (.ci/run installs it)");
         FakeNvmlAccess.use("two-h100.scenario", 0);
         Process prometheus = null;
+        Process exporterProcess = null;
         try (NvmlSource nvml = new NvmlSource()) {
             List<GpuInfo> gpus = nvml.open();
-            Snapshot reported = nvml.sample(false);
-            DcgmMetrics metrics = new DcgmMetrics(gpus, "it-host");
-            metrics.update(reported);
-            try (MetricsServer exporter = new MetricsServer(metrics, "127.0.0.1", 0, null, null)) {
-                int port = freePort();
-                Path config = folder.resolve("prometheus.yml");
-                Files.writeString(config, """
-                        global:
-                          scrape_interval: 1s
-                        scrape_configs:
-                          - job_name: headroom
-                            static_configs:
-                              - targets: ['127.0.0.1:%d']
-                        """.formatted(exporter.port()));
-                prometheus = new ProcessBuilder(binary.toString(), "--config.file=" + config,
-                        "--storage.tsdb.path=" + folder.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
-                        .redirectErrorStream(true).redirectOutput(folder.resolve("prometheus.log").toFile()).start();
-                long pid = prometheus.pid();
+            Snapshot reported = nvml.sample(false); // what the fake reports at tick 0
+            // The exporter as a user runs it, on the same fake library; an hour-long tick keeps it at tick 0.
+            Path scenario = folder.resolve("two-h100-slow.scenario");
+            Files.writeString(scenario, Files.readString(FakeNvmlAccess.scenario("two-h100.scenario"))
+                    .replace("tick_ms 1000", "tick_ms 3600000"));
+            int exporterPort = freePort();
+            ProcessBuilder exporterCommand = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Dheadroom.nvml.library=" + FakeNvmlAccess.library(), "-jar",
+                    Path.of("target", "headroom.jar").toAbsolutePath().toString(), "exporter", "--listen",
+                    "127.0.0.1:" + exporterPort, "--interval", "1s", "--no-hostname")
+                    .redirectErrorStream(true).redirectOutput(folder.resolve("exporter.log").toFile());
+            exporterCommand.environment().put("FAKE_NVML_SCENARIO", scenario.toString());
+            exporterProcess = exporterCommand.start();
+            int port = freePort();
+            Path config = folder.resolve("prometheus.yml");
+            Files.writeString(config, """
+                    global:
+                      scrape_interval: 1s
+                    scrape_configs:
+                      - job_name: headroom
+                        static_configs:
+                          - targets: ['127.0.0.1:%d']
+                    """.formatted(exporterPort));
+            prometheus = new ProcessBuilder(binary.toString(), "--config.file=" + config,
+                    "--storage.tsdb.path=" + folder.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
+                    .redirectErrorStream(true).redirectOutput(folder.resolve("prometheus.log").toFile()).start();
 
-                PrometheusSource source = new PrometheusSource(URI.create("http://127.0.0.1:" + port), null, null,
-                        Duration.ofSeconds(2));
-                List<GpuInfo> seen = null;
-                long deadline = System.currentTimeMillis() + 60_000;
-                while (seen == null && System.currentTimeMillis() < deadline) {
-                    try {
-                        seen = source.open();
-                    } catch (RuntimeException notYet) {
-                        Thread.sleep(500); // starting, or no scrape yet
+            PrometheusSource source = new PrometheusSource(URI.create("http://127.0.0.1:" + port), null, null,
+                    Duration.ofSeconds(2));
+            List<GpuInfo> seen = null;
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (seen == null && System.currentTimeMillis() < deadline) {
+                try {
+                    seen = source.open();
+                } catch (RuntimeException notYet) {
+                    Thread.sleep(500); // starting, or no scrape yet
+                }
+            }
+            assertThat(seen).as(Files.readString(folder.resolve("prometheus.log")) + "\n"
+                    + Files.readString(folder.resolve("exporter.log"))).isNotNull().hasSize(2);
+            assertThat(seen.get(0).name()).isEqualTo("127.0.0.1:" + exporterPort + " GPU 0: " + gpus.get(0).name());
+            assertThat(seen.get(0).uuid()).isEqualTo(gpus.get(0).uuid());
+
+            Snapshot read = source.sample(false);
+            for (int i = 0; i < 2; i++) {
+                GpuReading expected = reported.gpus().get(i);
+                GpuReading actual = read.gpus().get(i);
+                for (Metric m : new Metric[] {Metric.UTILIZATION_GPU, Metric.MEMORY_USED, Metric.TEMPERATURE,
+                    Metric.POWER, Metric.CLOCK_SM, Metric.CLOCK_MEMORY}) {
+                    if (expected.has(m)) {
+                        assertThat(actual.value(m)).as("GPU %d %s", i, m).isCloseTo(expected.value(m),
+                                org.assertj.core.data.Offset.offset(1e-6 * Math.max(1, Math.abs(expected.value(m)))));
                     }
                 }
-                assertThat(seen).as(Files.readString(folder.resolve("prometheus.log"))).isNotNull().hasSize(2);
-                assertThat(seen.get(0).name()).isEqualTo("it-host GPU 0: " + gpus.get(0).name());
-                assertThat(seen.get(0).uuid()).isEqualTo(gpus.get(0).uuid());
+            }
 
-                Snapshot read = source.sample(false);
-                for (int i = 0; i < 2; i++) {
-                    GpuReading expected = reported.gpus().get(i);
-                    GpuReading actual = read.gpus().get(i);
-                    for (Metric m : new Metric[] {Metric.UTILIZATION_GPU, Metric.MEMORY_USED, Metric.TEMPERATURE,
-                        Metric.POWER, Metric.CLOCK_SM, Metric.CLOCK_MEMORY}) {
-                        if (expected.has(m)) {
-                            assertThat(actual.value(m)).as("GPU %d %s", i, m).isCloseTo(expected.value(m),
-                                    org.assertj.core.data.Offset.offset(1e-6 * Math.max(1, Math.abs(expected.value(m)))));
-                        }
-                    }
-                }
+            List<Snapshot> past = source.history(Duration.ofMinutes(1), Duration.ofSeconds(1));
+            assertThat(past).isNotEmpty();
+            assertThat(past.get(past.size() - 1).gpus().get(0).value(Metric.POWER))
+                    .isEqualTo(reported.gpus().get(0).value(Metric.POWER));
 
-                List<Snapshot> past = source.history(Duration.ofMinutes(1), Duration.ofSeconds(1));
-                assertThat(past).isNotEmpty();
-                assertThat(past.get(past.size() - 1).gpus().get(0).value(Metric.POWER))
-                        .isEqualTo(reported.gpus().get(0).value(Metric.POWER));
-
-                prometheus.destroy();
-                assertThat(prometheus.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            for (Process p : new Process[] {prometheus, exporterProcess}) {
+                long id = p.pid();
+                p.destroy();
+                assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(ProcessHandle.of(id).map(ProcessHandle::isAlive).orElse(false)).as("pid %d", id).isFalse();
             }
         } finally {
-            if (prometheus != null && prometheus.isAlive()) {
-                prometheus.destroyForcibly();
+            for (Process p : new Process[] {prometheus, exporterProcess}) {
+                if (p != null && p.isAlive()) {
+                    p.destroyForcibly();
+                }
             }
             FakeNvmlAccess.reset();
         }
