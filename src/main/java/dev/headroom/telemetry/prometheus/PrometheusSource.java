@@ -145,7 +145,7 @@ public final class PrometheusSource implements GpuSource {
      * Monitor charts show before the first live sample. Throws with the line to show.
      */
     public List<Snapshot> history(Duration back, Duration step) throws IOException {
-        long end = System.currentTimeMillis() / 1000;
+        long end = (System.currentTimeMillis() + 999) / 1000; // rounded up: a sample of this second is included
         long start = end - back.toSeconds();
         List<JsonNode> series = query("api/v1/query_range", SAMPLE_QUERY, "&start=" + start + "&end=" + end
                 + "&step=" + Math.max(1, step.toSeconds()));

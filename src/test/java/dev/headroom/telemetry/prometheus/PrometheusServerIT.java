@@ -93,6 +93,10 @@ class PrometheusServerIT {
             }
 
             List<Snapshot> past = source.history(Duration.ofMinutes(1), Duration.ofSeconds(1));
+            for (int tries = 0; past.isEmpty() && tries < 20; tries++) {
+                Thread.sleep(500); // the first scrape can be newer than the last whole step
+                past = source.history(Duration.ofMinutes(1), Duration.ofSeconds(1));
+            }
             assertThat(past).isNotEmpty();
             assertThat(past.get(past.size() - 1).gpus().get(0).value(Metric.POWER))
                     .isEqualTo(reported.gpus().get(0).value(Metric.POWER));
