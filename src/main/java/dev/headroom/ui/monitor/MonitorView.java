@@ -343,6 +343,15 @@ final class MonitorView extends StackPane {
         retry.setOnAction(e -> vm.retry());
         noSource.getChildren().addAll(heading, noSourceText, lookedFor, new HBox(10, retry, simulate, recording));
         noSourceText.textProperty().bind(vm.unavailableProperty());
+        String localHeading = heading.getText();
+        String localHelp = lookedFor.getText();
+        vm.unavailableProperty().addListener((obs, old, why) -> {
+            boolean fleet = why != null && why.contains("Prometheus");
+            heading.setText(fleet ? "The fleet cannot be read" : localHeading);
+            lookedFor.setText(fleet ? "Headroom asked the Prometheus server for dcgm-exporter's series"
+                    + " (DCGM_FI_DEV_*). Check the address, that Prometheus runs and answers, and that it scrapes"
+                    + " dcgm-exporter or 'headroom exporter'; then Retry." : localHelp);
+        });
     }
 
     private void showState() {

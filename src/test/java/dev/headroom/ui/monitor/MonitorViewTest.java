@@ -300,6 +300,7 @@ class MonitorViewTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#monitor-retry").tryQuery()).isPresent();
         assertThat(vm.unavailableProperty().get()).contains("Prometheus is not reachable");
+        assertThat(robot.lookup("The fleet cannot be read").tryQuery()).isPresent();
 
         com.sun.net.httpserver.HttpServer prometheus = com.sun.net.httpserver.HttpServer.create(
                 new java.net.InetSocketAddress("127.0.0.1", port), 0);
