@@ -43,13 +43,9 @@ final class FleetCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         URI uri;
         try {
-            uri = URI.create(url);
+            uri = PrometheusSource.address(url);
         } catch (IllegalArgumentException e) {
-            uri = null;
-        }
-        if (uri == null || uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "prometheus = " + url
-                    + ": must be an http:// or https:// URL");
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         long millis;
         try {

@@ -19,8 +19,9 @@ public final class Sources {
             return SimulatedSource.parse(spec);
         }
         if (spec.startsWith("prometheus:")) { // prometheus:http://host:9090, no credentials (see 'headroom fleet')
-            return new dev.headroom.telemetry.prometheus.PrometheusSource(java.net.URI.create(
-                    spec.substring("prometheus:".length())), null, null, java.time.Duration.ofSeconds(5));
+            return new dev.headroom.telemetry.prometheus.PrometheusSource(
+                    dev.headroom.telemetry.prometheus.PrometheusSource.address(spec.substring("prometheus:".length())),
+                    null, null, java.time.Duration.ofSeconds(5));
         }
         if (spec.startsWith("replay:")) {
             return new ReplaySource(Path.of(spec.substring("replay:".length())));

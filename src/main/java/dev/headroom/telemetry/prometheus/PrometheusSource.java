@@ -75,6 +75,20 @@ public final class PrometheusSource implements GpuSource {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
+    /** A Prometheus address as typed; the message names the field, the value and what is allowed. */
+    public static URI address(String text) {
+        URI uri;
+        try {
+            uri = URI.create(text == null ? "" : text.trim());
+        } catch (IllegalArgumentException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
+            throw new IllegalArgumentException("prometheus = " + text + ": must be an http:// or https:// URL");
+        }
+        return uri;
+    }
+
     @Override
     public String name() {
         return "prometheus: " + base;

@@ -287,20 +287,16 @@ final class MonitorView extends StackPane {
     }
 
     void startPrometheus(String url, String token, String basic) {
-        java.net.URI uri;
+        java.net.URI address;
         try {
-            uri = java.net.URI.create(url);
+            address = dev.headroom.telemetry.prometheus.PrometheusSource.address(url);
         } catch (IllegalArgumentException e) {
-            uri = null;
-        }
-        if (uri == null || uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
             javafx.scene.control.Alert alert = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.ERROR,
-                    "prometheus = " + url + ": must be an http:// or https:// URL");
+                    e.getMessage());
             alert.setHeaderText("Not a Prometheus address");
             alert.show();
             return;
         }
-        java.net.URI address = uri;
         vm.start(() -> new dev.headroom.telemetry.prometheus.PrometheusSource(address, token, basic,
                 java.time.Duration.ofSeconds(5)), 5000);
     }
