@@ -40,7 +40,7 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--source", paramLabel = "SOURCE", defaultValue = "nvml",
-            description = "nvml (default), simulated[:h100-training|h100-inference|rtx-4090-training|rtx-4090-inference[:GPUS]], replay:FILE")
+            description = "nvml (default), simulated[:h100-training|h100-inference|rtx-4090-training|rtx-4090-inference[:GPUS]], replay:FILE, prometheus:URL")
     String source;
     @Option(names = "--once", description = "Read once and exit.") boolean once;
     @Option(names = "--json", description = "JSON: one object with --once, else one line per tick.") boolean json;
