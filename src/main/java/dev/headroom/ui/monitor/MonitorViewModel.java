@@ -174,6 +174,7 @@ public final class MonitorViewModel {
     }
 
     private Supplier<GpuSource> lastFactory;
+    private volatile String fleetError;
     private long lastInterval;
 
     private volatile dev.headroom.telemetry.prometheus.DcgmMetrics served;
@@ -231,9 +232,13 @@ public final class MonitorViewModel {
             metrics.update(snapshot);
         }
         if (source instanceof dev.headroom.telemetry.prometheus.PrometheusSource fleet) {
-            // A fleet that stops answering keeps its cards (marked "read failed") and says why until it answers.
+            // A fleet that stops answering keeps its cards (marked "read failed") and says why until it answers;
+            // only a change is told, so other messages on the line (a stopped recording) are not wiped each tick.
             String error = fleet.lastError();
-            Platform.runLater(() -> stall.set(error == null ? "" : error + " \u2014 asking again every tick"));
+            if (!java.util.Objects.equals(error, fleetError)) {
+                fleetError = error;
+                Platform.runLater(() -> stall.set(error == null ? "" : error + " \u2014 asking again every tick"));
+            }
         }
         History target = history;
         target.add(snapshot);
