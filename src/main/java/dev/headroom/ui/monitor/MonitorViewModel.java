@@ -152,6 +152,7 @@ public final class MonitorViewModel {
         sourceName.set(opened.name());
         simulated.set(opened.simulated()); // before the cards are built: they carry the badge
         gpus.setAll(infos);
+        fleetError = null;
         if (served != null) {
             served.setGpus(infos); // the served GPUs follow the source
         }
