@@ -9,6 +9,8 @@ import picocli.CommandLine;
  */
 public final class Cli {
     public static final int EXIT_USAGE = 2;
+    /** -Dheadroom.debug=true prints the stack trace of an internal error. */
+    static final String DEBUG_PROPERTY = "headroom.debug";
 
     private Cli() {
     }
@@ -24,12 +26,34 @@ public final class Cli {
             return EXIT_USAGE;
         });
         commandLine.setExecutionExceptionHandler((ex, failing, parseResult) -> {
-            failing.getErr().println("headroom: " + ex.getMessage());
+            failing.getErr().println("headroom: " + failure(ex, failing.getCommandSpec().qualifiedName()));
+            if (Boolean.getBoolean(DEBUG_PROPERTY)) {
+                ex.printStackTrace(failing.getErr());
+            }
             return CommandLine.ExitCode.SOFTWARE;
         });
         int code = commandLine.execute(args);
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * What escaped a command, as one line. Commands report every user error themselves (exit 2), so what is left
+     * is an I/O failure, said in words, or a bug: that keeps exit 1 and says so, without the exception's text,
+     * which would show Java class names ("No enum constant ...", "Cannot invoke ... because ... is null").
+     */
+    static String failure(Exception ex, String command) {
+        if (ex instanceof java.io.IOException io) {
+            return dev.headroom.common.IoErrors.describe(io);
+        }
+        if (ex instanceof java.io.UncheckedIOException io) {
+            return dev.headroom.common.IoErrors.describe(io.getCause());
+        }
+        if (ex instanceof InterruptedException) {
+            return "interrupted";
+        }
+        return "internal error in '" + command + "' (a bug; please report it with the command line, and run with -D"
+                + DEBUG_PROPERTY + "=true for the details)";
     }
 }

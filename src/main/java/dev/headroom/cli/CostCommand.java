@@ -1,7 +1,9 @@
 package dev.headroom.cli;
 
 import dev.headroom.catalog.Catalog;
+import dev.headroom.catalog.CatalogIds;
 import dev.headroom.catalog.Gpu;
+import dev.headroom.common.Format;
 import dev.headroom.cost.BuyerComparison;
 import dev.headroom.cost.CostAssumptions;
 import dev.headroom.cost.CostEngine;
@@ -60,6 +62,10 @@ final class CostCommand implements Callable<Integer> {
         Catalog catalog = CatalogCommand.load(spec.commandLine());
         CostAssumptions assumptions = new CostAssumptions(gpuPrice, serverOverhead, networkFraction, lifeYears,
                 electricity, pue, utilization, loadFraction, idleFraction, serverPower, colo, maintenance, staff, horizon);
+        if (compare && plan == null) {
+            err.println("headroom: warning: --compare needs --plan FILE (the GPUs are compared at the plan's"
+                    + " workload); comparing nothing");
+        }
         Gpu chosen;
         int count;
         Double tokens = null;
@@ -85,8 +91,12 @@ final class CostCommand implements Callable<Integer> {
             if (gpu == null || gpus == null) {
                 return usage(err, "give --plan FILE, or --gpu ID and --gpus N");
             }
+            var idProblem = CatalogIds.problem("gpu", gpu);
+            if (idProblem.isPresent()) {
+                return usage(err, idProblem.get());
+            }
             if (catalog.gpu(gpu).isEmpty()) {
-                return usage(err, "gpu = " + gpu + ": no such GPU id; 'headroom catalog list gpus' lists them");
+                return usage(err, "gpu = " + Format.echo(gpu) + ": no such GPU id; 'headroom catalog list gpus' lists them");
             }
             chosen = catalog.requireGpu(gpu);
             count = gpus;

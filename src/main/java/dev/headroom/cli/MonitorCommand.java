@@ -2,6 +2,8 @@ package dev.headroom.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headroom.common.Format;
+import dev.headroom.common.Ranges;
 import dev.headroom.telemetry.AlertEngine;
 import dev.headroom.telemetry.AlertEvent;
 import dev.headroom.telemetry.AlertRule;
@@ -35,6 +37,9 @@ import picocli.CommandLine.Spec;
             "Exit status 3 when the source cannot start (no NVIDIA driver: try --source simulated)."})
 final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
     static final int EXIT_NO_SOURCE = 3;
+    /** Replay speeds: a hundredth to a thousand times real time; ticks are clamped to 100ms apart anyway. */
+    static final double MIN_SPEED = 0.01;
+    static final double MAX_SPEED = 1000;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -68,8 +73,12 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (intervalMillis < Sampler.MIN_INTERVAL_MILLIS) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "interval = " + interval
+            throw new CommandLine.ParameterException(spec.commandLine(), "interval = " + Format.echo(interval)
                     + ": must be at least 100ms");
+        }
+        if (!(speed >= MIN_SPEED && speed <= MAX_SPEED)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), Ranges.outside("speed", speed, MIN_SPEED,
+                    MAX_SPEED));
         }
         GpuSource gpus;
         try {
@@ -88,9 +97,6 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
             return EXIT_NO_SOURCE;
         }
         if (gpus instanceof ReplaySource replay && interval == null) {
-            if (!(speed > 0)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "speed = " + speed + ": must be above 0");
-            }
             intervalMillis = Math.max(Sampler.MIN_INTERVAL_MILLIS, Math.round(replay.recordedIntervalMillis() / speed));
             if (durationMillis == null) {
                 durationMillis = intervalMillis * replay.contents().ticks().size();
@@ -259,23 +265,42 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
         return r.has(metric) ? String.format(Locale.ROOT, "%.0f%s", r.value(metric), unit) : "n/a";
     }
 
-    /** "500ms", "1s", "5m", "2h", or plain seconds. */
+    /** "500ms", "1s", "5m", "2h", or plain seconds; above zero and at most {@link #MAX_MILLIS}. */
     static final class DurationParser {
+        /** A year: longer is a typo (or 1e309), and it keeps every sum of durations far from overflowing a long. */
+        static final long MAX_MILLIS = 366L * 24 * 3_600_000;
+
         private DurationParser() {
         }
 
         static long millis(String field, String text) {
             String t = text.trim().toLowerCase(Locale.ROOT);
+            double millis;
             try {
                 if (t.endsWith("ms")) {
-                    return Long.parseLong(t.substring(0, t.length() - 2));
+                    millis = Double.parseDouble(number(t.substring(0, t.length() - 2)));
+                } else {
+                    long unit = t.endsWith("h") ? 3_600_000 : t.endsWith("m") ? 60_000 : 1000;
+                    millis = Double.parseDouble(number(t.replaceAll("[smh]$", ""))) * unit;
                 }
-                double amount = Double.parseDouble(t.replaceAll("[smh]$", ""));
-                long unit = t.endsWith("h") ? 3_600_000 : t.endsWith("m") ? 60_000 : 1000;
-                return Math.round(amount * unit);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(field + " = " + text + ": must be a duration like 500ms, 1s, 5m");
+                throw new IllegalArgumentException(field + " = " + Format.echo(text)
+                        + ": must be a duration like 500ms, 1s, 5m");
             }
+            // Checked as a double, before the conversion that would turn NaN into 0 and 1e309 into Long.MAX_VALUE.
+            if (!(millis >= 1 && millis <= MAX_MILLIS)) {
+                throw new IllegalArgumentException(field + " = " + Format.echo(text)
+                        + ": must be between 1ms and 366 days (e.g. 500ms, 1s, 5m)");
+            }
+            return Math.round(millis);
+        }
+
+        /** Java's parser also takes "NaN", "Infinity", "0x1p3" and a trailing "d" or "f": only decimals are durations. */
+        private static String number(String text) {
+            if (!text.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)(e[+-]?\\d+)?")) {
+                throw new NumberFormatException(text);
+            }
+            return text;
         }
     }
 }

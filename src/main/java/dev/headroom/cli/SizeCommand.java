@@ -5,6 +5,8 @@ import dev.headroom.catalog.CatalogException;
 import dev.headroom.catalog.HuggingFaceImporter;
 import dev.headroom.catalog.ModelArchitecture;
 import dev.headroom.catalog.ModelArchitecture.FfnKind;
+import dev.headroom.common.Format;
+import dev.headroom.common.Ranges;
 import dev.headroom.sizing.Efficiencies;
 import dev.headroom.sizing.Estimate;
 import dev.headroom.sizing.FinetuneMethod;
@@ -56,11 +58,14 @@ final class SizeCommand implements Callable<Integer> {
     @Option(names = "--kv-heads") Integer kvHeads;
     @Option(names = "--head-dim") Integer headDim;
     @Option(names = "--ffn") Integer ffn;
-    @Option(names = "--ffn-kind", paramLabel = "gelu|swiglu|geglu") String ffnKind;
+    @Option(names = "--ffn-kind", paramLabel = "gelu|relu|swiglu|geglu",
+            description = "gelu and relu are the same plain two-matrix FFN; swiglu and geglu the gated three-matrix one.")
+    String ffnKind;
     @Option(names = "--vocab") Integer vocab;
     @Option(names = "--experts") Integer experts;
     @Option(names = "--active-experts") Integer activeExperts;
-    @Option(names = "--max-context", description = "Model context for a custom architecture (default: no cap).")
+    @Option(names = "--max-context", description = "Model context for a custom architecture, or over a catalog model's"
+            + " (default: the model's; no cap for a custom one).")
     Integer maxContext;
 
     @Option(names = "--workload", paramLabel = "inference|finetune|pretrain") String workload;
@@ -141,6 +146,7 @@ final class SizeCommand implements Callable<Integer> {
             e.problems().forEach(p -> err.println("headroom: " + p));
             return Cli.EXIT_USAGE;
         }
+        scenario.warnings().forEach(w -> err.println("headroom: warning: " + w));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(estimate));
@@ -187,8 +193,12 @@ final class SizeCommand implements Callable<Integer> {
         Scenario.Parallelism pa = base == null ? Scenario.Parallelism.SINGLE : base.parallelism();
         int tensor = or(tp, pa.tensor());
         int pipeline = or(pp, pa.pipeline());
-        Integer data = dp != null ? dp : gpus != null && gpus % (tensor * pipeline) == 0 && base == null
-                ? Integer.valueOf(gpus / (tensor * pipeline)) : pa.data();
+        // dp follows from --gpus only when every term is in range; otherwise validation reports the flag itself
+        // ("gpus = -1", "tp = 0") instead of a derived dp or a division by zero.
+        boolean derivable = dp == null && gpus != null && base == null && gpus >= 1 && tensor >= 1 && pipeline >= 1
+                && gpus % ((long) tensor * pipeline) == 0;
+        Integer data = dp != null ? dp : derivable ? Integer.valueOf((int) (gpus / ((long) tensor * pipeline)))
+                : pa.data();
         Scenario.Parallelism parallelism = new Scenario.Parallelism(tensor, pipeline, data,
                 or(virtualStages, pa.virtualStages()), or(expertParallel, pa.expertParallel()), or(zero, pa.zeroStage()),
                 sequenceParallel != null ? sequenceParallel : pa.sequenceParallel(),
@@ -234,14 +244,24 @@ final class SizeCommand implements Callable<Integer> {
 
     private Scenario.ModelSpec modelSpec(Scenario base, List<String> problems) {
         boolean customFlags = layers != null || hidden != null || heads != null || kvHeads != null || headDim != null
-                || ffn != null || ffnKind != null || vocab != null || experts != null || activeExperts != null;
+                || ffn != null || ffnKind != null || vocab != null || experts != null || activeExperts != null
+                || maxContext != null;
         if (params != null && (model != null || customFlags)) {
-            problems.add("params = " + params + ": give either --params or a model (--model / architecture flags), not both");
+            problems.add("params = " + Format.plain(params) + ": give either --params or a model (--model / architecture flags), not both");
+            return null;
+        }
+        if (largestLayer != null && params == null) {
+            problems.add("largest-layer = " + Format.plain(largestLayer) + ": only with --params N");
             return null;
         }
         if (params != null) {
-            if (!(params >= 1e6 && params <= 1e14)) {
-                problems.add("params = " + params + ": must be between 1000000 and 100000000000000");
+            // Checked as doubles, before the conversion to long that would turn NaN into 0 and 1e309 into 2^63.
+            int before = problems.size();
+            Ranges.optional(problems, "params", params, Scenario.MIN_PARAMETERS, Scenario.MAX_PARAMETERS);
+            if (problems.size() == before && largestLayer != null) {
+                Ranges.optional(problems, "largest-layer", largestLayer, 1, params);
+            }
+            if (problems.size() > before) {
                 return null;
             }
             return new Scenario.ModelSpec(null, null, null, Math.round(params),
@@ -280,7 +300,7 @@ final class SizeCommand implements Callable<Integer> {
         if (architecture == null && catalogId != null) {
             architecture = CatalogCommand.load(spec.commandLine()).model(catalogId).map(m -> m.architecture()).orElse(null);
             if (architecture == null) {
-                problems.add("model = " + catalogId + ": no such model id; 'headroom catalog list models' lists them");
+                problems.add("model = " + Format.echo(catalogId) + ": no such model id; 'headroom catalog list models' lists them");
                 return null;
             }
         }
@@ -305,7 +325,8 @@ final class SizeCommand implements Callable<Integer> {
         FfnKind kind = ffnKind == null ? (b == null ? FfnKind.GATED : b.ffnKind()) : switch (ffnKind.toLowerCase()) {
             case "gelu", "relu", "plain" -> FfnKind.PLAIN;
             case "swiglu", "geglu", "gated" -> FfnKind.GATED;
-            default -> throw new IllegalArgumentException("ffn-kind '" + ffnKind + "' is not one of: gelu, swiglu, geglu");
+            default -> throw new IllegalArgumentException("ffn-kind '" + Format.echo(ffnKind)
+                    + "' is not one of: gelu, relu, swiglu, geglu");
         };
         ModelArchitecture.Moe moe = b == null ? null : b.moe();
         int ffnSize = or(ffn, b == null ? null : b.ffnSize());
@@ -315,7 +336,7 @@ final class SizeCommand implements Callable<Integer> {
                     ffn != null || moe == null ? ffnSize : moe.expertFfnSize(), moe == null ? 0 : moe.denseLayers());
         }
         return new ModelArchitecture(or(layers, b == null ? null : b.layers()), h, a,
-                or(kvHeads, b == null ? a : b.kvHeads()), or(headDim, b == null ? h / a : b.headDim()), ffnSize, kind,
+                or(kvHeads, b == null ? a : b.kvHeads()), or(headDim, b == null ? (a > 0 ? h / a : 0) : b.headDim()), ffnSize, kind,
                 or(vocab, b == null ? null : b.vocabSize()), b != null && Boolean.TRUE.equals(b.tiedEmbeddings()),
                 or(maxContext, b == null ? 1 << 20 : b.maxContextTokens()),
                 b == null ? ModelArchitecture.PositionEmbedding.ROPE : b.positionEmbedding(),

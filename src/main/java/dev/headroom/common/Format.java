@@ -5,6 +5,7 @@ import java.util.Locale;
 /** How figures read to people, one way everywhere (CLI tables, UI labels). Units are always spelled out. */
 public final class Format {
     public static final double GIB = 1L << 30;
+    public static final int ECHO_LIMIT = 80;
 
     private Format() {
     }
@@ -44,11 +45,26 @@ public final class Format {
 
     /** A number as a person types it: whole numbers without a decimal point, others in short form. */
     public static String plain(double value) {
+        if (!Double.isFinite(value)) {
+            return Double.toString(value); // NaN, Infinity, -Infinity: what the user typed, not a BigDecimal error
+        }
         if (value == Math.rint(value) && Math.abs(value) < 1e15) {
             return Long.toString((long) value);
         }
         return java.math.BigDecimal.valueOf(value).round(new java.math.MathContext(6)).stripTrailingZeros()
                 .toPlainString();
+    }
+
+    /**
+     * A value the user gave, for a message: at most {@link #ECHO_LIMIT} characters, so a 100,000-character
+     * argument does not fill the terminal; longer text is cut and says how long it was.
+     */
+    public static String echo(String value) {
+        if (value == null) {
+            return "(none)";
+        }
+        return value.length() <= ECHO_LIMIT ? value
+                : value.substring(0, ECHO_LIMIT - 3) + "... (" + value.length() + " characters)";
     }
 
     public static String percent(double fraction) {

@@ -1,8 +1,8 @@
 package dev.headroom.cost;
 
+import dev.headroom.common.Ranges;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What owning and renting GPUs cost, beyond the catalog's prices. Every default has a source
@@ -69,17 +69,11 @@ public record CostAssumptions(Double gpuPriceUsd, Double serverOverhead, Double 
         range(problems, "colo", coloUsdPerKwMonth, 0, 5000);
         range(problems, "maintenance", maintenanceFraction, 0, 1);
         range(problems, "staff", staffUsdPerYear, 0, 1e8);
-        if (horizonMonths != null && (horizonMonths < 1 || horizonMonths > 240)) {
-            problems.add("horizon-months = " + horizonMonths + ": must be between 1 and 240");
-        }
+        range(problems, "horizon-months", horizonMonths, 1, 240);
         return problems;
     }
 
-    private static void range(List<String> problems, String field, Double value, double min, double max) {
-        if (value != null && !(value >= min && value <= max)) {
-            problems.add(String.format(Locale.ROOT, "%s = %s: must be between %s and %s", field,
-                    dev.headroom.common.Format.plain(value), dev.headroom.common.Format.plain(min),
-                    dev.headroom.common.Format.plain(max)));
-        }
+    private static void range(List<String> problems, String field, Number value, double min, double max) {
+        Ranges.optional(problems, field, value, min, max);
     }
 }

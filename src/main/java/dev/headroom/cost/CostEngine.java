@@ -4,6 +4,7 @@ import dev.headroom.catalog.Catalog;
 import dev.headroom.catalog.CloudOffer;
 import dev.headroom.catalog.Gpu;
 import dev.headroom.catalog.PricingKind;
+import dev.headroom.common.Ranges;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +28,8 @@ public final class CostEngine {
 
     private final Catalog catalog;
 
+    static final int MAX_GPUS = 1_000_000;
+
     public CostEngine(Catalog catalog) {
         this.catalog = catalog;
     }
@@ -37,9 +40,7 @@ public final class CostEngine {
      */
     public CostOption owned(Gpu gpu, int count, Double tokensPerSecond, CostAssumptions override) {
         List<String> problems = new ArrayList<>(override.problems());
-        if (count < 1 || count > 1_000_000) {
-            problems.add("gpus = " + count + ": must be between 1 and 1000000");
-        }
+        Ranges.optional(problems, "gpus", count, 1, MAX_GPUS);
         CostAssumptions a = override.over(CostAssumptions.DEFAULTS);
         Double price = a.gpuPriceUsd() != null ? a.gpuPriceUsd() : gpu.price() == null ? null : gpu.price().usd();
         if (price == null) {

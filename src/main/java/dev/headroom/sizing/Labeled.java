@@ -14,7 +14,8 @@ public interface Labeled {
                 return value;
             }
         }
-        throw new IllegalArgumentException(field + " '" + label + "' is not one of: " + labels(type));
+        throw new IllegalArgumentException(field + " '" + dev.headroom.common.Format.echo(label) + "' is not one of: "
+                + labels(type));
     }
 
     static <E extends Enum<E> & Labeled> String labels(Class<E> type) {

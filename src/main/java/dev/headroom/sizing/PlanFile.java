@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.headroom.common.AtomicFiles;
+import dev.headroom.common.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,13 @@ public final class PlanFile {
     /** Reads a plan; a file that does not parse names the file, the line and the field. */
     public static Scenario read(Path file) throws IOException {
         try {
-            Scenario scenario = MAPPER.readValue(Files.readString(file), Scenario.class);
+            String text;
+            try {
+                text = Files.readString(file);
+            } catch (IOException e) {
+                throw new IOException(file + ": " + IoErrors.reason(e), e);
+            }
+            Scenario scenario = MAPPER.readValue(text, Scenario.class);
             if (scenario == null) {
                 throw new IOException(file + ": is empty");
             }
@@ -47,8 +54,23 @@ public final class PlanFile {
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining(".")) : "";
             throw new IOException(file + line + (path.isEmpty() ? "" : ", field " + path) + ": "
-                    + e.getOriginalMessage().replaceAll("\\s*\\(class [^)]*\\)", "").replaceAll("\\s+", " "), e);
+                    + readable(e.getOriginalMessage()), e);
         }
+    }
+
+    /** Jackson's message without its Java type names ("`java.lang.Integer`" reads "whole number"). */
+    static String readable(String message) {
+        String text = message.replaceAll("\\s*\\(class [^)]*\\)", "").replaceAll("\\s+", " ")
+                .replaceAll("`(?:java\\.lang\\.)?(?:Integer|Long|int|long|Short|short)`", "a whole number")
+                .replaceAll("`(?:java\\.lang\\.)?(?:Double|Float|double|float)`", "a number")
+                .replaceAll("`(?:java\\.lang\\.)?(?:Boolean|boolean)`", "true or false")
+                .replaceAll("`java\\.lang\\.String`", "text")
+                .replaceAll("`(?:[a-zA-Z_][\\w]*\\.)+(?:[A-Z]\\w*\\$)?([A-Z]\\w*)`", "$1")
+                .replaceAll("(?:java|dev|com)\\.[\\w.$]+\\.([A-Z]\\w*)", "$1")
+                .replace("Cannot deserialize value of type", "expected")
+                .replaceAll("not a valid (a whole number|a number|true or false|text) value", "not $1")
+                .replace("for Enum class", "");
+        return text;
     }
 
     public static String toJson(Scenario scenario) {

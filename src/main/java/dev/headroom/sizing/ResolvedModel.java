@@ -7,6 +7,7 @@ import dev.headroom.catalog.ParameterCounter;
 import dev.headroom.catalog.Problem;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The model a scenario names, looked up and counted. Without an architecture only the parameter count is known:
@@ -29,7 +30,7 @@ record ResolvedModel(String name, ModelArchitecture architecture, ParameterCount
         if (spec.catalogId() != null) {
             var model = catalog.model(spec.catalogId());
             if (model.isEmpty()) {
-                problems.add("model = " + spec.catalogId() + ": no such model id; 'headroom catalog list models' lists them");
+                problems.add("model = " + dev.headroom.common.Format.echo(spec.catalogId()) + ": no such model id; 'headroom catalog list models' lists them");
                 return null;
             }
             if (architecture == null) {
@@ -60,6 +61,14 @@ record ResolvedModel(String name, ModelArchitecture architecture, ParameterCount
         return null;
     }
 
+    /** Catalog field names of the architecture, as the flags of 'headroom size' spell them. */
+    private static final Map<String, String> FLAGS = Map.ofEntries(
+            Map.entry("layers", "layers"), Map.entry("hiddenSize", "hidden"),
+            Map.entry("attentionHeads", "heads"), Map.entry("kvHeads", "kv-heads"),
+            Map.entry("headDim", "head-dim"), Map.entry("ffnSize", "ffn"),
+            Map.entry("vocabSize", "vocab"), Map.entry("maxContextTokens", "max-context"),
+            Map.entry("moe.experts", "experts"), Map.entry("moe.activeExperts", "active-experts"));
+
     /** The catalog's own architecture rules, reworded for command-line flags. */
     private static List<String> architectureProblems(ModelArchitecture architecture) {
         var model = new dev.headroom.catalog.Model("custom", "custom", "custom", null, architecture, null, null,
@@ -67,6 +76,7 @@ record ResolvedModel(String name, ModelArchitecture architecture, ParameterCount
         List<String> messages = new ArrayList<>();
         for (Problem problem : CatalogValidator.validate("model", model)) {
             String field = problem.field() == null ? "" : problem.field().replace("architecture.", "");
+            field = FLAGS.getOrDefault(field, field);
             messages.add(field + " = " + (problem.value() == null ? "(missing)" : problem.value()) + ": " + problem.rule());
         }
         return messages;

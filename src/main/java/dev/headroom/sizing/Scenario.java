@@ -1,7 +1,8 @@
 package dev.headroom.sizing;
 
 import dev.headroom.catalog.ModelArchitecture;
-import dev.headroom.common.Format;
+import dev.headroom.catalog.CatalogIds;
+import dev.headroom.common.Ranges;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -27,6 +28,15 @@ public record Scenario(
 
     static final int MAX_BATCH = 1 << 20;
     static final int MAX_TOKENS = 1 << 24;
+    static final int MAX_TP = 1024;
+    static final int MAX_PP = 1024;
+    public static final int MAX_GPUS = 1 << 20;
+    public static final double MIN_PARAMETERS = 1e6;
+    public static final double MAX_PARAMETERS = 1e14;
+    static final int DEFAULT_LORA_RANK = 16;
+    /** Gradients accumulate in a floating-point training dtype; an integer format would be a typo. */
+    private static final Set<NumberFormat> GRADIENT_FORMATS = EnumSet.of(NumberFormat.FP16, NumberFormat.BF16,
+            NumberFormat.FP32);
 
     public Scenario {
         workload = workload == null ? Workload.INFERENCE : workload;
@@ -78,7 +88,7 @@ public record Scenario(
 
         public Training {
             method = method == null ? FinetuneMethod.FULL : method;
-            loraRank = loraRank == null ? 16 : loraRank;
+            loraRank = loraRank == null ? DEFAULT_LORA_RANK : loraRank;
             loraTargets = loraTargets == null || loraTargets.isEmpty() ? EnumSet.allOf(LoraTarget.class)
                     : EnumSet.copyOf(loraTargets);
             optimizer = optimizer == null ? Optimizer.ADAMW : optimizer;
@@ -208,21 +218,32 @@ public record Scenario(
         List<String> problems = new ArrayList<>();
         if (model == null || (model.catalogId() == null && model.architecture() == null && model.parameters() == null)) {
             problems.add("model: a catalog id, a config.json, an architecture or a parameter count is required");
-        } else if (model.parameters() != null) {
-            range(problems, "params", model.parameters(), 1e6, 1e14);
+        } else {
+            CatalogIds.problem("model", model.catalogId()).ifPresent(problems::add);
+            if (model.parameters() != null) {
+                range(problems, "params", model.parameters(), MIN_PARAMETERS, MAX_PARAMETERS);
+                if (model.largestLayerParameters() != null) {
+                    range(problems, "largest-layer", model.largestLayerParameters(), 1, model.parameters());
+                }
+            }
         }
         range(problems, "batch", shape.batch(), 1, MAX_BATCH);
         range(problems, "seq (input tokens)", shape.inputTokens(), 1, MAX_TOKENS);
         range(problems, "output-tokens", shape.outputTokens(), workload.isTraining() ? 0 : 1, MAX_TOKENS);
-        range(problems, "tp", parallelism.tensor(), 1, 1024);
-        range(problems, "pp", parallelism.pipeline(), 1, 1024);
-        range(problems, "dp", parallelism.data(), 1, 1 << 20);
+        boolean degreesValid = parallelism.tensor() != null && Ranges.within(parallelism.tensor(), 1, MAX_TP)
+                && Ranges.within(parallelism.pipeline(), 1, MAX_PP) && Ranges.within(parallelism.data(), 1, MAX_GPUS);
+        range(problems, "tp", parallelism.tensor(), 1, MAX_TP);
+        range(problems, "pp", parallelism.pipeline(), 1, MAX_PP);
+        range(problems, "dp", parallelism.data(), 1, MAX_GPUS);
         range(problems, "virtual-stages", parallelism.virtualStages(), 1, 64);
         range(problems, "expert-parallel", parallelism.expertParallel(), 1, 1024);
         range(problems, "zero", parallelism.zeroStage(), 0, 3);
         range(problems, "micro-batch", training.microBatch(), 1, MAX_BATCH);
         range(problems, "grad-accum", training.gradientAccumulation(), 1, 1 << 20);
         range(problems, "lora-rank", training.loraRank(), 1, 65536);
+        if (!GRADIENT_FORMATS.contains(training.gradientPrecision())) {
+            problems.add("grad-precision = " + training.gradientPrecision().label() + ": must be one of fp16, bf16, fp32");
+        }
         if (training.trainTokens() != null) {
             range(problems, "train-tokens", training.trainTokens(), 1, 1e16);
         }
@@ -236,17 +257,12 @@ public record Scenario(
         if (hardware == null || hardware.gpuId() == null || hardware.gpuId().isBlank()) {
             problems.add("gpu: a GPU id from the catalog is required ('headroom catalog list gpus')");
         } else {
-            range(problems, "gpus", hardware.count(), 1, 1 << 20);
-            if (parallelism.gpus() > 1 << 20) {
-                problems.add("tp x pp x dp = " + parallelism.gpus() + ": must be at most 1048576");
-            } else if (hardware.count() != null && hardware.count() % parallelism.gpus() != 0
-                    && parallelism.gpus() <= hardware.count()) {
-                problems.add(String.format(Locale.ROOT, "gpus = %d: must be a multiple of tp x pp x dp = %d",
-                        hardware.count(), parallelism.gpus()));
-            }
-            if (hardware.count() != null && parallelism.gpus() > hardware.count() && parallelism.gpus() <= 1 << 20) {
-                problems.add(String.format(Locale.ROOT, "tp x pp x dp = %d: needs at least that many GPUs, gpus = %d",
-                        parallelism.gpus(), hardware.count()));
+            CatalogIds.problem("gpu", hardware.gpuId()).ifPresent(problems::add);
+            range(problems, "gpus", hardware.count(), 1, MAX_GPUS);
+            // The product and the divisibility only mean something once each degree is in range: a 0 would divide
+            // by zero and a negative would be reported as the product instead of as itself.
+            if (degreesValid && Ranges.within(hardware.count(), 1, MAX_GPUS)) {
+                gpuCountProblems(problems);
             }
         }
         if (workload == Workload.INFERENCE && parallelism.zeroStage() > 0) {
@@ -263,6 +279,43 @@ public record Scenario(
         overheadProblems(problems);
         efficiencyProblems(problems);
         return problems;
+    }
+
+    private void gpuCountProblems(List<String> problems) {
+        long product = parallelism.gpus();
+        int count = hardware.count();
+        if (product > MAX_GPUS) {
+            problems.add("tp x pp x dp = " + product + ": must be at most " + MAX_GPUS);
+        } else if (product > count) {
+            problems.add(String.format(Locale.ROOT, "tp x pp x dp = %d: needs at least that many GPUs, gpus = %d",
+                    product, count));
+        } else if (count % product != 0) {
+            problems.add(String.format(Locale.ROOT, "gpus = %d: must be a multiple of tp x pp x dp = %d", count,
+                    product));
+        }
+    }
+
+    /**
+     * Settings that are allowed but contradict each other, so the user probably meant something else; each is one
+     * sentence naming the fields. The estimate is still made.
+     */
+    public List<String> warnings() {
+        List<String> warnings = new ArrayList<>();
+        if (training.method() == FinetuneMethod.FULL && training.loraRank() != DEFAULT_LORA_RANK) {
+            warnings.add("lora-rank = " + training.loraRank() + " has no effect without --method lora or qlora");
+        }
+        if (workload.isTraining() && parallelism.zeroStage() > 0 && parallelism.data() == 1) {
+            warnings.add("zero = " + parallelism.zeroStage() + " with dp = 1: ZeRO shards over the data-parallel"
+                    + " GPUs, so with one it saves nothing");
+        }
+        if (parallelism.virtualStages() > 1 && parallelism.pipeline() == 1) {
+            warnings.add("virtual-stages = " + parallelism.virtualStages() + " has no effect with pp = 1");
+        }
+        if (workload.isTraining() && shape.batch() > 1 && training.microBatch() > shape.batch()) {
+            warnings.add("micro-batch = " + training.microBatch() + " is above batch = " + shape.batch()
+                    + ": training sizes one micro-batch per GPU; batch is not used");
+        }
+        return warnings;
     }
 
     private void overheadProblems(List<String> problems) {
@@ -286,18 +339,11 @@ public record Scenario(
         optionalRange(problems, "collective-latency-seconds", e.collectiveLatencySeconds(), 0, 1);
     }
 
-    static void range(List<String> problems, String field, Number value, double min, double max) {
-        if (value == null) {
-            problems.add(field + ": is required");
-        } else {
-            optionalRange(problems, field, value, min, max);
-        }
+    private static void range(List<String> problems, String field, Number value, double min, double max) {
+        Ranges.required(problems, field, value, min, max);
     }
 
-    static void optionalRange(List<String> problems, String field, Number value, double min, double max) {
-        if (value != null && !(value.doubleValue() >= min && value.doubleValue() <= max)) {
-            problems.add(field + " = " + Format.plain(value.doubleValue()) + ": must be between "
-                    + Format.plain(min) + " and " + Format.plain(max));
-        }
+    private static void optionalRange(List<String> problems, String field, Number value, double min, double max) {
+        Ranges.optional(problems, field, value, min, max);
     }
 }

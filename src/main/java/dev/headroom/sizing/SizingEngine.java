@@ -4,6 +4,7 @@ import dev.headroom.catalog.Catalog;
 import dev.headroom.catalog.Gpu;
 import dev.headroom.catalog.GpuClass;
 import dev.headroom.catalog.ModelArchitecture;
+import dev.headroom.common.Format;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,17 +34,17 @@ public final class SizingEngine {
         if (scenario.hardware() != null && scenario.hardware().gpuId() != null) {
             gpu = catalog.gpu(scenario.hardware().gpuId()).orElse(null);
             if (gpu == null) {
-                problems.add("gpu = " + scenario.hardware().gpuId() + ": no such GPU id; 'headroom catalog list gpus' lists them");
+                problems.add("gpu = " + Format.echo(scenario.hardware().gpuId()) + ": no such GPU id; 'headroom catalog list gpus' lists them");
             }
         }
-        if (model != null) {
+        if (model != null && problems.isEmpty()) { // divides by the degrees, so only once they are in range
             structuralProblems(scenario, model, problems);
         }
         if (!problems.isEmpty()) {
             throw new ScenarioException(problems);
         }
 
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(scenario.warnings());
         WeightFormat weights = effectiveWeights(scenario, warnings);
         RuntimeOverheads overheads = scenario.overheads().over(scenario.runtime().defaults());
         Efficiencies efficiencies = scenario.efficiencies().over(Efficiencies.DEFAULTS);
@@ -64,7 +65,7 @@ public final class SizingEngine {
 
         long capacity = gpu.capacityBytes();
         long usable = (long) (capacity * overheads.memoryReservation());
-        Estimate.Memory memoryOut = memoryOf(peak, model.hasArchitecture(), training, stage);
+        Estimate.Memory memoryOut = memoryOf(scenario, peak, model.hasArchitecture(), training, stage);
         Estimate.Fit fit = fit(scenario, model, gpu, memory, memoryOut, usable, batch, input, output, t, p, warnings);
 
         double peakFlops = peakFlops(gpu, scenario, weights, warnings);
@@ -84,14 +85,32 @@ public final class SizingEngine {
                 warnings);
     }
 
-    private static Estimate.Memory memoryOf(MemoryModel.Breakdown b, boolean architecture, boolean training,
-                                            String stage) {
-        return new Estimate.Memory(Math.round(b.weights()),
-                architecture && !training ? Long.valueOf(Math.round(b.kvCache())) : null,
-                architecture ? Long.valueOf(Math.round(b.activations())) : null,
-                training ? Long.valueOf(Math.round(b.gradients())) : null,
-                training ? Long.valueOf(Math.round(b.optimizer())) : null,
-                Math.round(b.overhead()), Math.round(b.total()), stage);
+    private static Estimate.Memory memoryOf(Scenario scenario, MemoryModel.Breakdown b, boolean architecture,
+                                            boolean training, String stage) {
+        return new Estimate.Memory(bytes(scenario, "weights", b.weights()),
+                architecture && !training ? Long.valueOf(bytes(scenario, "KV cache", b.kvCache())) : null,
+                architecture ? Long.valueOf(bytes(scenario, "activations", b.activations())) : null,
+                training ? Long.valueOf(bytes(scenario, "gradients", b.gradients())) : null,
+                training ? Long.valueOf(bytes(scenario, "optimizer states", b.optimizer())) : null,
+                bytes(scenario, "overhead", b.overhead()), bytes(scenario, "total memory", b.total()), stage);
+    }
+
+    /**
+     * A byte figure as a long. Every input can be inside its range while their product is beyond 2^63 bytes
+     * (8 EiB), where Math.round would quietly answer Long.MAX_VALUE: that is an error naming the inputs.
+     */
+    private static long bytes(Scenario scenario, String what, double value) {
+        if (!(value < 0x1p63)) {
+            Scenario.Shape shape = scenario.shape();
+            long sequence = (long) shape.inputTokens() + (scenario.workload().isTraining() ? 0 : shape.outputTokens());
+            int batch = scenario.workload().isTraining() ? scenario.training().microBatch() : shape.batch();
+            throw new ScenarioException(List.of(String.format(Locale.ROOT,
+                    "%s x (seq + output-tokens) = %d x %d = %d tokens: the %s per GPU would exceed 2^63 bytes;"
+                            + " lower the batch or the tokens, or raise tp/pp",
+                    scenario.workload().isTraining() ? "micro-batch" : "batch", batch, sequence,
+                    Math.multiplyExact((long) batch, sequence), what)));
+        }
+        return Math.round(value);
     }
 
     /** Checks that need the resolved model: parallel degrees that the architecture cannot be split into. */

@@ -1,5 +1,6 @@
 package dev.headroom.telemetry;
 
+import dev.headroom.common.Format;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -67,19 +68,42 @@ public final class SimulatedSource implements GpuSource {
         Arrays.fill(temperature, 34);
     }
 
-    /** Parses "simulated", "simulated:h100-training", "simulated:rtx-4090-inference[:N]". */
+    /** The presets a spec may name, as "simulated:PRESET". */
+    public static final List<String> PRESETS = List.of("h100-training", "h100-inference", "rtx-4090-training",
+            "rtx-4090-inference");
+    /** Enough for a few simulated nodes; the monitor's table and the exporter stay readable. */
+    public static final int MAX_GPUS = 64;
+
+    /** Parses "simulated", "simulated:h100-training", "simulated:rtx-4090-inference[:N]"; anything else is an error. */
     public static SimulatedSource parse(String spec) {
-        String[] parts = spec.toLowerCase(Locale.ROOT).split(":");
+        String[] parts = spec.toLowerCase(Locale.ROOT).split(":", -1);
+        if (!parts[0].equals("simulated") || parts.length > 3) {
+            throw new IllegalArgumentException("source = " + Format.echo(spec)
+                    + ": must be simulated[:PRESET[:GPUS]], PRESET one of " + String.join(", ", PRESETS));
+        }
         Preset preset = Preset.H100;
         Workload workload = Workload.TRAINING;
         int count = 2;
         if (parts.length > 1) {
             String kind = parts[1];
+            if (!PRESETS.contains(kind)) {
+                throw new IllegalArgumentException("source = " + Format.echo(spec) + ": preset '" + Format.echo(kind)
+                        + "' is not one of " + String.join(", ", PRESETS));
+            }
             preset = kind.startsWith("rtx-4090") ? Preset.RTX_4090 : Preset.H100;
             workload = kind.endsWith("inference") ? Workload.INFERENCE : Workload.TRAINING;
         }
         if (parts.length > 2) {
-            count = Integer.parseInt(parts[2]);
+            String gpus = "source = " + Format.echo(spec) + ": the GPU count must be a whole number between 1 and "
+                    + MAX_GPUS;
+            try {
+                count = Integer.parseInt(parts[2]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(gpus);
+            }
+            if (count < 1 || count > MAX_GPUS) {
+                throw new IllegalArgumentException(gpus);
+            }
         }
         return new SimulatedSource(preset, workload, count, 42);
     }

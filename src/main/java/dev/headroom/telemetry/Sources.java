@@ -26,8 +26,8 @@ public final class Sources {
         if (spec.startsWith("replay:")) {
             return new ReplaySource(Path.of(spec.substring("replay:".length())));
         }
-        throw new IllegalArgumentException("source '" + spec + "' is not one of: nvml, simulated,"
-                + " simulated:h100-training, simulated:h100-inference, simulated:rtx-4090-training,"
-                + " simulated:rtx-4090-inference, replay:FILE, prometheus:URL");
+        throw new IllegalArgumentException("source = " + dev.headroom.common.Format.echo(spec) + ": not one of nvml,"
+                + " simulated[:PRESET[:GPUS]] (PRESET " + String.join(", ", SimulatedSource.PRESETS) + "; GPUS 1-"
+                + SimulatedSource.MAX_GPUS + "), replay:FILE, prometheus:URL");
     }
 }
