@@ -330,6 +330,10 @@ final class SizeCommand implements Callable<Integer> {
         };
         ModelArchitecture.Moe moe = b == null ? null : b.moe();
         int ffnSize = or(ffn, b == null ? null : b.ffnSize());
+        if (experts == null && moe == null && activeExperts != null) {
+            throw new IllegalArgumentException("active-experts = " + activeExperts
+                    + ": the model has no experts; give --experts N too");
+        }
         if (experts != null || activeExperts != null) {
             moe = new ModelArchitecture.Moe(or(experts, moe == null ? null : moe.experts()),
                     or(activeExperts, moe == null ? 2 : moe.activeExperts()), moe == null ? 0 : moe.sharedExperts(),

@@ -247,9 +247,7 @@ public record Scenario(
         if (training.trainTokens() != null) {
             range(problems, "train-tokens", training.trainTokens(), 1, 1e16);
         }
-        if (precision.weights().grouped()) {
-            range(problems, "group-size", precision.groupSize(), 8, 65536);
-        }
+        range(problems, "group-size", precision.groupSize(), 8, 65536); // unused by most formats, still a typo
         if (kvCache.pagedBlockTokens() != null) {
             range(problems, "paged-block-tokens", kvCache.pagedBlockTokens(), 0, 4096);
         }
@@ -261,7 +259,7 @@ public record Scenario(
             range(problems, "gpus", hardware.count(), 1, MAX_GPUS);
             // The product and the divisibility only mean something once each degree is in range: a 0 would divide
             // by zero and a negative would be reported as the product instead of as itself.
-            if (degreesValid && Ranges.within(hardware.count(), 1, MAX_GPUS)) {
+            if (degreesValid) {
                 gpuCountProblems(problems);
             }
         }
@@ -286,6 +284,8 @@ public record Scenario(
         int count = hardware.count();
         if (product > MAX_GPUS) {
             problems.add("tp x pp x dp = " + product + ": must be at most " + MAX_GPUS);
+        } else if (!Ranges.within(count, 1, MAX_GPUS)) {
+            return; // reported as gpus = N
         } else if (product > count) {
             problems.add(String.format(Locale.ROOT, "tp x pp x dp = %d: needs at least that many GPUs, gpus = %d",
                     product, count));
@@ -325,7 +325,7 @@ public record Scenario(
         optionalRange(problems, "multi-gpu-workspace-bytes", o.multiGpuWorkspaceBytes(), 0, 1e11);
         optionalRange(problems, "cuda-graph-bytes", o.cudaGraphBytes(), 0, 1e11);
         optionalRange(problems, "fragmentation", o.fragmentation(), 0, 0.9);
-        optionalRange(problems, "memory-reservation", o.memoryReservation(), 0.05, 1);
+        optionalRange(problems, "gpu-memory-utilization (memory reservation)", o.memoryReservation(), 0.05, 1);
         optionalRange(problems, "launch-seconds-per-layer", o.launchSecondsPerLayer(), 0, 1);
         optionalRange(problems, "prefill-chunk", o.prefillChunkTokens(), 0, MAX_TOKENS);
     }

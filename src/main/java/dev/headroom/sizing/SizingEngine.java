@@ -37,7 +37,7 @@ public final class SizingEngine {
                 problems.add("gpu = " + Format.echo(scenario.hardware().gpuId()) + ": no such GPU id; 'headroom catalog list gpus' lists them");
             }
         }
-        if (model != null && problems.isEmpty()) { // divides by the degrees, so only once they are in range
+        if (model != null) {
             structuralProblems(scenario, model, problems);
         }
         if (!problems.isEmpty()) {
@@ -121,6 +121,9 @@ public final class SizingEngine {
             return; // a parameter count splits any way; the estimate warns about what it cannot compute
         }
         int t = parallelism.tensor();
+        if (t < 1 || parallelism.pipeline() < 1 || parallelism.data() < 1 || parallelism.expertParallel() < 1) {
+            return; // divides by the degrees; the scenario's own check reports the one out of range
+        }
         if (a.attentionHeads() % t != 0) {
             problems.add(String.format(Locale.ROOT, "tp = %d: must divide the attention heads (%d)", t,
                     a.attentionHeads()));
@@ -140,7 +143,7 @@ public final class SizingEngine {
             } else if (a.moe().experts() % e != 0) {
                 problems.add(String.format(Locale.ROOT, "expert-parallel = %d: must divide the experts (%d)", e,
                         a.moe().experts()));
-            } else if ((t * parallelism.data()) % e != 0) {
+            } else if (((long) t * parallelism.data()) % e != 0) {
                 problems.add(String.format(Locale.ROOT,
                         "expert-parallel = %d: must divide tp x dp (%d), the GPUs that share a stage", e,
                         t * parallelism.data()));

@@ -116,7 +116,7 @@ class SizeCommandTest {
         CliTest.Run format = run("size", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--weights", "q5_0");
         assertThat(format.code()).isEqualTo(2);
         assertThat(format.err()).contains("weights 'q5_0' is not one of: fp32, fp16, bf16");
-        assertThat(run("size", "--params", "0", "--gpu", "h100-sxm").err()).contains("params = 0.0: must be between");
+        assertThat(run("size", "--params", "0", "--gpu", "h100-sxm").err()).contains("params = 0: must be between");
         assertThat(run("size", "--gpu", "h100-sxm").err()).contains("model: --model ID|CONFIG.json, --params N");
     }
 

@@ -191,6 +191,7 @@ public final class PlanViewModel {
         return switch (field) {
             case "seq (input tokens)" -> "seq";
             case "tp x pp x dp" -> "gpus";
+            case "gpu-memory-utilization (memory reservation)" -> "memory-reservation";
             default -> field;
         };
     }
