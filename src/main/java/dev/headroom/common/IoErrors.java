@@ -34,7 +34,8 @@ public final class IoErrors {
             return "not UTF-8 text";
         }
         if (e instanceof FileSystemException fs && fs.getReason() != null) {
-            return fs.getReason(); // e.g. "Is a directory"
+            String reason = fs.getReason(); // e.g. "Is a directory"
+            return Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
         }
         return e.getMessage() == null ? "cannot be read" : e.getMessage();
     }

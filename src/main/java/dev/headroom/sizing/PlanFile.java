@@ -67,6 +67,7 @@ public final class PlanFile {
                 .replaceAll("`java\\.lang\\.String`", "text")
                 .replaceAll("`(?:[a-zA-Z_][\\w]*\\.)+(?:[A-Z]\\w*\\$)?([A-Z]\\w*)`", "$1")
                 .replaceAll("(?:java|dev|com)\\.[\\w.$]+\\.([A-Z]\\w*)", "$1")
+                .replaceAll("problem: Cannot invoke .*", "problem: a value is missing (null)")
                 .replace("Cannot deserialize value of type", "expected")
                 .replaceAll("not a valid (a whole number|a number|true or false|text) value", "not $1")
                 .replace("for Enum class", "");

@@ -89,8 +89,9 @@ public record Scenario(
         public Training {
             method = method == null ? FinetuneMethod.FULL : method;
             loraRank = loraRank == null ? DEFAULT_LORA_RANK : loraRank;
-            loraTargets = loraTargets == null || loraTargets.isEmpty() ? EnumSet.allOf(LoraTarget.class)
-                    : EnumSet.copyOf(loraTargets);
+            loraTargets = loraTargets == null || loraTargets.stream().allMatch(java.util.Objects::isNull)
+                    ? EnumSet.allOf(LoraTarget.class)
+                    : EnumSet.copyOf(loraTargets.stream().filter(java.util.Objects::nonNull).toList());
             optimizer = optimizer == null ? Optimizer.ADAMW : optimizer;
             gradientPrecision = gradientPrecision == null ? NumberFormat.FP32 : gradientPrecision;
             masterWeights = masterWeights == null || masterWeights;
