@@ -76,15 +76,12 @@ public final class Recording {
                 // a new file, or the one replaced, holds the header whole before any tick: atomic like any write
                 AtomicFiles.writeString(file, MAPPER.writeValueAsString(header) + "\n");
             }
-            FileChannel channel = AtomicFiles.openAppending(file);
-            try {
-                if (append) {
-                    endAtALineBreak(channel);
+            if (append) {
+                try (FileChannel tail = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                    endAtALineBreak(tail);
                 }
-            } catch (IOException e) {
-                channel.close();
-                throw e;
             }
+            FileChannel channel = AtomicFiles.openAppending(file);
             out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8));
         }
 
@@ -122,8 +119,9 @@ public final class Recording {
             if (existing == null || !FORMAT.equals(existing.path("format").asText())) {
                 throw new RefusedTargetException(file + ": holds something that is not a headroom recording" + refuse);
             }
-            for (String field : new String[] {"version", "source", "intervalMillis", "gpus"}) {
-                if (!wanted.get(field).equals(existing.path(field))) {
+            JsonNode written = MAPPER.readTree(MAPPER.writeValueAsString(wanted)); // as read back: same node types
+            for (String field : new String[] {"version", "source", "gpus", "intervalMillis"}) {
+                if (!written.get(field).equals(existing.path(field))) {
                     throw new RefusedTargetException(file + ": is a recording of " + describe(existing)
                             + ", not of " + describe(wanted) + " (" + field + " differs)" + refuse);
                 }
@@ -160,7 +158,7 @@ public final class Recording {
                 whole = false;
             }
             if (whole) {
-                channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
+                channel.write(ByteBuffer.wrap(new byte[] {'\n'}), size);
             } else {
                 channel.truncate(start);
             }
@@ -352,7 +350,8 @@ public final class Recording {
                     double v = value.asDouble();
                     String rule = PlausibleRange.problem(metric, v);
                     if (rule != null) {
-                        throw new BadLine("GPU " + index + " " + metric.key() + " = " + value + ": " + rule);
+                        throw new BadLine("GPU " + index + " " + metric.key() + " = "
+                                + (Double.isFinite(v) ? value.toString() : Double.toString(v)) + ": " + rule);
                     }
                     values[metric.ordinal()] = v;
                     status[metric.ordinal()] = MetricStatus.OK;
