@@ -1,14 +1,18 @@
 package dev.headroom.catalog;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -82,12 +86,16 @@ public final class CatalogLoader {
             return entries;
         }
         Path userFile = userDir.resolve(kind.fileName());
+        if (!Files.exists(userFile, LinkOption.NOFOLLOW_LINKS)) {
+            return entries;
+        }
         if (!Files.isRegularFile(userFile)) {
+            warnings.add(userFile + ": " + notAFile(userFile) + " (skipped; built-in catalog used)");
             return entries;
         }
         try {
-            CatalogFile<T> user = read(kind, type, userFile.toString(), Files.newInputStream(userFile));
             List<Problem> userProblems = new ArrayList<>();
+            CatalogFile<T> user = readUser(type, userFile.toString(), Files.newInputStream(userFile), userProblems);
             Map<String, T> userEntries = index(kind, userFile.toString(), user, userProblems);
             userProblems.forEach(p -> warnings.add(p.message() + " (entry skipped)"));
             entries.putAll(userEntries);
@@ -150,6 +158,90 @@ public final class CatalogLoader {
             return content;
         } catch (JsonProcessingException e) {
             throw new CatalogException(List.of(parseProblem(file, e)));
+        }
+    }
+
+    /** Why a path where a catalog file belongs is not one: a folder, a dangling link, a loop of links. */
+    private static String notAFile(Path path) {
+        if (Files.isDirectory(path)) {
+            return "is a folder, not a catalog file";
+        }
+        if (Files.isSymbolicLink(path)) {
+            try {
+                path.toRealPath();
+                return "is a link to something that is not a catalog file";
+            } catch (java.nio.file.FileSystemException e) {
+                return e.getReason() != null && e.getReason().contains("many levels")
+                        ? "is a symbolic link loop, not a catalog file"
+                        : "is a symbolic link to nothing (" + e.getMessage() + ")";
+            } catch (IOException e) {
+                return "is a symbolic link that cannot be followed (" + e.getMessage() + ")";
+            }
+        }
+        return "is not a regular file";
+    }
+
+    /**
+     * Parses a user catalog file entry by entry, so one entry that does not read (a wrong type, an unknown field)
+     * is skipped with a problem naming the file, its line, its id and its field, and the others still load. A file
+     * that is not JSON, or whose envelope is wrong, fails whole as {@link #read} does.
+     */
+    static <T extends CatalogEntry> CatalogFile<T> readUser(Class<T> type, String file, InputStream in,
+                                                            List<Problem> skipped) throws IOException {
+        try (in; JsonParser parser = MAPPER.createParser(in)) {
+            if (parser.nextToken() == null) {
+                throw new CatalogException(List.of(new Problem(file, null, null, null, "is empty")));
+            }
+            if (parser.currentToken() != JsonToken.START_OBJECT) {
+                throw new CatalogException(List.of(new Problem(file, null, null, null,
+                        "is not a catalog: it must be a JSON object with schemaVersion, updated and entries")));
+            }
+            Integer schemaVersion = null;
+            String updated = null;
+            List<T> entries = new ArrayList<>();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                switch (field) {
+                    case "schemaVersion" -> schemaVersion = MAPPER.readValue(parser, Integer.class);
+                    case "updated" -> updated = MAPPER.readValue(parser, String.class);
+                    case "entries" -> readEntries(type, file, parser, entries, skipped);
+                    default -> throw new CatalogException(List.of(new Problem(file + " line "
+                            + parser.currentLocation().getLineNr(), null, field, null,
+                            "is not a catalog field (schemaVersion, updated, entries)")));
+                }
+            }
+            if (schemaVersion == null || schemaVersion != 1) {
+                throw new CatalogException(List.of(new Problem(file, null, "schemaVersion", schemaVersion,
+                        "must be 1 (the only schema this version reads)")));
+            }
+            return new CatalogFile<>(schemaVersion, updated, entries);
+        } catch (JsonProcessingException e) {
+            throw new CatalogException(List.of(parseProblem(file, e)));
+        }
+    }
+
+    private static <T extends CatalogEntry> void readEntries(Class<T> type, String file, JsonParser parser,
+                                                             List<T> entries, List<Problem> skipped) throws IOException {
+        if (parser.currentToken() != JsonToken.START_ARRAY) {
+            throw new CatalogException(List.of(new Problem(file + " line " + parser.currentLocation().getLineNr(),
+                    null, "entries", null, "must be a list of entries")));
+        }
+        for (int index = 0; parser.nextToken() != JsonToken.END_ARRAY; index++) {
+            int line = parser.currentLocation().getLineNr();
+            JsonNode node = MAPPER.readTree(parser);
+            try {
+                entries.add(MAPPER.treeToValue(node, type));
+            } catch (JsonMappingException e) {
+                String id = node.path("id").isTextual() ? node.get("id").asText() : "entries[" + index + "]";
+                String path = e.getPath().stream()
+                        .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
+                        .collect(Collectors.joining());
+                String detail = e.getOriginalMessage().replaceAll("\\s*\\(class [^)]*\\)", "")
+                        .replaceAll("\\s+", " ");
+                skipped.add(new Problem(file + " line " + line, id, null, null,
+                        "field entries[" + index + "]" + path + " cannot be read: " + detail));
+            }
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.headroom.catalog;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headroom.common.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,18 +26,28 @@ public final class UserCatalog {
         this.folder = folder;
     }
 
-    /** Adds the model, replacing a user entry with the same id. @return the file written */
+    /**
+     * Adds the model, replacing a user entry with the same id. The other entries are kept as they are in the
+     * file, even one this version cannot read (it is skipped with a warning when loading, never deleted here).
+     * @return the file written
+     */
     public Path addModel(Model model) throws IOException {
         Path file = folder.resolve(CatalogKind.MODELS.fileName());
-        List<Model> entries = new ArrayList<>();
+        ArrayNode entries = WRITER.createArrayNode();
         if (Files.isRegularFile(file)) {
-            CatalogFile<Model> existing = CatalogLoader.read(CatalogKind.MODELS, Model.class, file.toString(),
-                    Files.newInputStream(file));
-            existing.entries().stream().filter(m -> !m.id().equals(model.id())).forEach(entries::add);
+            CatalogLoader.readUser(Model.class, file.toString(), Files.newInputStream(file), new ArrayList<>());
+            for (JsonNode entry : WRITER.readTree(file.toFile()).path("entries")) {
+                if (!model.id().equals(entry.path("id").asText(null))) {
+                    entries.add(entry);
+                }
+            }
         }
-        entries.add(model);
-        CatalogFile<Model> content = new CatalogFile<>(1, LocalDate.now().toString(), entries);
-        AtomicFiles.writeString(file, WRITER.writeValueAsString(content));
+        entries.add(WRITER.valueToTree(model));
+        ObjectNode content = WRITER.createObjectNode();
+        content.put("schemaVersion", 1);
+        content.put("updated", LocalDate.now().toString());
+        content.set("entries", entries);
+        AtomicFiles.writeString(file, WRITER.writeValueAsString(content), AtomicFiles.Folder.CREATE);
         return file;
     }
 

@@ -15,6 +15,11 @@ public final class Cli {
     private Cli() {
     }
 
+    /** The exit code for a file that could not be written: 2 when the path was refused (the user's to fix). */
+    static int writeFailure(java.io.IOException e) {
+        return e instanceof dev.headroom.common.RefusedTargetException ? EXIT_USAGE : CommandLine.ExitCode.SOFTWARE;
+    }
+
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine commandLine = new CommandLine(new HeadroomCommand());
         commandLine.setOut(out);

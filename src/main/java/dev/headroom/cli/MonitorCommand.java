@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headroom.common.Format;
 import dev.headroom.common.Ranges;
+import dev.headroom.common.RefusedTargetException;
 import dev.headroom.telemetry.AlertEngine;
 import dev.headroom.telemetry.AlertEvent;
 import dev.headroom.telemetry.AlertRule;
@@ -55,8 +56,11 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--speed", paramLabel = "FACTOR", defaultValue = "1",
             description = "Replay only: play the recording this many times faster (ticks no closer than 100ms).")
     double speed;
-    @Option(names = "--record", paramLabel = "FILE", description = "Append every tick to this recording (JSON lines).")
+    @Option(names = "--record", paramLabel = "FILE", description = {"Append every tick to this recording (JSON lines).",
+        "An existing file must be a recording of the same source, GPUs and interval, else nothing is written."})
     Path record;
+    @Option(names = "--overwrite", description = "With --record: replace whatever FILE holds with a new recording.")
+    boolean overwrite;
     @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (e.g. 60s, 5m); default: until Ctrl-C.")
     String duration;
 
@@ -118,7 +122,13 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
 
     private int watch(GpuSource gpus, List<GpuInfo> infos, long intervalMillis, Long durationMillis, PrintWriter out,
                       PrintWriter err) throws IOException, InterruptedException {
-        Recording.Writer recorder = record == null ? null : new Recording.Writer(record, gpus, infos, intervalMillis);
+        Recording.Writer recorder;
+        try {
+            recorder = record == null ? null : new Recording.Writer(record, gpus, infos, intervalMillis, overwrite);
+        } catch (RefusedTargetException e) {
+            err.println("headroom: --record " + e.getMessage());
+            return Cli.EXIT_USAGE;
+        }
         AlertEngine alerts = new AlertEngine(AlertRule.defaults(), infos);
         CountDownLatch done = new CountDownLatch(1);
         AtomicReference<IOException> failure = new AtomicReference<>();

@@ -37,6 +37,7 @@ final class ReplayCommand implements java.util.concurrent.Callable<Integer> {
         } catch (IOException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        warnIfTorn(file, contents, spec.commandLine().getErr());
         Statistics.Report report = Statistics.of(contents, AlertRule.defaults());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -60,6 +61,14 @@ final class ReplayCommand implements java.util.concurrent.Callable<Integer> {
                     event.raised() ? event.severity() : "cleared", event.rule(), event.detail());
         }
         return 0;
+    }
+
+    /** A recorder killed mid-write leaves a torn last line: said once on stderr, not an error (see Recording). */
+    static void warnIfTorn(Path file, Recording.Contents contents, PrintWriter err) {
+        if (contents.tornLastLine()) {
+            err.println("headroom: warning: " + file + " line " + contents.tornLine()
+                    + ": an incomplete last tick (the recorder stopped while writing it) is skipped");
+        }
     }
 
     private static String number(double value) {

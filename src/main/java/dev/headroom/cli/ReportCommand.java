@@ -65,11 +65,12 @@ final class ReportCommand implements Callable<Integer> {
                 err.println("headroom: RECORDING = " + e.getMessage());
                 return Cli.EXIT_USAGE;
             }
+            ReplayCommand.warnIfTorn(input, contents, err);
             try {
                 MonitoringReport.build(contents, input.getFileName().toString()).write(chosen, output);
             } catch (IOException e) {
                 err.println("headroom: cannot write " + output + ": " + e.getMessage());
-                return 1;
+                return Cli.writeFailure(e);
             }
             out.println("wrote " + output.toAbsolutePath());
             return 0;
@@ -90,7 +91,7 @@ final class ReportCommand implements Callable<Integer> {
             return Cli.EXIT_USAGE;
         } catch (IOException e) {
             err.println("headroom: cannot write " + output + ": " + e.getMessage());
-            return 1;
+            return Cli.writeFailure(e);
         }
         out.println("wrote " + output.toAbsolutePath());
         return 0;

@@ -158,7 +158,7 @@ final class SizeCommand implements Callable<Integer> {
                 PlanFile.write(saveFile, scenario);
             } catch (IOException e) {
                 err.println("headroom: cannot save the scenario to " + saveFile + ": " + e.getMessage());
-                return CommandLine.ExitCode.SOFTWARE;
+                return Cli.writeFailure(e);
             }
         }
         return 0;

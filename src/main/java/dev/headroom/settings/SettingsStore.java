@@ -58,14 +58,24 @@ public final class SettingsStore implements AutoCloseable {
 
     /** The saved settings, or the defaults when there are none or the file cannot be read (never throws). */
     public Settings load() {
+        if (!Files.exists(file)) {
+            return Settings.DEFAULT;
+        }
         if (!Files.isRegularFile(file)) {
+            synchronized (this) {
+                lastProblem = file + " is " + (Files.isDirectory(file) ? "a folder" : "not a regular file")
+                        + ", not a settings file; defaults are used and changes are not saved";
+            }
+            LOG.log(Level.WARNING, lastProblem);
             return Settings.DEFAULT;
         }
         try {
             Settings settings = MAPPER.readValue(file.toFile(), Settings.class);
             return settings == null ? Settings.DEFAULT : settings;
         } catch (IOException e) {
-            lastProblem = file + " could not be read (" + e.getMessage() + "); defaults are used";
+            synchronized (this) {
+                lastProblem = file + " could not be read (" + e.getMessage() + "); defaults are used";
+            }
             LOG.log(Level.WARNING, lastProblem);
             return Settings.DEFAULT;
         }
@@ -119,7 +129,7 @@ public final class SettingsStore implements AutoCloseable {
         }
         try {
             String json = MAPPER.writeValueAsString(toWrite.withWrittenBy(Version.current()));
-            AtomicFiles.writeString(file, json);
+            AtomicFiles.writeString(file, json, AtomicFiles.Folder.CREATE);
         } catch (IOException e) {
             synchronized (this) {
                 lastProblem = "settings could not be saved to " + file + ": " + e.getMessage();

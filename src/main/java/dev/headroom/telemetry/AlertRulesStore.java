@@ -43,7 +43,7 @@ public final class AlertRulesStore {
     }
 
     public void save(List<AlertRule> rules) throws IOException {
-        AtomicFiles.writeString(file, MAPPER.writeValueAsString(rules));
+        AtomicFiles.writeString(file, MAPPER.writeValueAsString(rules), AtomicFiles.Folder.CREATE);
     }
 
     public String lastProblem() {

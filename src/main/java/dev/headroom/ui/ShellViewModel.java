@@ -36,7 +36,9 @@ public final class ShellViewModel {
         theme.set(initial.theme());
         workspace.addListener((obs, old, value) -> update(settings.withWorkspace(value)));
         theme.addListener((obs, old, value) -> update(settings.withTheme(value)));
-        status.set(catalogSummary(catalog));
+        String settingsProblem = store.lastProblem(); // e.g. a folder where settings.json belongs
+        status.set(settingsProblem == null ? catalogSummary(catalog)
+                : catalogSummary(catalog) + " \u2014 " + settingsProblem);
         recentPlans.setAll(initial.recentPlans());
     }
 

@@ -129,4 +129,61 @@ class CatalogLoaderTest {
             }
         }
     }
+
+    // Issue 13, item 18: one wrong-typed field skips only its entry; a folder or a link loop is a warning.
+
+    @Test
+    void aWrongTypedFieldSkipsOnlyItsEntryNamingFileLineIdAndField() throws IOException {
+        write("gpus.json", gpu("lab-card", "Lab card", "1000") + ",\n" + gpu("cheap-card", "Cheap", "\"cheap\"")
+                + ",\n" + gpu("other-card", "Other", "900"));
+
+        Catalog catalog = new CatalogLoader(userDir).load();
+
+        assertThat(catalog.gpus()).containsKeys("lab-card", "other-card").doesNotContainKey("cheap-card");
+        assertThat(catalog.warnings()).singleElement().asString()
+                .startsWith(userDir.resolve("gpus.json") + " line 9: entry \"cheap-card\": field entries[1].price.usd "
+                        + "cannot be read")
+                .endsWith("(entry skipped)");
+    }
+
+    @Test
+    void aFolderWhereACatalogFileBelongsIsAWarning() throws IOException {
+        Files.createDirectory(userDir.resolve("gpus.json"));
+
+        Catalog catalog = new CatalogLoader(userDir).load();
+
+        assertThat(catalog.gpus()).containsKey("h100-sxm");
+        assertThat(catalog.warnings()).singleElement().asString()
+                .isEqualTo(userDir.resolve("gpus.json") + ": is a folder, not a catalog file (skipped; built-in "
+                        + "catalog used)");
+    }
+
+    @Test
+    void aLoopOfLinksWhereACatalogFileBelongsIsAWarning() throws IOException {
+        Files.createSymbolicLink(userDir.resolve("models.json"), Path.of("loop.json"));
+        Files.createSymbolicLink(userDir.resolve("loop.json"), Path.of("models.json"));
+
+        Catalog catalog = new CatalogLoader(userDir).load();
+
+        assertThat(catalog.models()).isNotEmpty();
+        assertThat(catalog.warnings()).singleElement().asString()
+                .contains(userDir.resolve("models.json") + ": is a symbolic link loop, not a catalog file");
+    }
+
+    @Test
+    void addingAModelKeepsAnEntryThisVersionCannotRead() throws IOException {
+        Model builtIn = new CatalogLoader(null).load().models().values().iterator().next();
+        Model mine = UserCatalog.withId(builtIn, "my-model");
+        String unreadable = "{\"id\": \"future-model\", \"name\": 42, \"newField\": true}";
+        Files.writeString(userDir.resolve("models.json"),
+                "{\"schemaVersion\": 1, \"updated\": \"2026-11-01\", \"entries\": [" + unreadable + "]}");
+
+        new UserCatalog(userDir).addModel(mine);
+
+        String written = Files.readString(userDir.resolve("models.json"));
+        assertThat(written).contains("\"future-model\"").contains("\"newField\"").contains("\"my-model\"");
+        Catalog catalog = new CatalogLoader(userDir).load();
+        assertThat(catalog.models()).containsKey("my-model");
+        assertThat(catalog.warnings()).singleElement().asString().contains("entry \"future-model\"");
+    }
 }

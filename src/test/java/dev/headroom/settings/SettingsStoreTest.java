@@ -86,4 +86,22 @@ class SettingsStoreTest {
             }
         }
     }
+
+    /** Issue 13, item 21: a folder at settings.json gives defaults with a warning, and saving does not crash. */
+    @Test
+    void aFolderAtTheSettingsFileGivesDefaultsWithAWarningAndSavesFailQuietly() throws IOException {
+        Path file = Files.createDirectory(folder.resolve("settings.json"));
+        try (SettingsStore store = new SettingsStore(file)) {
+            assertThat(store.load()).isEqualTo(Settings.DEFAULT);
+            assertThat(store.lastProblem()).isEqualTo(file + " is a folder, not a settings file; defaults are used "
+                    + "and changes are not saved");
+
+            store.save(Settings.DEFAULT.withTheme(Theme.DARK));
+            store.flush();
+
+            assertThat(store.lastProblem()).contains("settings could not be saved to " + file)
+                    .contains("is a directory, not a regular file; nothing written");
+        }
+        assertThat(file).isDirectory();
+    }
 }

@@ -305,7 +305,9 @@ public final class MonitorViewModel {
         if (source == null) {
             throw new IOException("no source to record");
         }
-        recorder = new Recording.Writer(file, source, List.copyOf(gpus), sampler == null ? 1000 : sampler.intervalMillis());
+        // the save dialog has already asked whether to replace an existing file: a yes means replace it
+        recorder = new Recording.Writer(file, source, List.copyOf(gpus), sampler == null ? 1000 : sampler.intervalMillis(),
+                true);
         recordingFile.set(file);
     }
 
