@@ -15,9 +15,17 @@ public final class Cli {
     private Cli() {
     }
 
-    /** The exit code for a file that could not be written: 2 when the path was refused (the user's to fix). */
-    static int writeFailure(java.io.IOException e) {
-        return e instanceof dev.headroom.common.RefusedTargetException ? EXIT_USAGE : CommandLine.ExitCode.SOFTWARE;
+    /**
+     * Says why a file could not be written and gives the exit code: 2 when the path was refused (the user's to fix;
+     * the refusal already names the path), 1 when writing failed (a full disk, an I/O error).
+     */
+    static int writeFailure(PrintWriter err, String action, java.io.IOException e) {
+        if (e instanceof dev.headroom.common.RefusedTargetException) {
+            err.println("headroom: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        err.println("headroom: " + action + ": " + dev.headroom.common.IoErrors.describe(e));
+        return CommandLine.ExitCode.SOFTWARE;
     }
 
     public static int run(String[] args, PrintWriter out, PrintWriter err) {

@@ -69,8 +69,7 @@ final class ReportCommand implements Callable<Integer> {
             try {
                 MonitoringReport.build(contents, input.getFileName().toString()).write(chosen, output);
             } catch (IOException e) {
-                err.println("headroom: cannot write " + output + ": " + e.getMessage());
-                return Cli.writeFailure(e);
+                return Cli.writeFailure(err, "cannot write " + output, e);
             }
             out.println("wrote " + output.toAbsolutePath());
             return 0;
@@ -90,8 +89,7 @@ final class ReportCommand implements Callable<Integer> {
             e.problems().forEach(p -> err.println("headroom: plan: " + p));
             return Cli.EXIT_USAGE;
         } catch (IOException e) {
-            err.println("headroom: cannot write " + output + ": " + e.getMessage());
-            return Cli.writeFailure(e);
+            return Cli.writeFailure(err, "cannot write " + output, e);
         }
         out.println("wrote " + output.toAbsolutePath());
         return 0;

@@ -157,8 +157,7 @@ final class SizeCommand implements Callable<Integer> {
             try {
                 PlanFile.write(saveFile, scenario);
             } catch (IOException e) {
-                err.println("headroom: cannot save the scenario to " + saveFile + ": " + e.getMessage());
-                return Cli.writeFailure(e);
+                return Cli.writeFailure(err, "cannot save the scenario to " + saveFile, e);
             }
         }
         return 0;
@@ -213,7 +212,8 @@ final class SizeCommand implements Callable<Integer> {
 
         String gpuId = gpu != null ? gpu : base != null && base.hardware() != null ? base.hardware().gpuId() : null;
         Integer count = gpus != null ? gpus : base != null && base.hardware() != null && (tp == null && pp == null
-                && dp == null) ? base.hardware().count() : Integer.valueOf((int) Math.min(Integer.MAX_VALUE, parallelism.gpus()));
+                && dp == null) ? base.hardware().count() : parallelism.gpus() < 1 ? null // a degree out of range says so itself
+                : Integer.valueOf((int) Math.min(Integer.MAX_VALUE, parallelism.gpus()));
         if (gpuId == null) {
             problems.add("gpu: --gpu ID is required ('headroom catalog list gpus' lists them)");
         }

@@ -41,6 +41,9 @@ class HostileInputTest {
         "--dp, dp = 0: must be between 1 and 1048576", "--gpus, gpus = 0: must be between 1 and 1048576"})
     void aZeroParallelDegreeIsAUsageErrorNamingTheFlag(String flag, String message) {
         assertUsage(size(flag, "0"), message);
+        if (!flag.equals("--gpus")) { // the GPU count derived from a zero degree is not a second error
+            assertThat(size(flag, "0").err()).doesNotContain("gpus = 0");
+        }
         if (!flag.equals("--gpus")) { // with --gpus, dp is derived as gpus / (tp x pp): once a division by zero
             assertUsage(size(flag, "0", "--gpus", "8"), message);
         }
