@@ -27,10 +27,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "exporter", sortOptions = false,
-        description = {"Serve the GPUs' readings on /metrics for Prometheus, under dcgm-exporter's metric names, units",
-            "and labels, so dcgm-exporter's Grafana dashboard works unchanged. Credentials are best given in a file",
-            "or in the environment variable " + ExporterCommand.TOKEN_VARIABLE + " (a bearer token), since a",
-            "command line shows in 'ps'. Listening beyond loopback without credentials is warned about."})
+        description = {"Serve the GPUs' readings on /metrics for Prometheus, under dcgm-exporter's",
+            "metric names, units and labels, so its Grafana dashboard works unchanged.",
+            "Credentials are best given in a file, or as a bearer token in the environment",
+            "variable " + ExporterCommand.TOKEN_VARIABLE + ", since a command line shows in 'ps'.",
+            "Listening beyond loopback without credentials is warned about."})
 final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
     static final String TOKEN_VARIABLE = "HEADROOM_EXPORTER_TOKEN";
     /** A credentials file is one line; anything bigger is not one. */
