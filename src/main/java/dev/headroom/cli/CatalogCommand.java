@@ -12,8 +12,10 @@ import dev.headroom.catalog.Model;
 import dev.headroom.catalog.ParameterCounter;
 import dev.headroom.catalog.UserCatalog;
 import dev.headroom.common.Format;
+import dev.headroom.common.TerminalText;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -156,13 +158,17 @@ final class CatalogCommand implements Runnable {
             Optional<? extends CatalogEntry> entry = catalog.gpu(id).map(CatalogEntry.class::cast)
                     .or(() -> catalog.model(id)).or(() -> catalog.offer(id));
             if (entry.isEmpty()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "no GPU, model or offer has the id '" + id
-                        + "'; 'headroom catalog list gpus|models|offers' lists the ids");
+                throw new CommandLine.ParameterException(spec.commandLine(), "no GPU, model or offer has the id '"
+                        + TerminalText.clean(id) + "'; 'headroom catalog list gpus|models|offers' lists the ids");
             }
             if (json) {
                 out.println(entry.get() instanceof Model model ? Json.write(modelJson(model)) : Json.write(entry.get()));
             } else {
-                EntryText.print(entry.get(), out);
+                StringWriter text = new StringWriter(); // a user catalog's names and notes are a file's text
+                PrintWriter lines = new PrintWriter(text);
+                EntryText.print(entry.get(), lines);
+                lines.flush();
+                out.print(TerminalText.cleanLines(text.toString()));
             }
         }
     }

@@ -10,6 +10,12 @@ import dev.headroom.telemetry.prometheus.MetricsServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -21,9 +27,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "exporter", sortOptions = false,
-        description = {"Serve the GPUs' readings on /metrics for Prometheus, under dcgm-exporter's metric names, units",
-            "and labels, so dcgm-exporter's Grafana dashboard works unchanged."})
+        description = {"Serve the GPUs' readings on /metrics for Prometheus, under dcgm-exporter's",
+            "metric names, units and labels, so its Grafana dashboard works unchanged.",
+            "Credentials are best given in a file, or as a bearer token in the environment",
+            "variable " + ExporterCommand.TOKEN_VARIABLE + ", since a command line shows in 'ps'.",
+            "Listening beyond loopback without credentials is warned about."})
 final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
+    static final String TOKEN_VARIABLE = "HEADROOM_EXPORTER_TOKEN";
+    /** A credentials file is one line; anything bigger is not one. */
+    private static final long MAX_CREDENTIALS_BYTES = 64 << 10;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -37,8 +50,13 @@ final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
     String interval;
     @Option(names = "--token", paramLabel = "TOKEN", description = "Require 'Authorization: Bearer TOKEN'.")
     String token;
+    @Option(names = "--token-file", paramLabel = "FILE", description = "As --token, the token read from FILE's first line.")
+    Path tokenFile;
     @Option(names = "--basic-auth", paramLabel = "USER:PASSWORD", description = "Require HTTP basic authentication.")
     String basic;
+    @Option(names = "--basic-auth-file", paramLabel = "FILE",
+            description = "As --basic-auth, USER:PASSWORD read from FILE's first line.")
+    Path basicFile;
     @Option(names = "--no-hostname", description = "Leave out the hostname label (as dcgm-exporter --no-hostname).")
     boolean noHostname;
     @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long; default: until Ctrl-C.")
@@ -63,11 +81,32 @@ final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
         if (colon < 1 || port < 0 || port > 65535) {
             throw usage("listen = " + listen + ": must be HOST:PORT with a port between 0 and 65535");
         }
-        if (token != null && basic != null) {
-            throw usage("--token and --basic-auth: choose one");
+        int given = (token != null ? 1 : 0) + (tokenFile != null ? 1 : 0) + (basic != null ? 1 : 0)
+                + (basicFile != null ? 1 : 0);
+        if (given > 1) {
+            throw usage("--token, --token-file, --basic-auth and --basic-auth-file: choose one");
         }
+        if (tokenFile != null) {
+            token = firstLine("token-file", tokenFile);
+        } else if (basicFile != null) {
+            basic = firstLine("basic-auth-file", basicFile);
+        } else if (given == 0 && System.getenv(TOKEN_VARIABLE) != null) {
+            token = System.getenv(TOKEN_VARIABLE);
+            if (token.isBlank()) {
+                throw usage(TOKEN_VARIABLE + " is set but empty: give a token, or unset it for no authentication");
+            }
+        } else if (token != null && token.isBlank()) {
+            throw usage("token = '" + token + "': must not be empty (an empty token would refuse every scraper)");
+        }
+        token = token == null ? null : token.strip();
         if (basic != null && basic.indexOf(':') < 1) {
-            throw usage("basic-auth = " + basic.replaceAll(":.*", ":***") + ": must be USER:PASSWORD");
+            throw usage((basicFile != null ? "basic-auth-file = " + basicFile + ": its line" : "basic-auth = "
+                    + basic.replaceAll(":.*", ":***")) + ": must be USER:PASSWORD");
+        }
+        String host = listen.substring(0, colon);
+        if (token == null && basic == null && !loopback(host)) {
+            err.println("warning: /metrics on " + listen + " is open to anyone who can reach it; require credentials"
+                    + " with --token-file FILE, --basic-auth-file FILE or " + TOKEN_VARIABLE);
         }
         GpuSource gpus;
         try {
@@ -92,9 +131,9 @@ final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
             metrics.update(gpus.sample(false)); // the first scrape already has readings
             sampler.scheduleAtFixedRate(() -> metrics.update(gpus.sample(false)), intervalMillis, intervalMillis,
                     TimeUnit.MILLISECONDS);
-            try (MetricsServer server = new MetricsServer(metrics, listen.substring(0, colon), port, token, basic)) {
+            try (MetricsServer server = new MetricsServer(metrics, host, port, token, basic)) {
                 out.printf("serving %d GPU(s) from %s%s on http://%s:%d/metrics%n", infos.size(), gpus.name(),
-                        gpus.simulated() ? " (SIMULATED)" : "", listen.substring(0, colon), server.port());
+                        gpus.simulated() ? " (SIMULATED)" : "", host, server.port());
                 out.flush();
                 CountDownLatch stop = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
@@ -111,6 +150,39 @@ final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
             sampler.shutdownNow();
         }
         return 0;
+    }
+
+    /** A credentials file's first line, trimmed; the message names the flag, the file and what is wrong. */
+    private String firstLine(String field, Path file) {
+        String text;
+        try {
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_CREDENTIALS_BYTES) {
+                throw usage(field + " = " + file + ": is larger than 64 KiB, so not a credentials file");
+            }
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw usage(field + " = " + file + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw usage(field + " = " + file + ": permission denied");
+        } catch (IOException e) {
+            throw usage(field + " = " + file + ": cannot be read (" + (Files.isDirectory(file) ? "a directory"
+                    : "not UTF-8 text or unreadable") + ")");
+        }
+        String line = text.lines().findFirst().orElse("").strip();
+        if (line.isEmpty()) {
+            throw usage(field + " = " + file + ": its first line is empty (an empty credential would refuse every"
+                    + " scraper)");
+        }
+        return line;
+    }
+
+    /** Whether HOST only reaches this machine; a name that does not resolve is left to the bind to report. */
+    private static boolean loopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return true;
+        }
     }
 
     private long millis(String field, String text) {

@@ -1,6 +1,7 @@
 package dev.headroom.cli;
 
 import dev.headroom.common.Format;
+import dev.headroom.common.TerminalText;
 import dev.headroom.telemetry.GpuInfo;
 import dev.headroom.telemetry.GpuReading;
 import dev.headroom.telemetry.Metric;
@@ -26,6 +27,10 @@ import picocli.CommandLine.Spec;
         description = {"Every GPU of a fleet, host by host, read from a Prometheus server that scrapes dcgm-exporter",
             "(or 'headroom exporter'). Exit 3 when Prometheus is down, slow, or answers something else."})
 final class FleetCommand implements Callable<Integer> {
+    /** The shortest and longest wait for one answer, in milliseconds. */
+    static final long MIN_TIMEOUT_MILLIS = 100;
+    static final long MAX_TIMEOUT_MILLIS = 600_000;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -34,7 +39,8 @@ final class FleetCommand implements Callable<Integer> {
     @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token for Prometheus.") String token;
     @Option(names = "--basic-auth", paramLabel = "USER:PASSWORD") String basic;
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
-            description = "How long to wait for each answer (default 5s).") String timeout;
+            description = {"How long to wait for each whole answer, connecting, headers and body (default 5s,",
+                "from 100ms to 10m). Answers above 32 MiB are refused."}) String timeout;
     @Option(names = "--json") boolean json;
 
     @Override
@@ -53,17 +59,21 @@ final class FleetCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (millis < MIN_TIMEOUT_MILLIS || millis > MAX_TIMEOUT_MILLIS) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "timeout = " + timeout
+                    + ": must be between 100ms and 10m");
+        }
         PrometheusSource source = new PrometheusSource(uri, token, basic, Duration.ofMillis(millis));
         List<GpuInfo> gpus;
         try {
             gpus = source.open();
         } catch (SourceUnavailableException e) {
-            err.println("headroom: " + e.getMessage());
+            err.println("headroom: " + TerminalText.clean(e.getMessage()));
             return MonitorCommand.EXIT_NO_SOURCE;
         }
         Snapshot snapshot = source.sample(false);
         if (source.lastError() != null) {
-            err.println("headroom: " + source.lastError());
+            err.println("headroom: " + TerminalText.clean(source.lastError()));
             return MonitorCommand.EXIT_NO_SOURCE;
         }
         if (json) {
@@ -86,11 +96,12 @@ final class FleetCommand implements Callable<Integer> {
         out.printf("%-44s %6s %17s %6s %8s%n", "HOST, GPU: MODEL", "UTIL", "MEMORY", "TEMP", "POWER");
         for (GpuInfo gpu : gpus) {
             GpuReading r = snapshot.gpus().get(gpu.index());
+            String name = TerminalText.clean(gpu.name()); // host, GPU and model are the server's labels
             if (r.state() != MetricStatus.OK) {
-                out.printf("%-44s %s%n", gpu.name(), r.state().description());
+                out.printf("%-44s %s%n", name, r.state().description());
                 continue;
             }
-            out.printf(Locale.ROOT, "%-44s %6s %17s %6s %8s%n", gpu.name(), value(r, Metric.UTILIZATION_GPU, "%.0f %%"),
+            out.printf(Locale.ROOT, "%-44s %6s %17s %6s %8s%n", name, value(r, Metric.UTILIZATION_GPU, "%.0f %%"),
                     r.has(Metric.MEMORY_USED) && r.has(Metric.MEMORY_TOTAL) ? Format.gib((long) r.value(Metric.MEMORY_USED))
                             + " / " + Format.gib((long) r.value(Metric.MEMORY_TOTAL)) : "n/a",
                     value(r, Metric.TEMPERATURE, "%.0f C"), value(r, Metric.POWER, "%.0f W"));

@@ -4,10 +4,14 @@ import dev.headroom.telemetry.GpuInfo;
 import dev.headroom.telemetry.GpuReading;
 import dev.headroom.telemetry.Metric;
 import dev.headroom.telemetry.Snapshot;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -52,9 +56,16 @@ public final class DcgmMetrics implements MultiCollector {
             new Field("DCGM_FI_PROF_PCIE_RX_BYTES", "The rate of data received over the PCIe bus, including both"
                     + " protocol headers and data payloads, in bytes per second.", r -> get(r, Metric.PCIE_RX)));
 
+    private static final PrometheusTextFormatWriter TEXT = PrometheusTextFormatWriter.create();
+
+    /** The text format of one sample for one list of GPUs. */
+    private record Rendered(Snapshot snapshot, List<GpuInfo> gpus, byte[] text) {
+    }
+
     private volatile List<GpuInfo> gpus;
     private final String hostname;
     private final AtomicReference<Snapshot> latest = new AtomicReference<>();
+    private final AtomicReference<Rendered> rendered = new AtomicReference<>();
 
     public DcgmMetrics(List<GpuInfo> gpus, String hostname) {
         this.gpus = List.copyOf(gpus);
@@ -72,9 +83,40 @@ public final class DcgmMetrics implements MultiCollector {
         latest.set(snapshot);
     }
 
+    /**
+     * The latest readings in Prometheus's text format (version 0.0.4, what dcgm-exporter serves), rendered once per
+     * sample however often it is scraped: scrapes then allocate next to nothing, so the heap, and with it the
+     * resident memory, stays flat under sustained scraping. Callers must not modify the array.
+     */
+    public byte[] text() {
+        Snapshot snapshot = latest.get();
+        List<GpuInfo> now = gpus;
+        Rendered last = rendered.get();
+        if (last != null && last.snapshot() == snapshot && last.gpus() == now) {
+            return last.text();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(last == null ? 16 << 10 : last.text().length + 1024);
+        try {
+            TEXT.write(out, collect(snapshot, now));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
+        }
+        byte[] text = out.toByteArray();
+        rendered.set(new Rendered(snapshot, now, text));
+        return text;
+    }
+
+    /** The text format's content type. */
+    public static String contentType() {
+        return TEXT.getContentType();
+    }
+
     @Override
     public MetricSnapshots collect() {
-        Snapshot snapshot = latest.get();
+        return collect(latest.get(), gpus);
+    }
+
+    private MetricSnapshots collect(Snapshot snapshot, List<GpuInfo> gpus) {
         MetricSnapshots.Builder result = MetricSnapshots.builder();
         if (snapshot == null) {
             return result.build();
@@ -84,7 +126,7 @@ public final class DcgmMetrics implements MultiCollector {
             boolean any = false;
             for (GpuReading reading : snapshot.gpus()) {
                 double value = field.value().applyAsDouble(reading);
-                GpuInfo info = info(reading.index());
+                GpuInfo info = info(gpus, reading.index());
                 if (Double.isNaN(value) || info == null) {
                     continue; // dcgm-exporter leaves out a field a GPU does not report
                 }
@@ -109,7 +151,7 @@ public final class DcgmMetrics implements MultiCollector {
         return Labels.of(names, values);
     }
 
-    private GpuInfo info(int index) {
+    private static GpuInfo info(List<GpuInfo> gpus, int index) {
         for (GpuInfo info : gpus) {
             if (info.index() == index) {
                 return info;

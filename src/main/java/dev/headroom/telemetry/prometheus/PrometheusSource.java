@@ -9,7 +9,9 @@ import dev.headroom.telemetry.Metric;
 import dev.headroom.telemetry.MetricStatus;
 import dev.headroom.telemetry.Snapshot;
 import dev.headroom.telemetry.SourceUnavailableException;
+import dev.headroom.common.TerminalText;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -26,12 +28,18 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A fleet read through a Prometheus server that scrapes dcgm-exporter (or {@code headroom exporter}): one GPU per
  * (host, gpu) label pair, numbered in host then GPU order. Each sample is one instant PromQL query over the
  * dcgm-exporter metrics. Prometheus down, slow, answering an error or something that is not its JSON: each says
  * so in one line ({@link SourceUnavailableException} on open, {@link #lastError()} and ERROR readings after).
+ * The timeout bounds each whole request (connecting, the headers and the body) and the body is capped at
+ * {@link CappedBody#LIMIT_BYTES}, so a server that drips its answer or never ends it cannot hold the caller.
  */
 public final class PrometheusSource implements GpuSource {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -106,15 +114,15 @@ public final class PrometheusSource implements GpuSource {
 
     @Override
     public List<GpuInfo> open() {
-        List<JsonNode> series;
+        List<Series> series;
         try {
             series = query("DCGM_FI_DEV_FB_USED");
         } catch (IOException e) {
             throw new SourceUnavailableException(SourceUnavailableException.Reason.FAILED, e.getMessage());
         }
-        Map<Key, JsonNode> found = new LinkedHashMap<>();
-        for (JsonNode s : series) {
-            found.putIfAbsent(key(s.get("metric")), s);
+        Map<Key, Series> found = new LinkedHashMap<>();
+        for (Series s : series) {
+            found.putIfAbsent(key(s.labels()), s);
         }
         if (found.isEmpty()) {
             throw new SourceUnavailableException(SourceUnavailableException.Reason.NO_GPUS, base + ": Prometheus answered, but holds no DCGM_FI_DEV_FB_USED series:"
@@ -122,10 +130,10 @@ public final class PrometheusSource implements GpuSource {
         }
         keys.clear();
         keys.addAll(found.keySet());
-        keys.sort(Comparator.comparing(Key::host).thenComparing(k -> Integer.parseInt("0" + k.gpu().replaceAll("\\D", ""))));
+        keys.sort(Comparator.comparing(Key::host).thenComparing(k -> new BigInteger("0" + k.gpu().replaceAll("\\D", ""))));
         List<GpuInfo> infos = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
-            JsonNode labels = found.get(keys.get(i)).get("metric");
+            JsonNode labels = found.get(keys.get(i)).labels();
             infos.add(new GpuInfo(i, keys.get(i).host() + " GPU " + keys.get(i).gpu() + ": "
                     + labels.path("modelName").asText("unknown model"),
                     labels.path("UUID").asText(null), labels.path("pci_bus_id").asText(null), null, null, null, null,
@@ -137,7 +145,7 @@ public final class PrometheusSource implements GpuSource {
     @Override
     public Snapshot sample(boolean withProcesses) {
         long now = System.currentTimeMillis();
-        List<JsonNode> series;
+        List<Series> series;
         try {
             series = query(SAMPLE_QUERY);
         } catch (IOException e) {
@@ -148,8 +156,10 @@ public final class PrometheusSource implements GpuSource {
             return new Snapshot(now, name(), false, readings);
         }
         List<Point> points = new ArrayList<>();
-        for (JsonNode s : series) {
-            points.add(new Point(s.get("metric"), s.get("value")));
+        for (Series s : series) {
+            if (!s.values().isEmpty()) {
+                points.add(new Point(s.labels(), s.values().get(s.values().size() - 1))); // a matrix: its latest
+            }
         }
         return snapshot(now, points);
     }
@@ -161,13 +171,13 @@ public final class PrometheusSource implements GpuSource {
     public List<Snapshot> history(Duration back, Duration step) throws IOException {
         long end = (System.currentTimeMillis() + 999) / 1000; // rounded up: a sample of this second is included
         long start = end - back.toSeconds();
-        List<JsonNode> series = query("api/v1/query_range", SAMPLE_QUERY, "&start=" + start + "&end=" + end
+        List<Series> series = query("api/v1/query_range", SAMPLE_QUERY, "&start=" + start + "&end=" + end
                 + "&step=" + Math.max(1, step.toSeconds()));
         java.util.TreeMap<Long, List<Point>> byTime = new java.util.TreeMap<>();
-        for (JsonNode s : series) {
-            for (JsonNode value : s.path("values")) {
-                long millis = Math.round(value.get(0).asDouble() * 1000);
-                byTime.computeIfAbsent(millis, t -> new ArrayList<>()).add(new Point(s.get("metric"), value));
+        for (Series s : series) {
+            for (JsonNode value : s.values()) {
+                long millis = Math.round(value.path(0).asDouble() * 1000);
+                byTime.computeIfAbsent(millis, t -> new ArrayList<>()).add(new Point(s.labels(), value));
             }
         }
         List<Snapshot> snapshots = new ArrayList<>();
@@ -177,6 +187,10 @@ public final class PrometheusSource implements GpuSource {
 
     /** One series' value at one time: its labels and Prometheus's [time, "value"] pair. */
     private record Point(JsonNode labels, JsonNode value) {
+    }
+
+    /** One series of an answer: its labels and its [time, "value"] pairs (one for a vector, any for a matrix). */
+    record Series(JsonNode labels, List<JsonNode> values) {
     }
 
     private Snapshot snapshot(long millis, List<Point> series) {
@@ -195,7 +209,7 @@ public final class PrometheusSource implements GpuSource {
                 continue; // a GPU that appeared after open: shown after a reconnect
             }
             String name = s.labels().path("__name__").asText();
-            double value = Double.parseDouble(s.value().get(1).asText());
+            double value = sampleValue(s.value().path(1).asText(""));
             seen[index] = true;
             if (name.equals("DCGM_FI_DEV_FB_FREE")) {
                 free[index] = value * MIB;
@@ -225,35 +239,37 @@ public final class PrometheusSource implements GpuSource {
         return new Snapshot(millis, name(), false, readings);
     }
 
+    /**
+     * A sample value as Prometheus writes it: a decimal, or "+Inf", "-Inf" and "NaN". Anything not finite (or not a
+     * number at all) is no reading: shown as n/a, never as a figure.
+     */
+    static double sampleValue(String text) {
+        double value;
+        try {
+            value = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            return Double.NaN; // "+Inf", "-Inf" (Java spells them Infinity) or garbage
+        }
+        return Double.isFinite(value) ? value : Double.NaN;
+    }
+
     private static Key key(JsonNode labels) {
         String host = labels.path("hostname").asText(labels.path("Hostname").asText(labels.path("instance").asText("")));
         return new Key(host, labels.path("gpu").asText(""));
     }
 
-    /** An instant query's result vector; every failure is an IOException whose message is the line to show. */
-    List<JsonNode> query(String promql) throws IOException {
+    /** An instant query's series; every failure is an IOException whose message is the line to show. */
+    List<Series> query(String promql) throws IOException {
         return query("api/v1/query", promql, "");
     }
 
-    private List<JsonNode> query(String path, String promql, String parameters) throws IOException {
+    private List<Series> query(String path, String promql, String parameters) throws IOException {
         URI uri = base.resolve(path + "?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8) + parameters);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        HttpResponse<String> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw fail(base + ": Prometheus did not answer within " + timeout.toMillis() + " ms");
-        } catch (ConnectException e) {
-            throw fail(base + ": Prometheus is not reachable (connection refused)");
-        } catch (IOException e) {
-            throw fail(base + ": Prometheus is not reachable (" + e.getMessage() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw fail(base + ": interrupted");
-        }
+        HttpResponse<byte[]> response = send(request.build());
         JsonNode body;
         try {
             body = JSON.readTree(response.body());
@@ -265,16 +281,63 @@ public final class PrometheusSource implements GpuSource {
         }
         if (!"success".equals(body.path("status").asText())) {
             throw fail(base + ": Prometheus answered HTTP " + response.statusCode() + ": "
-                    + body.path("errorType").asText("error") + ": " + body.path("error").asText("no reason given"));
+                    + TerminalText.clean(body.path("errorType").asText("error")) + ": "
+                    + TerminalText.clean(body.path("error").asText("no reason given")));
         }
         JsonNode result = body.path("data").path("result");
+        String type = body.path("data").path("resultType").asText("");
         if (!result.isArray()) {
             throw fail(base + ": the answer has no data.result");
         }
+        List<Series> series = new ArrayList<>();
+        switch (type) {
+            case "vector" -> result.forEach(s -> series.add(new Series(s.path("metric"), List.of(s.path("value")))));
+            case "matrix" -> result.forEach(s -> {
+                List<JsonNode> values = new ArrayList<>();
+                s.path("values").forEach(values::add);
+                series.add(new Series(s.path("metric"), values));
+            });
+            default -> throw fail(base + ": the answer is a " + (type.isEmpty() ? "result without a type"
+                    : TerminalText.clean(type)) + ", not series by GPU (a vector or a matrix)");
+        }
         lastError = null;
-        List<JsonNode> series = new ArrayList<>();
-        result.forEach(series::add);
         return series;
+    }
+
+    /**
+     * Sends with one deadline for the whole exchange: the client's own request timeout stops at the headers, so
+     * a body that drips or never ends is bounded here, and cancelled on expiry.
+     */
+    private HttpResponse<byte[]> send(HttpRequest request) throws IOException {
+        CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(request, info -> new CappedBody());
+        try {
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw fail(base + ": Prometheus did not answer within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            Thread.currentThread().interrupt();
+            throw fail(base + ": interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            while (cause != null && !(cause instanceof HttpTimeoutException || cause instanceof ConnectException
+                    || cause instanceof CappedBody.TooLarge) && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof HttpTimeoutException) {
+                throw fail(base + ": Prometheus did not answer within " + timeout.toMillis() + " ms");
+            }
+            if (cause instanceof ConnectException) {
+                throw fail(base + ": Prometheus is not reachable (connection refused)");
+            }
+            if (cause instanceof CappedBody.TooLarge) {
+                throw fail(base + ": the answer is larger than " + (CappedBody.LIMIT_BYTES >> 20)
+                        + " MiB: is this a Prometheus server?");
+            }
+            String reason = cause == null || cause.getMessage() == null ? String.valueOf(cause) : cause.getMessage();
+            throw fail(base + ": Prometheus is not reachable (" + TerminalText.clean(reason) + ")");
+        }
     }
 
     private IOException fail(String message) {
