@@ -1,8 +1,8 @@
 package dev.headroom.cli;
 
+import dev.headroom.common.HeapTrim;
 import dev.headroom.telemetry.GpuInfo;
 import dev.headroom.telemetry.GpuSource;
-import dev.headroom.telemetry.Sampler;
 import dev.headroom.telemetry.SourceUnavailableException;
 import dev.headroom.telemetry.Sources;
 import dev.headroom.telemetry.prometheus.DcgmMetrics;
@@ -66,11 +66,14 @@ final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        long intervalMillis = interval == null ? 1000 : millis("interval", interval);
-        if (intervalMillis < Sampler.MIN_INTERVAL_MILLIS) {
-            throw usage("interval = " + interval + ": must be at least 100ms");
+        long intervalMillis;
+        Long durationMillis;
+        try {
+            intervalMillis = interval == null ? 1000 : MonitorCommand.DurationParser.interval(interval);
+            durationMillis = duration == null ? null : MonitorCommand.DurationParser.millis("duration", duration);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
         }
-        Long durationMillis = duration == null ? null : millis("duration", duration);
         int colon = listen.lastIndexOf(':');
         int port;
         try {
@@ -131,6 +134,7 @@ final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
             metrics.update(gpus.sample(false)); // the first scrape already has readings
             sampler.scheduleAtFixedRate(() -> metrics.update(gpus.sample(false)), intervalMillis, intervalMillis,
                     TimeUnit.MILLISECONDS);
+            sampler.scheduleAtFixedRate(new HeapTrim(), 10, 10, TimeUnit.SECONDS); // resident memory stays flat
             try (MetricsServer server = new MetricsServer(metrics, host, port, token, basic)) {
                 out.printf("serving %d GPU(s) from %s%s on http://%s:%d/metrics%n", infos.size(), gpus.name(),
                         gpus.simulated() ? " (SIMULATED)" : "", host, server.port());
@@ -185,13 +189,6 @@ final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private long millis(String field, String text) {
-        try {
-            return MonitorCommand.DurationParser.millis(field, text);
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
-    }
 
     private CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);

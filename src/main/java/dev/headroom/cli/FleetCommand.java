@@ -55,13 +55,9 @@ final class FleetCommand implements Callable<Integer> {
         }
         long millis;
         try {
-            millis = MonitorCommand.DurationParser.millis("timeout", timeout);
+            millis = MonitorCommand.DurationParser.millis("timeout", timeout, MIN_TIMEOUT_MILLIS, MAX_TIMEOUT_MILLIS);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-        if (millis < MIN_TIMEOUT_MILLIS || millis > MAX_TIMEOUT_MILLIS) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "timeout = " + timeout
-                    + ": must be between 100ms and 10m");
         }
         PrometheusSource source = new PrometheusSource(uri, token, basic, Duration.ofMillis(millis));
         List<GpuInfo> gpus;

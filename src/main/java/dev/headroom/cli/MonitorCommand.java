@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headroom.common.Format;
 import dev.headroom.common.Ranges;
 import dev.headroom.common.RefusedTargetException;
+import dev.headroom.common.TerminalText;
 import dev.headroom.telemetry.AlertEngine;
 import dev.headroom.telemetry.AlertEvent;
 import dev.headroom.telemetry.AlertRule;
@@ -71,14 +72,10 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
         long intervalMillis;
         Long durationMillis;
         try {
-            intervalMillis = interval == null ? 1000 : DurationParser.millis("interval", interval);
+            intervalMillis = interval == null ? 1000 : DurationParser.interval(interval);
             durationMillis = duration == null ? null : DurationParser.millis("duration", duration);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-        if (intervalMillis < Sampler.MIN_INTERVAL_MILLIS) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "interval = " + Format.echo(interval)
-                    + ": must be at least 100ms");
         }
         if (!(speed >= MIN_SPEED && speed <= MAX_SPEED)) {
             throw new CommandLine.ParameterException(spec.commandLine(), Ranges.outside("speed", speed, MIN_SPEED,
@@ -236,8 +233,8 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     static void table(PrintWriter out, GpuSource source, List<GpuInfo> infos, Snapshot snapshot) {
-        out.printf(Locale.ROOT, "%s%s  %s  %tT%n", source.name(), snapshot.simulated() ? " (SIMULATED)" : "",
-                source.versions(), snapshot.epochMillis());
+        out.printf(Locale.ROOT, "%s%s  %s  %tT%n", TerminalText.clean(source.name()),
+                snapshot.simulated() ? " (SIMULATED)" : "", TerminalText.clean(source.versions()), snapshot.epochMillis());
         TextTable table = new TextTable("GPU", "NAME", "UTIL", "MEMORY", "TEMP", "POWER", "SM MHZ", "FAN", "P",
                 "THROTTLE").alignRight(2, 3, 4, 5, 6, 7);
         for (GpuReading r : snapshot.gpus()) {
@@ -266,7 +263,8 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
             for (GpuProcess p : r.processes()) {
                 out.printf(Locale.ROOT, "  GPU %d  pid %-8d %-9s %10s  %-12s %s%n", r.index(), p.pid(), p.kind(),
                         p.usedBytes() == null ? "n/a" : String.format(Locale.ROOT, "%.0f MiB", p.usedBytes() / 1048576.0),
-                        p.user() == null ? "?" : p.user(), p.name() == null ? "(not visible here)" : p.name());
+                        p.user() == null ? "?" : TerminalText.clean(p.user()),
+                        p.name() == null ? "(not visible here)" : TerminalText.clean(p.name()));
             }
         }
     }
@@ -284,6 +282,16 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
         }
 
         static long millis(String field, String text) {
+            return millis(field, text, 1, MAX_MILLIS);
+        }
+
+        /** A sampling interval: at least the sampler's minimum. */
+        static long interval(String text) {
+            return millis("interval", text, Sampler.MIN_INTERVAL_MILLIS, MAX_MILLIS);
+        }
+
+        /** A duration between min and max milliseconds; the message names the field, the value and the range. */
+        static long millis(String field, String text, long minMillis, long maxMillis) {
             String t = text.trim().toLowerCase(Locale.ROOT);
             double millis;
             try {
@@ -298,11 +306,19 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
                         + ": must be a duration like 500ms, 1s, 5m");
             }
             // Checked as a double, before the conversion that would turn NaN into 0 and 1e309 into Long.MAX_VALUE.
-            if (!(millis >= 1 && millis <= MAX_MILLIS)) {
-                throw new IllegalArgumentException(field + " = " + Format.echo(text)
-                        + ": must be between 1ms and 366 days (e.g. 500ms, 1s, 5m)");
+            if (!(millis >= minMillis && millis <= maxMillis)) {
+                throw new IllegalArgumentException(field + " = " + Format.echo(text) + ": must be between "
+                        + spelled(minMillis) + " and " + spelled(maxMillis) + " (e.g. 500ms, 1s, 5m)");
             }
             return Math.round(millis);
+        }
+
+        /** A bound as a person writes it: 100ms, 10m, 366 days. */
+        private static String spelled(long millis) {
+            long day = 24 * 3_600_000L;
+            return millis % day == 0 ? millis / day + " days" : millis % 3_600_000 == 0 ? millis / 3_600_000 + "h"
+                    : millis % 60_000 == 0 ? millis / 60_000 + "m" : millis % 1000 == 0 ? millis / 1000 + "s"
+                    : millis + "ms";
         }
 
         /** Java's parser also takes "NaN", "Infinity", "0x1p3" and a trailing "d" or "f": only decimals are durations. */

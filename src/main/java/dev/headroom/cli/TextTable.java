@@ -25,7 +25,8 @@ final class TextTable {
     void add(Object... cells) {
         List<String> row = new ArrayList<>();
         for (Object cell : cells) {
-            row.add(cell == null ? "-" : cell.toString());
+            // cells come from drivers, recordings and catalogs too: no byte of theirs may drive the terminal
+            row.add(cell == null ? "-" : dev.headroom.common.TerminalText.clean(cell.toString()));
         }
         rows.add(row);
     }

@@ -60,7 +60,7 @@ class MonitorCommandTest {
     @Test
     void badArgumentsExitWithTwo() {
         assertThat(run("monitor", "--source", "tpu").code()).isEqualTo(2);
-        assertThat(run("monitor", "--source", "simulated", "--interval", "10ms").err()).contains("at least 100ms");
+        assertThat(run("monitor", "--source", "simulated", "--interval", "10ms").err()).contains("interval = 10ms: must be between 100ms and 366 days");
         assertThat(run("replay", folder.resolve("missing.jsonl").toString()).code()).isEqualTo(2);
     }
 
@@ -74,5 +74,16 @@ class MonitorCommandTest {
         assertThat(j.at("/gpus/0/metrics/memTotal/value").asLong()).isEqualTo(150_754_820_096L);
         assertThat(j.at("/gpus/0/metrics/temp/unit").asText()).isEqualTo("°C");
         assertThat(j.at("/gpus/0/metrics/fan/status").asText()).as("an H200 has no fan").isEqualTo("NOT_SUPPORTED");
+    }
+
+    @Test
+    void namesFromARecordingCannotDriveTheTerminal() throws Exception {
+        Path original = Path.of("src/test/resources/nvml/h200-recording.jsonl");
+        Path hostile = folder.resolve("hostile.jsonl");
+        Files.writeString(hostile, Files.readString(original).replace("\"name\":\"NVIDIA H200\"",
+                "\"name\":\"\\u001b]0;owned\\u0007H200\\u001b[2J\\u202e\""));
+        CliTest.Run run = run("monitor", "--source", "replay:" + hostile, "--once");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).doesNotContain("\u001b", "\u0007", "\u202e").contains("\\x1b]0;owned\\x07H200");
     }
 }

@@ -3,7 +3,7 @@
 SLOW clients that send an unfinished request header and then wait, run SCRAPES scrapes from CONCURRENCY threads,
 and print every scrape's outcome, p50/p99 latency and the exporter's resident memory (VmRSS) before and after.
 
-    python3 bench/exporter_load.py [--jar target/headroom.jar] [--scrapes 2000] [--concurrency 20] [--slow 50]
+    python3 src/bench/python/exporter_load.py [--jar target/headroom.jar] [--scrapes 2000] [--concurrency 20] [--slow 50]
 
 It starts the exporter itself and stops it by its PID. Nothing here is a unit test: figures depend on the machine.
 """
@@ -24,10 +24,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def rss_kib(pid):
+def rss_kib(pid, field="VmRSS"):
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return -1
 
@@ -58,6 +58,8 @@ def main():
     parser.add_argument("--slow", type=int, default=50)
     parser.add_argument("--gzip", action="store_true", help="ask for gzip, as Prometheus does")
     parser.add_argument("--java-option", action="append", default=[], help="e.g. -Xmx64m")
+    parser.add_argument("--settle", type=int, default=15,
+                        help="seconds to wait after the scrapes before reading VmRSS again (the exporter trims its heap every 10 s)")
     args = parser.parse_args()
 
     port = free_port()
@@ -109,7 +111,9 @@ def main():
               f" slow clients {args.slow}, gzip {args.gzip}, {elapsed:.1f} s")
         print(f"latency p50 {p(0.50):.1f} ms, p99 {p(0.99):.1f} ms, max {latencies[-1] * 1000:.1f} ms,"
               f" mean {statistics.mean(latencies) * 1000:.1f} ms")
-        print(f"VmRSS before {rss_before / 1024:.0f} MiB, after {rss_after / 1024:.0f} MiB")
+        time.sleep(args.settle)
+        print(f"VmRSS before {rss_before / 1024:.0f} MiB, right after {rss_after / 1024:.0f} MiB,"
+              f" {args.settle} s later {rss_kib(exporter.pid) / 1024:.0f} MiB, peak {rss_kib(exporter.pid, 'VmHWM') / 1024:.0f} MiB")
         return 0 if failures[0] == 0 else 1
     finally:
         exporter.terminate()
