@@ -172,8 +172,13 @@ public final class Shell {
         Label status = new Label();
         status.setId("status-text");
         status.textProperty().bind(model.statusProperty());
+        Tooltip whole = new Tooltip(); // a long status (a settings problem) is cut at the window's edge
+        whole.textProperty().bind(model.statusProperty());
+        status.setTooltip(whole);
+        status.setMinWidth(0);
         Label where = new Label();
         where.setId("status-workspace");
+        where.setMinWidth(Region.USE_PREF_SIZE); // the workspace name never gives way to the status text
         where.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
                 () -> Workspaces.title(model.getWorkspace()), model.workspaceProperty()));
         Region spacer = new Region();
