@@ -108,7 +108,7 @@ final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
         }
         String host = listen.substring(0, colon);
         if (token == null && basic == null && !loopback(host)) {
-            err.println("warning: /metrics on " + listen + " is open to anyone who can reach it; require credentials"
+            err.println("headroom: warning: /metrics on " + listen + " is open to anyone who can reach it; require credentials"
                     + " with --token-file FILE, --basic-auth-file FILE or " + TOKEN_VARIABLE);
         }
         GpuSource gpus;

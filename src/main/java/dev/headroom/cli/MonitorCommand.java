@@ -87,6 +87,9 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (overwrite && record == null) {
+            err.println("headroom: warning: --overwrite applies to --record FILE; without it nothing is written");
+        }
         List<GpuInfo> infos;
         try {
             infos = gpus.open();

@@ -134,4 +134,11 @@ class MonitorRecordTest {
         assertThat(replay.err()).contains("warning: " + file + " line 27: an incomplete last tick");
         assertThat(replay.json().get("ticks").asInt()).isEqualTo(25);
     }
+
+    @Test
+    void overwriteWithoutRecordIsWarnedAbout() {
+        CliTest.Run run = run("monitor", "--source", "simulated:h100-training:1", "--once", "--overwrite");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.err()).contains("headroom: warning: --overwrite applies to --record FILE");
+    }
 }
