@@ -237,8 +237,7 @@ public final class CatalogLoader {
                 String path = e.getPath().stream()
                         .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
                         .collect(Collectors.joining());
-                String detail = e.getOriginalMessage().replaceAll("\\s*\\(class [^)]*\\)", "")
-                        .replaceAll("\\s+", " ");
+                String detail = dev.headroom.common.JsonErrors.readable(e.getOriginalMessage());
                 skipped.add(new Problem(file + " line " + line, id, null, null,
                         "field entries[" + index + "]" + path + " cannot be read: " + detail));
             }
@@ -254,7 +253,7 @@ public final class CatalogLoader {
         if (path.startsWith(".")) {
             path = path.substring(1);
         }
-        String detail = e.getOriginalMessage().replaceAll("\\s*\\(class [^)]*\\)", "").replaceAll("\\s+", " ");
+        String detail = dev.headroom.common.JsonErrors.readable(e.getOriginalMessage());
         String rule = path.isEmpty() ? "is not valid JSON: " + detail : "field " + path + " cannot be read: " + detail;
         return new Problem(where, null, null, null, rule);
     }

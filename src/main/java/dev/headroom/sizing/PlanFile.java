@@ -54,24 +54,8 @@ public final class PlanFile {
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining(".")) : "";
             throw new IOException(file + line + (path.isEmpty() ? "" : ", field " + path) + ": "
-                    + readable(e.getOriginalMessage()), e);
+                    + dev.headroom.common.JsonErrors.readable(e.getOriginalMessage()), e);
         }
-    }
-
-    /** Jackson's message without its Java type names ("`java.lang.Integer`" reads "whole number"). */
-    static String readable(String message) {
-        String text = message.replaceAll("\\s*\\(class [^)]*\\)", "").replaceAll("\\s+", " ")
-                .replaceAll("`(?:java\\.lang\\.)?(?:Integer|Long|int|long|Short|short)`", "a whole number")
-                .replaceAll("`(?:java\\.lang\\.)?(?:Double|Float|double|float)`", "a number")
-                .replaceAll("`(?:java\\.lang\\.)?(?:Boolean|boolean)`", "true or false")
-                .replaceAll("`java\\.lang\\.String`", "text")
-                .replaceAll("`(?:[a-zA-Z_][\\w]*\\.)+(?:[A-Z]\\w*\\$)?([A-Z]\\w*)`", "$1")
-                .replaceAll("(?:java|dev|com)\\.[\\w.$]+\\.([A-Z]\\w*)", "$1")
-                .replaceAll("problem: Cannot invoke .*", "problem: a value is missing (null)")
-                .replace("Cannot deserialize value of type", "expected")
-                .replaceAll("not a valid (a whole number|a number|true or false|text) value", "not $1")
-                .replace("for Enum class", "");
-        return text;
     }
 
     public static String toJson(Scenario scenario) {
