@@ -95,7 +95,7 @@ public final class HuggingFaceImporter {
             kvHeads = heads;
         }
         if (headDim == null) {
-            headDim = hidden / heads;
+            headDim = heads > 0 ? hidden / heads : 0; // 0 heads is named by the architecture's validation
         }
 
         // Qwen2 puts biases on q, k and v; Llama-family configs say so with attention_bias (default false).

@@ -45,7 +45,7 @@ final class CatalogCommand implements Runnable {
     /** Loads the catalogs and reports skipped user entries on stderr, so JSON on stdout stays clean. */
     static Catalog load(CommandLine commandLine) {
         Catalog catalog = CatalogLoader.standard().load();
-        catalog.warnings().forEach(w -> commandLine.getErr().println("warning: " + w));
+        catalog.warnings().forEach(w -> commandLine.getErr().println("headroom: warning: " + w));
         return catalog;
     }
 
@@ -159,7 +159,7 @@ final class CatalogCommand implements Runnable {
                     .or(() -> catalog.model(id)).or(() -> catalog.offer(id));
             if (entry.isEmpty()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "no GPU, model or offer has the id '"
-                        + TerminalText.clean(id) + "'; 'headroom catalog list gpus|models|offers' lists the ids");
+                        + TerminalText.clean(dev.headroom.common.Format.echo(id)) + "'; 'headroom catalog list gpus|models|offers' lists the ids");
             }
             if (json) {
                 out.println(entry.get() instanceof Model model ? Json.write(modelJson(model)) : Json.write(entry.get()));

@@ -28,7 +28,8 @@ public final class Cli {
         return CommandLine.ExitCode.SOFTWARE;
     }
 
-    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    public static int run(String[] args, PrintWriter out, PrintWriter unguardedErr) {
+        PrintWriter err = dev.headroom.common.TerminalText.guarded(unguardedErr);
         CommandLine commandLine = new CommandLine(new HeadroomCommand());
         commandLine.setOut(out);
         commandLine.setErr(err);

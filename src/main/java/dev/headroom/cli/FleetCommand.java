@@ -50,6 +50,7 @@ final class FleetCommand implements Callable<Integer> {
         URI uri;
         try {
             uri = PrometheusSource.address(url);
+            PrometheusSource.checkCredentials(token, basic);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -51,8 +51,11 @@ public final class Format {
         if (value == Math.rint(value) && Math.abs(value) < 1e15) {
             return Long.toString((long) value);
         }
-        return java.math.BigDecimal.valueOf(value).round(new java.math.MathContext(6)).stripTrailingZeros()
-                .toPlainString();
+        java.math.BigDecimal rounded = java.math.BigDecimal.valueOf(value).round(new java.math.MathContext(6))
+                .stripTrailingZeros();
+        // 1e300 as 1E+300, not as 301 digits; everyday values stay plain
+        return Math.abs(value) >= 1e15 || Math.abs(value) < 1e-6 && value != 0 ? rounded.toString()
+                : rounded.toPlainString();
     }
 
     /**

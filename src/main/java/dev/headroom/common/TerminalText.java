@@ -21,6 +21,29 @@ public final class TerminalText {
         return escape(text, true);
     }
 
+    /**
+     * A writer for messages (stderr) where every line is {@link #cleanLines cleaned}: an error echoes what the
+     * user typed or a file held (an id, a path, a catalog entry), and none of it may drive the terminal.
+     */
+    public static java.io.PrintWriter guarded(java.io.PrintWriter out) {
+        return new java.io.PrintWriter(new java.io.Writer() {
+            @Override
+            public void write(char[] buffer, int offset, int length) {
+                out.write(cleanLines(new String(buffer, offset, length)));
+            }
+
+            @Override
+            public void flush() {
+                out.flush();
+            }
+
+            @Override
+            public void close() {
+                out.close();
+            }
+        }, true);
+    }
+
     private static String escape(String text, boolean keepNewlines) {
         if (text == null) {
             return null;
@@ -28,7 +51,8 @@ public final class TerminalText {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean unsafe = unsafe(c) && !(keepNewlines && c == '\n');
+            boolean lineBreak = c == '\n' || (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n');
+            boolean unsafe = unsafe(c) && !(keepNewlines && (lineBreak || c == '\t')); // a tab moves, never rewrites
             if (unsafe && out == null) {
                 out = new StringBuilder(text.length() + 16).append(text, 0, i);
             }

@@ -89,7 +89,8 @@ public final class MonitoringReport {
         long start = contents.ticks().isEmpty() ? 0 : contents.ticks().get(0).epochMillis();
         boolean bytes = metric.unit().equals("bytes");
         for (GpuInfo gpu : contents.gpus()) {
-            XYSeries series = new XYSeries("GPU " + gpu.index(), true, false);
+            // duplicates allowed: two ticks in one millisecond (a fast sampler) are two points, not a failure
+            XYSeries series = new XYSeries("GPU " + gpu.index(), true, true);
             for (Snapshot tick : contents.ticks()) {
                 for (GpuReading r : tick.gpus()) {
                     if (r.index() == gpu.index() && r.has(metric)) {

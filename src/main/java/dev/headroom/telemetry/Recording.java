@@ -72,6 +72,7 @@ public final class Recording {
             boolean append = !overwrite && Files.exists(target) && Files.size(target) > 0;
             if (append) {
                 checkSameRecording(file, target, header);
+                checkReadsBackAndEndsBeforeNow(file, target);
             } else {
                 // a new file, or the one replaced, holds the header whole before any tick: atomic like any write
                 AtomicFiles.writeString(file, MAPPER.writeValueAsString(header) + "\n");
@@ -99,6 +100,27 @@ public final class Recording {
             }
             header.set("gpus", MAPPER.valueToTree(gpus));
             return header;
+        }
+
+        /**
+         * Appending to a recording that does not read back, or whose last tick is later than this machine's clock,
+         * would leave a file replay refuses as a whole; so such a file is refused now, while nothing is lost.
+         */
+        private static void checkReadsBackAndEndsBeforeNow(Path file, Path target) throws IOException {
+            Contents contents;
+            try {
+                contents = read(target);
+            } catch (IOException e) {
+                throw new RefusedTargetException(file + ": the recording there does not read back (" + e.getMessage()
+                        + "); nothing appended; give --overwrite to replace it, or another file");
+            }
+            List<Snapshot> ticks = contents.ticks();
+            long now = System.currentTimeMillis();
+            if (!ticks.isEmpty() && ticks.get(ticks.size() - 1).epochMillis() >= now) {
+                throw new RefusedTargetException(file + ": its last tick is " + (ticks.get(ticks.size() - 1).epochMillis()
+                        - now) + " ms later than this machine's clock, so appended ticks would run time backwards;"
+                        + " nothing appended; give --overwrite to replace it, or another file");
+            }
         }
 
         /** What "the same recording" means: see the class comment. The driver versions may differ (an update). */
@@ -298,6 +320,7 @@ public final class Recording {
                 if (tick != null) {
                     try {
                         Snapshot snapshot = fromJson(tick, source, simulated, indexes);
+                        // two ticks in one millisecond happen (a fast sampler) and are kept; earlier is not
                         if (!ticks.isEmpty() && snapshot.epochMillis() < ticks.get(ticks.size() - 1).epochMillis()) {
                             throw new BadLine("t = " + snapshot.epochMillis() + ": time runs backwards (the tick before is "
                                     + (ticks.get(ticks.size() - 1).epochMillis() - snapshot.epochMillis()) + " ms later)");
@@ -334,11 +357,15 @@ public final class Recording {
             throw new BadLine("not a tick: gpus must be a list");
         }
         List<GpuReading> readings = new ArrayList<>();
+        Set<Integer> seen = new java.util.HashSet<>();
         for (JsonNode gpu : tick.get("gpus")) {
             if (!gpu.path("i").isInt()) {
                 throw new BadLine("not a tick: a GPU's i = " + gpu.path("i") + ": must be a GPU index");
             }
             int index = gpu.get("i").asInt();
+            if (!seen.add(index)) {
+                throw new BadLine("GPU " + index + " appears twice in one tick");
+            }
             if (indexes != null && !indexes.contains(index)) {
                 throw new BadLine("GPU " + index + " is not one of the header's GPUs " + new TreeSet<>(indexes));
             }

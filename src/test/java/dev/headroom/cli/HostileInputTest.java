@@ -89,7 +89,7 @@ class HostileInputTest {
 
     // Item 10: --largest-layer was not validated.
     @ParameterizedTest
-    @CsvSource({"-1, -1", "0, 0", "NaN, NaN", "Infinity, Infinity", "9.2e18, 9200000000000000000"})
+    @CsvSource({"-1, -1", "0, 0", "NaN, NaN", "Infinity, Infinity", "9.2e18, 9.2E+18"})
     void theLargestLayerIsPositiveFiniteAndAtMostTheParameters(String value, String shown) {
         assertUsage(run("size", "--params", "7e9", "--gpu", "h100-sxm", "--largest-layer", value),
                 "largest-layer = " + shown + ": must be between 1 and 7000000000");
@@ -245,5 +245,41 @@ class HostileInputTest {
         String[] all = java.util.Arrays.copyOf(head, head.length + 1);
         all[head.length] = last;
         return all;
+    }
+
+    // Found by a second hostile pass: control bytes echoed on stderr, a config.json with 0 heads, a token that
+    // cannot be an HTTP header, an id and a number that filled the terminal.
+    @Test
+    void noMessageOnStandardErrorCarriesARawControlCharacter() {
+        CliTest.Run run = run("size", "--model", "llama-3.1-8b", "--gpu", "\u001b[2Jx");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).doesNotContain("\u001b").contains("\\x1b[2Jx");
+    }
+
+    @Test
+    void aConfigWithNoAttentionHeadsIsAUsageError() throws Exception {
+        Path config = folder.resolve("config.json");
+        Files.writeString(config, "{\"model_type\": \"llama\", \"hidden_size\": 4096, \"num_attention_heads\": 0,"
+                + " \"num_hidden_layers\": 32, \"intermediate_size\": 14336, \"vocab_size\": 128256,"
+                + " \"max_position_embeddings\": 8192}");
+        CliTest.Run run = run("size", "--model", config.toString(), "--gpu", "h100-sxm");
+        assertThat(run.code()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains("attentionHeads = 0: must be between 1 and").doesNotContain("internal error", "by zero");
+    }
+
+    @Test
+    void aFleetTokenWithALineBreakIsAUsageError() {
+        CliTest.Run run = run("fleet", "--prometheus", "http://127.0.0.1:1", "--token", "a\nb");
+        assertUsage(run, "token: must not be empty or hold control characters");
+    }
+
+    @Test
+    void aLongIdAndAHugeNumberAreShortInMessages() {
+        CliTest.Run show = run("catalog", "show", "a".repeat(100_000));
+        assertThat(show.code()).isEqualTo(2);
+        assertThat(show.err().length()).isLessThan(400);
+        CliTest.Run params = run("size", "--params", "1e300", "--gpu", "h100-sxm");
+        assertUsage(params, "params = 1E+300: must be between");
+        assertThat(params.err().length()).isLessThan(200);
     }
 }

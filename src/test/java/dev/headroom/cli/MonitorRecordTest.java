@@ -141,4 +141,41 @@ class MonitorRecordTest {
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.err()).contains("headroom: warning: --overwrite applies to --record FILE");
     }
+
+    @Test
+    void aRecordingThatEndsAfterNowOrDoesNotReadBackIsNotAppendedTo() throws Exception {
+        Path future = folder.resolve("future.jsonl");
+        assertThat(record(future, "simulated:h100-training:1").code()).isZero();
+        List<String> lines = new ArrayList<>(Files.readAllLines(future));
+        int last = lines.size() - 1;
+        lines.set(last, lines.get(last).replaceFirst("\"t\":\\d+", "\"t\":9999999999999"));
+        Files.writeString(future, String.join("\n", lines) + "\n");
+        String before = Files.readString(future);
+
+        CliTest.Run refused = record(future, "simulated:h100-training:1");
+
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err()).contains("later than this machine's clock").contains("nothing appended");
+        assertThat(future).hasContent(before);
+
+        Path bad = folder.resolve("bad.jsonl");
+        assertThat(record(bad, "simulated:h100-training:1").code()).isZero();
+        Files.writeString(bad, Files.readString(bad).replaceFirst("\"util\":[0-9.]+", "\"util\":-50"));
+        CliTest.Run unreadable = record(bad, "simulated:h100-training:1");
+        assertThat(unreadable.code()).isEqualTo(2);
+        assertThat(unreadable.err()).contains("does not read back").contains("util = -50");
+    }
+
+    @Test
+    void twoTicksInOneMillisecondAreReportedNotACrash() throws Exception {
+        List<String> lines = new ArrayList<>(Files.readAllLines(H200));
+        String time = lines.get(2).replaceAll("^\\{\"t\":(\\d+).*", "$1");
+        lines.set(3, lines.get(3).replaceFirst("\"t\":\\d+", "\"t\":" + time));
+        Path file = folder.resolve("same-ms.jsonl");
+        Files.writeString(file, String.join("\n", lines) + "\n");
+
+        CliTest.Run report = run("report", file.toString(), "--format", "md", "-o", folder.resolve("r.md").toString());
+
+        assertThat(report.code()).as(report.err()).isZero();
+    }
 }

@@ -127,6 +127,13 @@ class RecordingTest {
     }
 
     @Test
+    void aGpuTwiceInOneTickIsRejected() throws Exception {
+        assertRejected(recording("twice.jsonl", 2, l -> l.replace("\"gpus\":[{",
+                "\"gpus\":[{\"i\":0,\"state\":\"OK\",\"v\":{},\"s\":{}},{"), true),
+                "line 3: GPU 0 appears twice in one tick");
+    }
+
+    @Test
     void aCompleteBadLastLineIsRejectedLikeAnyOther() throws Exception {
         assertRejected(recording("last.jsonl", 5, l -> "{\"t\": 1, \"gpus\": [oops]}", true),
                 "line 6: not a tick (not JSON)");

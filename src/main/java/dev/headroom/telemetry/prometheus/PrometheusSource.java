@@ -76,11 +76,25 @@ public final class PrometheusSource implements GpuSource {
      * @param token bearer token or null; @param basic "user:password" or null
      */
     public PrometheusSource(URI base, String token, String basic, Duration timeout) {
+        checkCredentials(token, basic);
         this.base = URI.create(base.toString().replaceAll("/+$", "") + "/");
         this.authorization = token != null ? "Bearer " + token : basic != null
                 ? "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)) : null;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    /**
+     * Credentials as typed: an HTTP header cannot hold a control character (a line break would end it), so one
+     * is refused here, naming the field, rather than failing inside the HTTP client on the first request.
+     */
+    public static void checkCredentials(String token, String basic) {
+        if (token != null && (token.isBlank() || token.chars().anyMatch(Character::isISOControl))) {
+            throw new IllegalArgumentException("token: must not be empty or hold control characters (line breaks, ESC)");
+        }
+        if (basic != null && (basic.indexOf(':') < 1 || basic.chars().anyMatch(Character::isISOControl))) {
+            throw new IllegalArgumentException("basic-auth: must be USER:PASSWORD without control characters");
+        }
     }
 
     /** A Prometheus address as typed; the message names the field, the value and what is allowed. */

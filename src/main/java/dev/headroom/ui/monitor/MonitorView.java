@@ -290,10 +290,11 @@ final class MonitorView extends StackPane {
         java.net.URI address;
         try {
             address = dev.headroom.telemetry.prometheus.PrometheusSource.address(url);
+            dev.headroom.telemetry.prometheus.PrometheusSource.checkCredentials(token, basic);
         } catch (IllegalArgumentException e) {
             javafx.scene.control.Alert alert = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.ERROR,
                     e.getMessage());
-            alert.setHeaderText("Not a Prometheus address");
+            alert.setHeaderText("Not a usable Prometheus address or credential");
             alert.show();
             return;
         }
