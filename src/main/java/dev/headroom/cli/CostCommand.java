@@ -66,6 +66,9 @@ final class CostCommand implements Callable<Integer> {
             err.println("headroom: warning: --compare needs --plan FILE (the GPUs are compared at the plan's"
                     + " workload); comparing nothing");
         }
+        if (plan != null && (gpu != null || gpus != null)) {
+            err.println("headroom: warning: --plan sets the GPU and the count; --gpu and --gpus are ignored");
+        }
         Gpu chosen;
         int count;
         Double tokens = null;

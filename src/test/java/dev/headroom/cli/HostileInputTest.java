@@ -231,6 +231,13 @@ class HostileInputTest {
     }
 
     @Test
+    void gpuFlagsBesideAPlanAreWarnedAboutAsIgnored() throws Exception {
+        CliTest.Run run = run("cost", "--plan", plan("\"shape\": {\"batch\": 1}").toString(), "--gpu", "a100-sxm-80gb");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.err()).contains("headroom: warning: --plan sets the GPU and the count; --gpu and --gpus are ignored");
+    }
+
+    @Test
     void aNegativeContextOnACatalogModelIsARangeError() {
         assertUsage(size("--max-context", "-1"), "max-context = -1: must be between 1 and 1073741824");
         assertThat(size("--max-context", "4096", "--json").code()).isZero();

@@ -162,7 +162,7 @@ public final class MetricsServer implements AutoCloseable {
         @Override
         public Result authenticate(HttpExchange exchange) {
             String header = exchange.getRequestHeaders().getFirst("Authorization");
-            if (header != null && header.startsWith("Bearer ") && same(token, header.substring(7).trim())) {
+            if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && same(token, header.substring(7).trim())) {
                 return new Success(new HttpPrincipal("prometheus", "headroom"));
             }
             exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"headroom\"");

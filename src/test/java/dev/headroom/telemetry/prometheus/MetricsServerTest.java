@@ -67,6 +67,24 @@ class MetricsServerTest {
     }
 
     @Test
+    void theBearerSchemeIsCaseInsensitiveAndTheTokenIsNot() throws IOException {
+        for (String scheme : new String[] {"bearer", "BEARER", "Bearer"}) {
+            assertThat(answer(scheme + " s3cret")).as(scheme).startsWith("HTTP/1.1 200");
+        }
+        assertThat(answer("Bearer S3CRET")).startsWith("HTTP/1.1 401");
+        assertThat(answer("Basic s3cret")).startsWith("HTTP/1.1 401");
+    }
+
+    private String answer(String authorization) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: "
+                    + authorization + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void unknownPathsAre404AndTheRootPointsToMetrics() throws IOException {
         for (String path : new String[] {"/metricsx", "/metrics/x", "/admin", "/favicon.ico", "/-/healthy"}) {
             String answer = request("GET", path, true);
