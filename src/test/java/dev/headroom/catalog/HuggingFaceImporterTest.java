@@ -18,7 +18,14 @@ class HuggingFaceImporterTest {
     @TempDir
     Path folder;
 
+    /** Catalog ids whose published config.json is read from ../shared/fixtures, by its file name there. */
+    private static final java.util.Map<String, String> SHARED = java.util.Map.of("mistral-7b", "mistral-7b-v0.1",
+            "mixtral-8x7b", "mixtral-8x7b-v0.1", "qwen2.5-7b", "qwen2.5-7b");
+
     static Path fixture(String name) {
+        if (SHARED.containsKey(name)) {
+            return dev.headroom.SharedFixtures.hfConfig(SHARED.get(name));
+        }
         try {
             return Path.of(HuggingFaceImporterTest.class.getResource("/hf/" + name + ".json").toURI());
         } catch (URISyntaxException e) {

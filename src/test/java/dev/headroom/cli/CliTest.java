@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,7 +111,7 @@ class CliTest {
 
     @Test
     void importPrintsACatalogEntryAndSaveAddsItToTheUserCatalog() throws Exception {
-        Path config = fixture("qwen2.5-7b");
+        Path config = dev.headroom.SharedFixtures.hfConfig("qwen2.5-7b");
 
         Run printed = run("catalog", "import", config.toString(), "--json", "--id", "my-qwen");
         assertThat(printed.code()).isZero();
@@ -137,9 +136,5 @@ class CliTest {
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("model_type = bert: is not supported");
-    }
-
-    private static Path fixture(String name) throws URISyntaxException {
-        return Path.of(CliTest.class.getResource("/hf/" + name + ".json").toURI());
     }
 }

@@ -76,7 +76,7 @@ class SizeCommandTest {
 
     @Test
     void aConfigJsonAsTheModel() throws Exception {
-        Path config = Path.of(SizeCommandTest.class.getResource("/hf/mixtral-8x7b.json").toURI());
+        Path config = dev.headroom.SharedFixtures.hfConfig("mixtral-8x7b-v0.1");
         CliTest.Run run = run("size", "--model", config.toString(), "--gpu", "h100-sxm", "--tp", "2", "--weights",
                 "fp8", "--json");
 

@@ -201,7 +201,7 @@ class PlanViewTest {
 
     @Test
     void importingAConfigUsesItsArchitecture(FxRobot robot) throws Exception {
-        Path config = Path.of(PlanViewTest.class.getResource("/hf/mixtral-8x7b.json").toURI());
+        Path config = dev.headroom.SharedFixtures.hfConfig("mixtral-8x7b-v0.1");
         robot.interact(() -> view.importConfig(config));
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(vm.modelSourceProperty().get()).isEqualTo(PlanViewModel.ModelSource.IMPORTED);
