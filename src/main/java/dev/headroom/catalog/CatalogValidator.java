@@ -136,10 +136,7 @@ public final class CatalogValidator {
         }
         r.present("architecture.norm", a.norm());
         r.range("architecture.normsPerLayer", a.normsPerLayer(), 1, 8);
-        r.optionalRange("architecture.slidingWindow", a.slidingWindow(), 1, 1 << 30);
-        if (a.layers() != null) {
-            r.optionalRange("architecture.slidingWindowLayers", a.slidingWindowLayers(), 1, a.layers());
-        }
+        validatePattern(r, a);
         ModelArchitecture.Moe moe = a.moe();
         if (moe != null) {
             r.range("architecture.moe.experts", moe.experts(), 2, 1 << 16);
@@ -149,7 +146,28 @@ public final class CatalogValidator {
             r.range("architecture.moe.expertFfnSize", moe.expertFfnSize(), 1, 1 << 22);
             if (a.layers() != null) {
                 r.optionalRange("architecture.moe.denseLayers", moe.denseLayers(), 0, a.layers() - 1);
+                r.optionalRange("architecture.moe.layerStep", moe.layerStep(), 1, a.layers());
             }
+            r.optionalRange("architecture.moe.sharedExpertFfnSize", moe.sharedExpertFfnSize(), 1, 1 << 22);
+        }
+        ModelArchitecture.Recurrent recurrent = a.recurrent();
+        if (recurrent != null) {
+            r.range("architecture.recurrent.keyHeads", recurrent.keyHeads(), 1, 4096);
+            r.range("architecture.recurrent.valueHeads", recurrent.valueHeads(), 1, 4096);
+            r.range("architecture.recurrent.keyHeadDim", recurrent.keyHeadDim(), 1, 4096);
+            r.range("architecture.recurrent.valueHeadDim", recurrent.valueHeadDim(), 1, 4096);
+            r.range("architecture.recurrent.convKernel", recurrent.convKernel(), 1, 64);
+        }
+        ModelArchitecture.SparseAttention sparse = a.sparseAttention();
+        if (sparse != null) {
+            r.range("architecture.sparseAttention.indexHeads", sparse.indexHeads(), 1, 4096);
+            r.range("architecture.sparseAttention.indexHeadDim", sparse.indexHeadDim(), 1, 4096);
+            r.range("architecture.sparseAttention.topK", sparse.topK(), 1, 1 << 24);
+        }
+        r.optionalRange("architecture.mtpLayers", a.mtpLayers(), 0, 16);
+        r.optionalRange("architecture.hyperConnections", a.hyperConnections(), 1, 64);
+        if (a.visionParameters() != null && a.visionParameters() < 0) {
+            r.fail("architecture.visionParameters", a.visionParameters(), "must be 0 or more");
         }
         ModelArchitecture.Mla mla = a.mla();
         if (mla != null) {
@@ -160,6 +178,39 @@ public final class CatalogValidator {
             r.range("architecture.mla.vHeadDim", mla.vHeadDim(), 1, 4096);
         }
         return r.problems().size() == before;
+    }
+
+    /** Every group needs a count; windows where the kind has one; recurrent layers need the recurrent shape. */
+    private static void validatePattern(Rules r, ModelArchitecture a) {
+        if (a.layerPattern() == null) {
+            return;
+        }
+        if (a.layerPattern().isEmpty()) {
+            r.fail("architecture.layerPattern", "[]", "must hold at least one layer group, or be null");
+            return;
+        }
+        for (int i = 0; i < a.layerPattern().size(); i++) {
+            ModelArchitecture.LayerGroup g = a.layerPattern().get(i);
+            String field = "architecture.layerPattern[" + i + "]";
+            if (g == null) {
+                r.fail(field, null, "must be a layer group");
+                continue;
+            }
+            r.range(field + ".count", g.count(), 1, 1000);
+            r.present(field + ".attention", g.attention());
+            if (g.attention() == ModelArchitecture.Attention.SLIDING || g.attention() == ModelArchitecture.Attention.CHUNKED) {
+                r.range(field + ".window", g.window(), 1, 1 << 30);
+            }
+            r.optionalRange(field + ".kvHeads", g.kvHeads(), 1, 4096);
+            r.optionalRange(field + ".headDim", g.headDim(), 1, 4096);
+            r.optionalRange(field + ".kvCompression", g.kvCompression(), 1, 1 << 16);
+            if (g.attention() != null && g.attention().recurrent() && a.recurrent() == null) {
+                r.fail(field + ".attention", g.attention().label(), "needs architecture.recurrent (the state's shape)");
+            }
+            if (g.ffn() == ModelArchitecture.Ffn.MOE && a.moe() == null) {
+                r.fail(field + ".ffn", "moe", "needs architecture.moe");
+            }
+        }
     }
 
     public static List<Problem> validate(String file, CloudOffer offer) {

@@ -101,16 +101,20 @@ public final class HuggingFaceImporter {
         // Qwen2 puts biases on q, k and v; Llama-family configs say so with attention_bias (default false).
         boolean attentionBias = type.equals("qwen2") || r.flag("attention_bias", false);
         Integer window = slidingWindow(type, config);
-        Integer windowLayers = window != null && gemma ? layers / 2 : null; // Gemma 2 alternates local and global
+        List<ModelArchitecture.LayerGroup> pattern = window == null ? null
+                : gemma ? List.of(ModelArchitecture.LayerGroup.of(1, ModelArchitecture.Attention.SLIDING, window),
+                        ModelArchitecture.LayerGroup.of(1, ModelArchitecture.Attention.FULL, null))
+                : List.of(ModelArchitecture.LayerGroup.of(1, ModelArchitecture.Attention.SLIDING, window));
 
         ModelArchitecture architecture = new ModelArchitecture(layers, hidden, heads, kvHeads, headDim, ffn,
                 FfnKind.GATED, vocab, tied, context, PositionEmbedding.ROPE, 0, NormKind.RMSNORM,
-                gemma ? 4 : 2, attentionBias, false, r.flag("mlp_bias", false), window, windowLayers, moe, mla);
+                gemma ? 4 : 2, attentionBias, false, r.flag("mlp_bias", false), pattern, moe, mla, null, null, null,
+                null, null, null, null, null);
 
         String name = text(config, "_name_or_path");
         Source source = new Source(List.of("architecture"), "Imported Hugging Face config.json (" + type + ")",
                 sourceUrl, LocalDate.now().toString());
-        Model model = new Model(id, name != null ? name : id, familyOf(type), name, architecture, null, null,
+        Model model = new Model(id, name != null ? name : id, familyOf(type), name, architecture, null, null, null,
                 List.of(source));
         List<Problem> problems = CatalogValidator.validate(file, model);
         if (!problems.isEmpty()) {

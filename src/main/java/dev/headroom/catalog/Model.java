@@ -4,7 +4,11 @@ import java.util.List;
 
 /**
  * A language model: its architecture (from the published config.json) and the parameter count its authors
- * publish. The engine works from the architecture; the published count is there to check the derivation.
+ * publish. The engine works from the architecture; the published counts are there to check the derivation.
+ *
+ * @param publishedParameters       the total its authors publish (text model, or with a vision tower where they
+ *                                  count it: {@code parameterNote} says which)
+ * @param publishedActiveParameters for mixtures of experts, the parameters per token they publish; else null
  */
 public record Model(
         String id,
@@ -13,6 +17,7 @@ public record Model(
         String huggingFaceId,
         ModelArchitecture architecture,
         Long publishedParameters,
+        Long publishedActiveParameters,
         String parameterNote,
         List<Source> sources) implements CatalogEntry {
 
@@ -25,8 +30,19 @@ public record Model(
         return ParameterCounter.count(architecture).total();
     }
 
+    /** Active parameters per token derived from the architecture. */
+    public long derivedActiveParameters() {
+        return ParameterCounter.count(architecture).active();
+    }
+
     /** Relative difference of the derived count from the published one (0.01 = 1 %). */
     public double derivationError() {
         return Math.abs(derivedParameters() - (double) publishedParameters) / publishedParameters;
+    }
+
+    /** Relative difference of the derived active count from the published one; NaN when none is published. */
+    public double activeDerivationError() {
+        return publishedActiveParameters == null ? Double.NaN
+                : Math.abs(derivedActiveParameters() - (double) publishedActiveParameters) / publishedActiveParameters;
     }
 }

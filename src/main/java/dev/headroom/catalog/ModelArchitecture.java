@@ -1,15 +1,28 @@
 package dev.headroom.catalog;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.List;
 
 /**
  * A decoder-only transformer as its config.json describes it. Field names follow the catalog schema
- * (catalogs/README.md), not any one framework's config keys.
+ * (catalogs/README.md), not any one framework's config keys. The newer fields are null where a model does
+ * not have the feature, so older entries read unchanged.
  *
  * @param headDim             per-head dimension of queries and keys (for MLA: nope + rope part)
  * @param ffnSize             dense FFN width; for MoE models the width of the dense layers
  * @param learnedPositions    rows of a learned position table (OPT, GPT-3), 0 for RoPE/ALiBi
- * @param slidingWindowLayers layers that use the sliding window; null means all (when a window is set)
+ * @param layerPattern        what each layer mixes tokens with and which FFN it has, as groups that repeat until
+ *                            every layer is covered; null means every layer is full attention (see {@link LayerPlan})
+ * @param recurrent           shape of the linear-attention or Mamba layers of a hybrid; null when it has none
+ * @param sparseAttention     an indexer that picks the tokens each query attends to (DSA); null when none
+ * @param qkNorm              normalisation of queries and keys before attention; null means none
+ * @param attentionSinks      one learned sink logit per head and layer (gpt-oss)
+ * @param attentionOutputGate the query projection also produces a sigmoid gate on the attention output
+ *                            (Qwen3-Next, Qwen3.5): q_proj is twice as wide
+ * @param mtpLayers           multi-token-prediction modules after the last layer (DeepSeek-V3, GLM-4.5): weights
+ *                            that exist in the checkpoint but are loaded only for MTP speculative decoding
+ * @param hyperConnections    residual streams of hyper-connections (DeepSeek-V4 hc_mult); null or 1 means plain
+ * @param visionParameters    parameters of a vision tower and projector in the same checkpoint; null when none
  */
 public record ModelArchitecture(
         Integer layers,
@@ -29,23 +42,200 @@ public record ModelArchitecture(
         Boolean attentionBias,
         Boolean outputProjectionBias,
         Boolean mlpBias,
-        Integer slidingWindow,
-        Integer slidingWindowLayers,
+        List<LayerGroup> layerPattern,
         Moe moe,
-        Mla mla) {
+        Mla mla,
+        Recurrent recurrent,
+        SparseAttention sparseAttention,
+        QkNorm qkNorm,
+        Boolean attentionSinks,
+        Boolean attentionOutputGate,
+        Integer mtpLayers,
+        Integer hyperConnections,
+        Long visionParameters) {
+
+    public ModelArchitecture {
+        layerPattern = layerPattern == null ? null : List.copyOf(layerPattern);
+    }
+
+    /** The architecture of a plain transformer: every newer feature absent. */
+    public static ModelArchitecture plain(Integer layers, Integer hiddenSize, Integer attentionHeads, Integer kvHeads,
+                                          Integer headDim, Integer ffnSize, FfnKind ffnKind, Integer vocabSize,
+                                          Boolean tiedEmbeddings, Integer maxContextTokens) {
+        return new ModelArchitecture(layers, hiddenSize, attentionHeads, kvHeads, headDim, ffnSize, ffnKind, vocabSize,
+                tiedEmbeddings, maxContextTokens, PositionEmbedding.ROPE, 0, NormKind.RMSNORM, 2, false, false, false,
+                null, null, null, null, null, null, null, null, null, null, null);
+    }
 
     public boolean hasExperts() {
         return moe != null;
     }
 
-    /** Mixture of experts. {@code denseLayers} leading layers keep a dense FFN of {@code ffnSize}. */
+    public ModelArchitecture withLayerPattern(List<LayerGroup> pattern) {
+        return new ModelArchitecture(layers, hiddenSize, attentionHeads, kvHeads, headDim, ffnSize, ffnKind, vocabSize,
+                tiedEmbeddings, maxContextTokens, positionEmbedding, learnedPositions, norm, normsPerLayer,
+                attentionBias, outputProjectionBias, mlpBias, pattern, moe, mla, recurrent, sparseAttention, qkNorm,
+                attentionSinks, attentionOutputGate, mtpLayers, hyperConnections, visionParameters);
+    }
+
+    public ModelArchitecture withMoe(Moe newMoe) {
+        return new ModelArchitecture(layers, hiddenSize, attentionHeads, kvHeads, headDim, ffnSize, ffnKind, vocabSize,
+                tiedEmbeddings, maxContextTokens, positionEmbedding, learnedPositions, norm, normsPerLayer,
+                attentionBias, outputProjectionBias, mlpBias, layerPattern, newMoe, mla, recurrent, sparseAttention,
+                qkNorm, attentionSinks, attentionOutputGate, mtpLayers, hyperConnections, visionParameters);
+    }
+
+    /**
+     * Mixture of experts.
+     *
+     * @param denseLayers         leading layers that keep a dense FFN of {@code ffnSize} (first_k_dense_replace)
+     * @param layerStep           every n-th layer after those is MoE, the others dense (decoder_sparse_step,
+     *                            interleave_moe_layer_step); null means 1
+     * @param sharedExpertFfnSize width of each shared expert where it differs from {@code expertFfnSize}
+     *                            (Qwen2-MoE's shared_expert_intermediate_size, Gemma 4's dense MLP beside the experts)
+     */
     public record Moe(Integer experts, Integer activeExperts, Integer sharedExperts, Integer expertFfnSize,
-                      Integer denseLayers) {
+                      Integer denseLayers, Integer layerStep, Integer sharedExpertFfnSize) {
+
+        public Moe(Integer experts, Integer activeExperts, Integer sharedExperts, Integer expertFfnSize,
+                   Integer denseLayers) {
+            this(experts, activeExperts, sharedExperts, expertFfnSize, denseLayers, null, null);
+        }
+
+        public int step() {
+            return layerStep == null || layerStep < 1 ? 1 : layerStep;
+        }
+
+        public int shared() {
+            return sharedExperts == null ? 0 : sharedExperts;
+        }
+
+        public int sharedWidth() {
+            return sharedExpertFfnSize != null ? sharedExpertFfnSize : expertFfnSize;
+        }
     }
 
     /** Multi-head latent attention (DeepSeek-V2/V3): low-rank compressed KV. */
     public record Mla(Integer qLoraRank, Integer kvLoraRank, Integer qkNopeHeadDim, Integer qkRopeHeadDim,
                       Integer vHeadDim) {
+    }
+
+    /**
+     * A run of layers. The groups of a pattern repeat in order until every layer has one.
+     *
+     * @param count          consecutive layers of this kind (at least 1)
+     * @param attention      what the layers mix tokens with
+     * @param window         tokens a sliding layer sees, or the chunk a chunked layer attends within
+     * @param kvHeads        KV heads of these layers where they differ from the model's (Gemma 4 global layers)
+     * @param headDim        head size of these layers where it differs from the model's
+     * @param keyEqualsValue the layers cache one tensor that serves as key and value (Gemma 4 attention_k_eq_v)
+     * @param kvCompression  the cache keeps one entry per this many tokens (DeepSeek-V4 compress_ratios); null is 1
+     * @param ffn            the layers' FFN where it is not the model's rule (Nemotron-H mixer-only blocks)
+     */
+    public record LayerGroup(Integer count, Attention attention, Integer window, Integer kvHeads, Integer headDim,
+                             Boolean keyEqualsValue, Integer kvCompression, Ffn ffn) {
+
+        public static LayerGroup of(int count, Attention attention, Integer window) {
+            return new LayerGroup(count, attention, window, null, null, null, null, null);
+        }
+    }
+
+    public enum Attention {
+        /** Attends to every earlier token: the cache grows with the context. */
+        FULL("full"),
+        /** Attends to the last {@code window} tokens: the cache stops growing at the window. */
+        SLIDING("sliding"),
+        /** Attends within fixed chunks of {@code window} tokens (Llama 4): at most one chunk is cached. */
+        CHUNKED("chunked"),
+        /** Linear attention with a fixed-size recurrent state (Gated DeltaNet). */
+        LINEAR("linear"),
+        /** A Mamba-2 state-space layer: a fixed-size state and a short convolution. */
+        MAMBA("mamba"),
+        /** No token mixer: an FFN-only block (Nemotron-H "-" and "E" blocks). */
+        NONE("none");
+
+        private final String label;
+
+        Attention(String label) {
+            this.label = label;
+        }
+
+        @JsonValue
+        public String label() {
+            return label;
+        }
+
+        public boolean cachesTokens() {
+            return this == FULL || this == SLIDING || this == CHUNKED;
+        }
+
+        public boolean recurrent() {
+            return this == LINEAR || this == MAMBA;
+        }
+    }
+
+    public enum Ffn {
+        DENSE("dense"),
+        MOE("moe"),
+        NONE("none");
+
+        private final String label;
+
+        Ffn(String label) {
+            this.label = label;
+        }
+
+        @JsonValue
+        public String label() {
+            return label;
+        }
+    }
+
+    /**
+     * Linear-attention (Gated DeltaNet) or Mamba-2 layers. Both keep a state of valueHeads x keyHeadDim x
+     * valueHeadDim per sequence and a convolution window of convKernel - 1 steps over the q, k, v channels.
+     * For Mamba-2: keyHeads = n_groups, keyHeadDim = ssm_state_size, valueHeads = mamba_num_heads, valueHeadDim =
+     * mamba_head_dim.
+     */
+    public record Recurrent(Integer keyHeads, Integer valueHeads, Integer keyHeadDim, Integer valueHeadDim,
+                            Integer convKernel) {
+
+        /** Channels the short convolution runs over: q and k (or B and C) and v (or x). */
+        public long convChannels() {
+            return 2L * keyHeads * keyHeadDim + (long) valueHeads * valueHeadDim;
+        }
+
+        /** State elements per sequence and layer. */
+        public long stateElements() {
+            return (long) valueHeads * keyHeadDim * valueHeadDim;
+        }
+    }
+
+    /**
+     * DeepSeek Sparse Attention: a light indexer scores earlier tokens and each query attends to the top
+     * {@code topK}. The indexer caches one key of {@code indexHeadDim} per token and layer.
+     */
+    public record SparseAttention(Integer indexHeads, Integer indexHeadDim, Integer topK) {
+    }
+
+    public enum QkNorm {
+        /** RMSNorm over each head: headDim weights for q and for k (Qwen3, Gemma 3). */
+        PER_HEAD("per-head"),
+        /** RMSNorm over the whole projection: heads x headDim and kvHeads x headDim weights (OLMo 2). */
+        WHOLE("whole"),
+        /** L2 normalisation without weights (Llama 4). */
+        UNWEIGHTED("unweighted");
+
+        private final String label;
+
+        QkNorm(String label) {
+            this.label = label;
+        }
+
+        @JsonValue
+        public String label() {
+            return label;
+        }
     }
 
     public enum FfnKind {
@@ -65,7 +255,7 @@ public record ModelArchitecture(
             return label;
         }
 
-        int matrices() {
+        public int matrices() {
             return this == GATED ? 3 : 2;
         }
     }
@@ -86,7 +276,7 @@ public record ModelArchitecture(
         }
 
         /** RMSNorm has a weight vector only; LayerNorm has weight and bias. */
-        int vectors() {
+        public int vectors() {
             return this == RMSNORM ? 1 : 2;
         }
     }

@@ -4,6 +4,7 @@ import dev.headroom.catalog.CatalogEntry;
 import dev.headroom.catalog.CloudOffer;
 import dev.headroom.catalog.Gpu;
 import dev.headroom.catalog.Model;
+import dev.headroom.catalog.LayerPlan;
 import dev.headroom.catalog.ModelArchitecture;
 import dev.headroom.catalog.ParameterCounter;
 import dev.headroom.catalog.Source;
@@ -68,11 +69,13 @@ final class EntryText {
         line(out, "Layers", a.layers() + ", hidden " + a.hiddenSize() + ", FFN " + a.ffnSize() + " (" + a.ffnKind().label()
                 + "), vocabulary " + a.vocabSize());
         line(out, "Attention", a.attentionHeads() + " heads, " + a.kvHeads() + " KV heads, head dim " + a.headDim()
-                + (a.slidingWindow() != null ? ", sliding window " + a.slidingWindow() + " tokens" : "")
-                + (a.mla() != null ? ", MLA (KV latent " + a.mla().kvLoraRank() + " + rope " + a.mla().qkRopeHeadDim() + ")" : ""));
+                + (a.mla() != null ? ", MLA (KV latent " + a.mla().kvLoraRank() + " + rope " + a.mla().qkRopeHeadDim() + ")" : "")
+                + (a.sparseAttention() != null ? ", sparse (top " + a.sparseAttention().topK() + " tokens by an indexer)" : ""));
+        line(out, "Layers by kind", LayerPlan.describeAttention(a));
+        line(out, "FFN layers", LayerPlan.describeFfn(a));
         if (a.hasExperts()) {
             line(out, "Experts", a.moe().experts() + " routed (" + a.moe().activeExperts() + " active), "
-                    + a.moe().sharedExperts() + " shared, expert FFN " + a.moe().expertFfnSize());
+                    + a.moe().shared() + " shared, expert FFN " + a.moe().expertFfnSize());
         }
         line(out, "Context", a.maxContextTokens() + " tokens");
         line(out, "Parameters", Format.parameters(count.total()) + " derived (" + count.total() + "), "

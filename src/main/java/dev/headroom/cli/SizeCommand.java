@@ -339,16 +339,20 @@ final class SizeCommand implements Callable<Integer> {
                     or(activeExperts, moe == null ? 2 : moe.activeExperts()), moe == null ? 0 : moe.sharedExperts(),
                     ffn != null || moe == null ? ffnSize : moe.expertFfnSize(), moe == null ? 0 : moe.denseLayers());
         }
-        return new ModelArchitecture(or(layers, b == null ? null : b.layers()), h, a,
+        ModelArchitecture plain = ModelArchitecture.plain(or(layers, b == null ? null : b.layers()), h, a,
                 or(kvHeads, b == null ? a : b.kvHeads()), or(headDim, b == null ? (a > 0 ? h / a : 0) : b.headDim()), ffnSize, kind,
                 or(vocab, b == null ? null : b.vocabSize()), b != null && Boolean.TRUE.equals(b.tiedEmbeddings()),
-                or(maxContext, b == null ? 1 << 20 : b.maxContextTokens()),
-                b == null ? ModelArchitecture.PositionEmbedding.ROPE : b.positionEmbedding(),
-                b == null ? 0 : b.learnedPositions(), b == null ? ModelArchitecture.NormKind.RMSNORM : b.norm(),
-                b == null ? 2 : b.normsPerLayer(), b != null && Boolean.TRUE.equals(b.attentionBias()),
-                b != null && Boolean.TRUE.equals(b.outputProjectionBias()), b != null && Boolean.TRUE.equals(b.mlpBias()),
-                b == null ? null : b.slidingWindow(), b == null ? null : b.slidingWindowLayers(), moe,
-                b == null ? null : b.mla());
+                or(maxContext, b == null ? 1 << 20 : b.maxContextTokens()));
+        if (b == null) {
+            return plain.withMoe(moe);
+        }
+        // Flags replace the shape; every other feature of the base model (pattern, biases, MLA, sinks) stays.
+        return new ModelArchitecture(plain.layers(), plain.hiddenSize(), plain.attentionHeads(), plain.kvHeads(),
+                plain.headDim(), plain.ffnSize(), plain.ffnKind(), plain.vocabSize(), plain.tiedEmbeddings(),
+                plain.maxContextTokens(), b.positionEmbedding(), b.learnedPositions(), b.norm(), b.normsPerLayer(),
+                b.attentionBias(), b.outputProjectionBias(), b.mlpBias(), b.layerPattern(), moe, b.mla(), b.recurrent(),
+                b.sparseAttention(), b.qkNorm(), b.attentionSinks(), b.attentionOutputGate(), b.mtpLayers(),
+                b.hyperConnections(), b.visionParameters());
     }
 
     private static String str(Integer value) {

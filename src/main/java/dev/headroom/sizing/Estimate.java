@@ -7,6 +7,12 @@ import java.util.Map;
  * What the engine answers for one scenario. Bytes are per GPU for the most loaded GPU; a field that does not
  * apply to the scenario is null, never a made-up number.
  *
+ * @param kvCacheBytesPerToken          KV cache (and recurrent state) bytes per token of one sequence at the
+ *                                      scenario's context, averaged over the sequence: windows, chunks and fixed
+ *                                      states make it fall as the context grows; null for training or without an
+ *                                      architecture
+ * @param kvCacheBytesPerTokenByContext the same at 1,024, 8,192, 32,768 and 131,072 tokens (keys are the token
+ *                                      counts); null where kvCacheBytesPerToken is
  * @param ruleOfThumbBytes the seed guide's whole-model figure (inference: parameters x bytes x 1.2; training:
  *                         parameters x bytes x 6), shown beside the detailed one so users see why they differ
  */
@@ -16,6 +22,7 @@ public record Estimate(
         long activeParameters,
         Memory memory,
         Long kvCacheBytesPerToken,
+        Map<String, Long> kvCacheBytesPerTokenByContext,
         long ruleOfThumbBytes,
         Fit fit,
         Performance performance,

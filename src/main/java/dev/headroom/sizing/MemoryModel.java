@@ -1,7 +1,9 @@
 package dev.headroom.sizing;
 
+import dev.headroom.catalog.LayerPlan;
 import dev.headroom.catalog.ModelArchitecture;
 import dev.headroom.catalog.ParameterCounter;
+import java.util.List;
 
 /**
  * Per-GPU memory of one pipeline stage, as a function of batch, sequence lengths and the tensor/pipeline split.
@@ -35,11 +37,24 @@ final class MemoryModel {
     final boolean tied;
     final double positionParams;
     final int denseLayers;
-    final double attentionPerLayer;
-    final double normsPerLayerParams;
-    final double denseFfnPerLayer;
+    final int moeLayers;
+    /** Prefix sums over layers: entry i covers layers 0 .. i-1 (see {@link #sum}). */
+    private final double[] mixerPrefix;
+    private final double[] denseFfnPrefix;
+    private final double[] expertPrefix;
+    private final double[] sharedPrefix;
+    private final double[] normPrefix;
+    private final int[] denseCountPrefix;
+    private final int[] moeCountPrefix;
+    private final int[] recurrentCountPrefix;
+    /** KV classes: layers with the same window and KV shape, with the prefix count of each class. */
+    private final KvClass[] kvClasses;
+    private final int[][] kvClassPrefix;
     final double expertsPerMoeLayer;
     final double sharedPerMoeLayer;
+    final double largestMixer;
+    final double largestDenseFfn;
+    final double largestShared;
     final double expertFfnWidth;
     final double experts;
     final double activeExperts;
@@ -49,8 +64,13 @@ final class MemoryModel {
     final int normsPerLayer;
     final boolean mla;
     final double mlaLatent;
-    final double window;
-    final double windowLayerShare;
+    /** Tokens a sparse-attention query attends to; infinite without an indexer. */
+    final double sparseTopK;
+    /** Bytes the DSA indexer caches per token and layer: FP8 keys with an FP32 scale per 128 (DeepSeek-V3.2). */
+    final double indexerBytesPerToken;
+    final double recurrentStateElements;
+    final double recurrentConvElements;
+    final double recurrentStateBytes;
     final double largestLayerParams;
     final double totalParams;
 
@@ -86,8 +106,9 @@ final class MemoryModel {
     final double cudaGraphs;
     final double fragmentation;
     final int pagedBlock;
-    final double sharedPrefix;
+    final double sharedPrefixTokens;
     final int prefillChunk;
+    final double visionParams;
 
     MemoryModel(Scenario scenario, ResolvedModel model, WeightFormat weights, RuntimeOverheads overheads) {
         training = scenario.workload().isTraining();
@@ -109,42 +130,105 @@ final class MemoryModel {
             tied = Boolean.TRUE.equals(a.tiedEmbeddings());
             positionParams = (a.learnedPositions() == null ? 0 : a.learnedPositions()) * hidden;
             ModelArchitecture.Moe moe = a.moe();
-            denseLayers = moe == null ? layers : (moe.denseLayers() == null ? 0 : moe.denseLayers());
-            int moeLayers = layers - denseLayers;
-            attentionPerLayer = (double) count.attention() / layers;
-            normsPerLayerParams = (double) (count.norms()) / layers; // final norm folded in: one vector, negligible
-            denseFfnPerLayer = denseLayers == 0 ? 0 : (double) count.denseFfn() / denseLayers;
-            expertsPerMoeLayer = moeLayers == 0 ? 0 : (double) count.expertFfn() / moeLayers;
-            sharedPerMoeLayer = moeLayers == 0 ? 0 : (double) count.sharedFfn() / moeLayers;
+            List<LayerPlan.Layer> plan = LayerPlan.of(a);
+            mixerPrefix = new double[layers + 1];
+            denseFfnPrefix = new double[layers + 1];
+            expertPrefix = new double[layers + 1];
+            sharedPrefix = new double[layers + 1];
+            normPrefix = new double[layers + 1];
+            denseCountPrefix = new int[layers + 1];
+            moeCountPrefix = new int[layers + 1];
+            recurrentCountPrefix = new int[layers + 1];
+            double denseFfn = ParameterCounter.ffnBlock(a, a.ffnSize());
+            double oneExpert = moe == null ? 0 : ParameterCounter.ffnBlock(a, moe.expertFfnSize());
+            double expertsPerLayer = moe == null ? 0 : moe.experts() * oneExpert;
+            double sharedPerLayer = moe == null ? 0
+                    : moe.shared() * ParameterCounter.ffnBlock(a, moe.sharedWidth()) + hidden * moe.experts();
+            double normsPerLayerParams = (double) count.norms() / layers; // the final norm folded in: negligible
+            boolean windows = scenario.kvCache().slidingWindow();
+            java.util.Map<KvClass, Integer> classes = new java.util.LinkedHashMap<>();
+            int[] classOf = new int[layers];
+            double mixerMax = 0;
+            for (LayerPlan.Layer layer : plan) {
+                int i = layer.index();
+                double mixer = ParameterCounter.mixer(a, layer);
+                mixerMax = Math.max(mixerMax, mixer);
+                boolean dense = layer.ffn() == ModelArchitecture.Ffn.DENSE;
+                boolean moeLayer = layer.ffn() == ModelArchitecture.Ffn.MOE;
+                mixerPrefix[i + 1] = mixerPrefix[i] + mixer;
+                denseFfnPrefix[i + 1] = denseFfnPrefix[i] + (dense ? denseFfn : 0);
+                expertPrefix[i + 1] = expertPrefix[i] + (moeLayer ? expertsPerLayer : 0);
+                sharedPrefix[i + 1] = sharedPrefix[i] + (moeLayer ? sharedPerLayer : 0);
+                normPrefix[i + 1] = normPrefix[i] + normsPerLayerParams;
+                denseCountPrefix[i + 1] = denseCountPrefix[i] + (dense ? 1 : 0);
+                moeCountPrefix[i + 1] = moeCountPrefix[i] + (moeLayer ? 1 : 0);
+                recurrentCountPrefix[i + 1] = recurrentCountPrefix[i] + (layer.attention().recurrent() ? 1 : 0);
+                classOf[i] = -1;
+                if (layer.attention().cachesTokens()) {
+                    KvClass kvClass = new KvClass(windows ? layer.window() : 0,
+                            windows && layer.attention() == ModelArchitecture.Attention.SLIDING,
+                            layer.kvHeads(), layer.headDim(), layer.kvFactor(), layer.compression());
+                    classOf[i] = classes.computeIfAbsent(kvClass, k -> classes.size());
+                }
+            }
+            kvClasses = classes.keySet().toArray(new KvClass[0]);
+            kvClassPrefix = new int[kvClasses.length][layers + 1];
+            for (int c = 0; c < kvClasses.length; c++) {
+                for (int i = 0; i < layers; i++) {
+                    kvClassPrefix[c][i + 1] = kvClassPrefix[c][i] + (classOf[i] == c ? 1 : 0);
+                }
+            }
+            denseLayers = denseCountPrefix[layers];
+            moeLayers = moeCountPrefix[layers];
+            expertsPerMoeLayer = expertsPerLayer;
+            sharedPerMoeLayer = sharedPerLayer;
+            largestMixer = mixerMax;
+            largestDenseFfn = denseLayers > 0 ? denseFfn : 0;
+            largestShared = moeLayers > 0 ? sharedPerLayer : 0;
             expertFfnWidth = moe == null ? 0 : moe.expertFfnSize();
             experts = moe == null ? 0 : moe.experts();
             activeExperts = moe == null ? 0 : moe.activeExperts();
-            sharedExperts = moe == null || moe.sharedExperts() == null ? 0 : moe.sharedExperts();
+            sharedExperts = moe == null ? 0 : moe.shared();
             denseFfnWidth = a.ffnSize();
             ffnMatrices = a.ffnKind() == ModelArchitecture.FfnKind.GATED ? 3 : 2;
             normsPerLayer = a.normsPerLayer();
             mla = a.mla() != null;
             mlaLatent = mla ? a.mla().kvLoraRank() + a.mla().qkRopeHeadDim() : 0;
-            boolean windowed = scenario.kvCache().slidingWindow() && a.slidingWindow() != null;
-            window = windowed ? a.slidingWindow() : Double.POSITIVE_INFINITY;
-            windowLayerShare = !windowed ? 0
-                    : a.slidingWindowLayers() == null ? 1.0 : (double) a.slidingWindowLayers() / layers;
-            largestLayerParams = attentionPerLayer + Math.max(denseFfnPerLayer, expertsPerMoeLayer + sharedPerMoeLayer);
+            ModelArchitecture.SparseAttention sparse = a.sparseAttention();
+            sparseTopK = sparse == null ? Double.POSITIVE_INFINITY : sparse.topK();
+            indexerBytesPerToken = sparse == null ? 0 : sparse.indexHeadDim() + 4.0 * Math.ceil(sparse.indexHeadDim() / 128.0);
+            ModelArchitecture.Recurrent r = a.recurrent();
+            recurrentStateElements = r == null ? 0 : r.stateElements();
+            recurrentConvElements = r == null ? 0 : (double) (r.convKernel() - 1) * r.convChannels();
+            largestLayerParams = largestMixer + Math.max(largestDenseFfn, expertsPerMoeLayer + sharedPerMoeLayer);
+            visionParams = count.vision();
         } else {
             layers = 1;
             hidden = heads = kvHeads = headDim = vocab = positionParams = 0;
             tied = false;
             denseLayers = 1;
-            attentionPerLayer = normsPerLayerParams = expertsPerMoeLayer = sharedPerMoeLayer = 0;
-            denseFfnPerLayer = totalParams; // one "layer" holding everything
+            moeLayers = 0;
+            mixerPrefix = new double[] {0, 0};
+            denseFfnPrefix = new double[] {0, totalParams}; // one "layer" holding everything
+            expertPrefix = new double[] {0, 0};
+            sharedPrefix = new double[] {0, 0};
+            normPrefix = new double[] {0, 0};
+            denseCountPrefix = new int[] {0, 1};
+            moeCountPrefix = new int[] {0, 0};
+            recurrentCountPrefix = new int[] {0, 0};
+            kvClasses = new KvClass[0];
+            kvClassPrefix = new int[0][];
+            expertsPerMoeLayer = sharedPerMoeLayer = largestMixer = largestDenseFfn = largestShared = 0;
             expertFfnWidth = experts = activeExperts = sharedExperts = denseFfnWidth = 0;
             ffnMatrices = 3;
             normsPerLayer = 0;
             mla = false;
             mlaLatent = 0;
-            window = Double.POSITIVE_INFINITY;
-            windowLayerShare = 0;
+            sparseTopK = Double.POSITIVE_INFINITY;
+            indexerBytesPerToken = 0;
+            recurrentStateElements = recurrentConvElements = 0;
             largestLayerParams = model.largestLayerParameters(); // 0 when unknown; the engine warns
+            visionParams = 0;
         }
 
         int groupSize = precision.groupSize();
@@ -156,6 +240,9 @@ final class MemoryModel {
         normBytes = training ? Math.max(2, weights.baseBits(groupSize) / 8) : 2;
         kvBytes = precision.kvCache().bytes();
         activationBytes = precision.activations().bytes();
+        // vLLM keeps Mamba and linear-attention states in the model's dtype (--mamba-ssm-cache-dtype auto): a KV
+        // cache in FP8 does not shrink them.
+        recurrentStateBytes = Math.max(activationBytes, kvBytes);
         flashAttention = parallelism.flashAttention();
         dropout = parallelism.dropout();
         sequenceParallel = parallelism.sequenceParallel();
@@ -189,7 +276,7 @@ final class MemoryModel {
         fragmentation = overheads.fragmentation();
         Integer block = scenario.kvCache().pagedBlockTokens();
         pagedBlock = block != null ? block : overheads.pagedBlockTokens();
-        sharedPrefix = scenario.kvCache().sharedPrefixTokens();
+        sharedPrefixTokens = scenario.kvCache().sharedPrefixTokens();
         prefillChunk = overheads.prefillChunkTokens();
     }
 
@@ -259,7 +346,7 @@ final class MemoryModel {
         return layers / p + (stage < layers % p ? 1 : 0);
     }
 
-    private int firstLayerOf(int stage, int p) {
+    int firstLayerOf(int stage, int p) {
         int base = layers / p;
         int extra = layers % p;
         return stage * base + Math.min(stage, extra);
@@ -289,38 +376,40 @@ final class MemoryModel {
     }
 
     StageParams stageParams(int stage, int p, int t) {
-        int n = layersOf(stage, p);
-        int dense = denseLayersOf(stage, p);
-        return new StageParams(linearParams(n, dense, t, p), expertParams(n - dense, t), normParams(n),
-                embeddingParams(stage, t), outputParams(stage, p, t), n, dense, n - dense);
+        int from = firstLayerOf(stage, p);
+        int to = from + layersOf(stage, p);
+        return new StageParams(linearParams(from, to, t, p), expertParams(from, to, t), normParams(from, to),
+                embeddingParams(stage, t), outputParams(stage, p, t), to - from, sum(denseCountPrefix, from, to),
+                sum(moeCountPrefix, from, to));
     }
 
-    private int denseLayersOf(int stage, int p) {
-        if (!hasArchitecture) {
-            return 1;
-        }
-        int start = firstLayerOf(stage, p);
-        return Math.max(0, Math.min(denseLayers, start + layersOf(stage, p)) - start);
+    private static double sum(double[] prefix, int from, int to) {
+        return prefix[to] - prefix[from];
     }
 
-    /** Attention, dense FFNs, shared experts and routers of {@code n} layers; a bare parameter count splits evenly. */
-    private double linearParams(int n, int dense, int t, int p) {
+    private static int sum(int[] prefix, int from, int to) {
+        return prefix[to] - prefix[from];
+    }
+
+    /** Token mixers, dense FFNs, shared experts and routers of layers [from, to); a bare parameter count splits evenly. */
+    private double linearParams(int from, int to, int t, int p) {
         if (!hasArchitecture) {
             return totalParams / ((double) t * p);
         }
-        return (attentionPerLayer * n + denseFfnPerLayer * dense + sharedPerMoeLayer * (n - dense)) / t;
+        return (sum(mixerPrefix, from, to) + sum(denseFfnPrefix, from, to) + sum(sharedPrefix, from, to)) / t;
     }
 
-    private double expertParams(int moeLayers, int t) {
-        return expertsPerMoeLayer * moeLayers / expertShards(t);
+    private double expertParams(int from, int to, int t) {
+        return sum(expertPrefix, from, to) / expertShards(t);
     }
 
-    private double normParams(int layers) {
-        return normsPerLayerParams * layers;
+    private double normParams(int from, int to) {
+        return sum(normPrefix, from, to);
     }
 
+    /** The embedding, and a vision tower: both run before the first layer. */
     private double embeddingParams(int stage, int t) {
-        return stage == 0 ? vocab * hidden / t + positionParams : 0;
+        return stage == 0 ? vocab * hidden / t + positionParams + visionParams / t : 0;
     }
 
     private double outputParams(int stage, int p, int t) {
@@ -348,7 +437,7 @@ final class MemoryModel {
         if (!hasArchitecture) {
             return largestLayerParams / t * layerBits / 8;
         }
-        double layer = (attentionPerLayer + Math.max(denseFfnPerLayer, sharedPerMoeLayer)) / t
+        double layer = (largestMixer + Math.max(largestDenseFfn, largestShared)) / t
                 + (experts > 0 ? expertsPerMoeLayer / expertShards(t) : 0);
         return layer * layerBits / 8;
     }
@@ -369,12 +458,14 @@ final class MemoryModel {
      * {@code parts} when it is not null, and returns their sum.
      */
     private double evaluate(int stage, int batch, int inputTokens, int outputTokens, int t, int p, double[] parts) {
+        int from = firstLayerOf(stage, p);
         int n = layersOf(stage, p);
-        int dense = denseLayersOf(stage, p);
-        int moeLayers = n - dense;
-        double linear = linearParams(n, dense, t, p);
-        double experts = expertParams(moeLayers, t);
-        double norms = normParams(n);
+        int to = from + n;
+        int dense = hasArchitecture ? sum(denseCountPrefix, from, to) : 1;
+        int moeLayers = sum(moeCountPrefix, from, to);
+        double linear = linearParams(from, to, t, p);
+        double experts = expertParams(from, to, t);
+        double norms = normParams(from, to);
         double embedding = embeddingParams(stage, t);
         double output = outputParams(stage, p, t);
         double weights = weightBytes(linear, experts, norms, embedding, output);
@@ -415,7 +506,7 @@ final class MemoryModel {
                 activations = trainingActivations(stage, p, t, batch, inputTokens, n, dense);
             }
         } else if (hasArchitecture) {
-            kv = kvCache(n, batch, inputTokens, outputTokens, t);
+            kv = kvCache(from, to, batch, inputTokens, outputTokens, t);
             activations = inferenceActivations(stage, p, t, batch, inputTokens);
         }
         double gpusTalking = (double) t * p * (training ? dataParallel : 1);
@@ -438,19 +529,30 @@ final class MemoryModel {
         return p == 1 ? first : Math.max(first, stageTotal(p - 1, batch, inputTokens, outputTokens, t, p));
     }
 
+    /**
+     * Layers that cache tokens alike: same window (0 = the whole context), same KV shape. A pattern has a few of
+     * them (Gemma 3: two; DeepSeek-V4: three), so the cache of a stage is a short sum over classes.
+     *
+     * @param sliding a sliding window that moves with every token, so the window straddles one more block than
+     *                it fills; a chunked layer's chunks start on block boundaries
+     */
+    record KvClass(int window, boolean sliding, int kvHeads, int headDim, int kvFactor, int compression) {
+    }
+
     /** KV heads one GPU holds: heads split across tensor ranks, replicated when there are fewer heads than ranks. */
-    double kvHeadsPerGpu(int t) {
+    static double kvHeadsPerGpu(double kvHeads, int t) {
         return kvHeads >= t ? kvHeads / t : 1;
     }
 
-    /** KV bytes per token per layer on one GPU. MLA caches one latent per token, replicated across ranks (vLLM). */
-    double kvPerTokenPerLayer(int t) {
-        return mla ? mlaLatent * kvBytes : 2 * kvHeadsPerGpu(t) * headDim * kvBytes;
+    /** KV bytes per cached entry of one layer of this class on one GPU. MLA caches one latent per token, replicated across ranks (vLLM). */
+    private double kvPerEntry(KvClass c, int t) {
+        double entry = mla ? mlaLatent * kvBytes : c.kvFactor() * kvHeadsPerGpu(c.kvHeads(), t) * c.headDim() * kvBytes;
+        return entry + indexerBytesPerToken;
     }
 
-    /** KV bytes per token of the whole model on one GPU (t = 1), without window caps: the published figure. */
-    double kvBytesPerToken() {
-        return kvPerTokenPerLayer(1) * layers;
+    /** Bytes of the fixed-size state of one recurrent layer for one sequence on one GPU (heads split over ranks). */
+    private double recurrentBytesPerSequence(int t) {
+        return (recurrentStateElements + recurrentConvElements) / t * recurrentStateBytes;
     }
 
     /**
@@ -470,26 +572,98 @@ final class MemoryModel {
         return pagedBlock > 0 ? Math.ceil(tokens / pagedBlock) * pagedBlock : tokens;
     }
 
-    /**
-     * KV bytes of {@code stageLayers} layers on one GPU. A window layer keeps the last W tokens; of the shared
-     * prompt prefix only the part still inside the window stays shared.
-     */
-    double kvCache(int stageLayers, int batch, int inputTokens, int outputTokens, int t) {
-        double tokens = (double) inputTokens + outputTokens;
-        double prefix = Math.min(sharedPrefix, inputTokens);
-        double windowed = stageLayers * windowLayerShare;
-        double full = stageLayers - windowed;
-        double kv = full * storedTokens(tokens, prefix, batch);
-        if (windowed > 0) {
-            double span = Math.min(tokens, window);
-            kv += windowed * storedTokens(span, Math.max(0, prefix - (tokens - span)), batch);
-        }
-        return kv * kvPerTokenPerLayer(t);
+    /** KV bytes of the layers of pipeline stage {@code stage} on one GPU. */
+    double stageKvCache(int stage, int p, int batch, int inputTokens, int outputTokens, int t) {
+        int from = firstLayerOf(stage, p);
+        return kvCache(from, from + layersOf(stage, p), batch, inputTokens, outputTokens, t);
     }
 
-    /** Attention span each query sees on average over the layers, after window caps (for s² terms). */
-    double attendedTokens(double sequence) {
-        return sequence * (1 - windowLayerShare) + Math.min(sequence, window) * windowLayerShare;
+    /**
+     * KV bytes of layers [from, to) on one GPU, plus the recurrent states of the linear and Mamba layers among
+     * them. A window layer keeps the last W tokens (vLLM's sliding-window manager frees the blocks that left it:
+     * a moving window straddles W / block + 1 blocks); a chunked layer keeps the current chunk; a compressed
+     * layer one entry per ratio tokens. Of the shared prompt prefix only the part still inside the window stays
+     * shared.
+     */
+    double kvCache(int from, int to, int batch, int inputTokens, int outputTokens, int t) {
+        double prefix = Math.min(sharedPrefixTokens, inputTokens);
+        double tokens = (double) inputTokens + outputTokens;
+        double kv = 0;
+        for (int c = 0; c < kvClasses.length; c++) {
+            int n = kvClassPrefix[c][to] - kvClassPrefix[c][from];
+            if (n == 0) {
+                continue;
+            }
+            KvClass kvClass = kvClasses[c];
+            double stored;
+            if (kvClass.window() > 0 && tokens > kvClass.window()) {
+                double span = kvClass.window();
+                double held = storedTokens(span, Math.max(0, prefix - (tokens - span)), batch);
+                if (kvClass.sliding() && pagedBlock > 0) {
+                    held = Math.min(held + (double) pagedBlock * batch, storedTokens(tokens, prefix, batch));
+                }
+                stored = held;
+            } else {
+                stored = storedTokens(tokens, prefix, batch);
+            }
+            kv += n * stored / kvClass.compression() * kvPerEntry(kvClass, t);
+        }
+        int recurrent = recurrentCountPrefix[to] - recurrentCountPrefix[from];
+        return kv + recurrent * batch * recurrentBytesPerSequence(t);
+    }
+
+    /**
+     * KV bytes per token of the whole model for one sequence of {@code context} tokens on one GPU, window caps
+     * included and paging left out (a property of the model, not of the block size): what
+     * {@code kvCacheBytesPerToken} reports. Without windows or states it is the same at every context.
+     */
+    double kvBytesPerTokenAt(int context) {
+        if (context <= 0) {
+            return 0;
+        }
+        double bytes = 0;
+        for (int c = 0; c < kvClasses.length; c++) {
+            KvClass kvClass = kvClasses[c];
+            double held = kvClass.window() > 0 ? Math.min(context, kvClass.window()) : context;
+            bytes += kvClassPrefix[c][layers] * held / kvClass.compression() * kvPerEntry(kvClass, 1);
+        }
+        bytes += recurrentCountPrefix[layers] * recurrentBytesPerSequence(1);
+        return bytes / context;
+    }
+
+    /** Whether KV bytes per token depend on the context (windows, chunks or recurrent states). */
+    boolean kvVariesWithContext() {
+        if (recurrentCountPrefix[layers] > 0) {
+            return true;
+        }
+        for (KvClass c : kvClasses) {
+            if (c.window() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Attention work of every layer for a query at {@code sequence} earlier tokens: sum over layers of
+     * heads x headDim x the tokens it attends to (its window, its chunk, or the indexer's top-k). Linear and
+     * Mamba layers do a fixed amount of work per token, see {@link #recurrentWorkPerToken()}.
+     */
+    double attentionWork(double sequence) {
+        double work = 0;
+        for (int c = 0; c < kvClasses.length; c++) {
+            KvClass kvClass = kvClasses[c];
+            double span = kvClass.window() > 0 ? Math.min(sequence, kvClass.window()) : sequence;
+            span = Math.min(span, sparseTopK);
+            double width = mla ? heads * headDim : heads * kvClass.headDim();
+            work += kvClassPrefix[c][layers] * width * span;
+        }
+        return work;
+    }
+
+    /** FLOPs per token of the recurrent layers: the state update and the read-out, 2 x 2 per state element. */
+    double recurrentWorkPerToken() {
+        return recurrentCountPrefix[layers] * 4 * recurrentStateElements;
     }
 
     /**

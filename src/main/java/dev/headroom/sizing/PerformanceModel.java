@@ -92,7 +92,7 @@ final class PerformanceModel {
         if (memory.experts == 0) {
             return 0;
         }
-        double moeLayers = memory.layers - memory.denseLayers;
+        double moeLayers = memory.moeLayers;
         double shards = memory.expertParallel > 1 ? memory.expertParallel : t;
         double allExperts = memory.expertsPerMoeLayer * moeLayers / shards * memory.layerBits / 8;
         double coldShare = Math.pow(1 - memory.activeExperts / memory.experts, batch);
@@ -106,10 +106,12 @@ final class PerformanceModel {
     Inference inference(int batch, int inputTokens, int outputTokens, int t, int p) {
         double layers = memory.layers;
         double hidden = memory.hidden;
-        double attentionWidth = memory.heads * memory.headDim;
 
+        // Causal attention: a query at position i attends to about i tokens, so a prompt of s costs 2 s^2 per
+        // unit of width where every token sees the whole prompt (windows, chunks and top-k cap the span).
         double prefillFlops = 2 * (matmulParams - outputParams) * batch * inputTokens + 2 * outputParams * batch
-                + 2 * layers * batch * attentionWidth * inputTokens * memory.attendedTokens(inputTokens);
+                + 2 * batch * inputTokens * memory.attentionWork(inputTokens)
+                + batch * inputTokens * memory.recurrentWorkPerToken();
         double prefillCompute = prefillFlops / (t * peakFlops * prefillEfficiency);
         double weightRead = weightsPerRank(t) / (bandwidth * bandwidthEfficiency);
         double prefillMessage = (double) batch * inputTokens * hidden * activationBytes;
@@ -118,9 +120,10 @@ final class PerformanceModel {
 
         double context = inputTokens + outputTokens / 2.0;
         double weightsRead = weightsPerRank(t) - untouchedExpertBytes(t, batch);
-        double kvRead = memory.hasArchitecture ? memory.kvCache(memory.layers, batch, inputTokens, outputTokens / 2, t) : 0;
+        double kvRead = memory.hasArchitecture ? memory.kvCache(0, memory.layers, batch, inputTokens, outputTokens / 2, t) : 0;
         double decodeMemory = (weightsRead + kvRead) / (bandwidth * bandwidthEfficiency);
-        double decodeFlops = 2 * matmulParams * batch + 4 * layers * batch * attentionWidth * memory.attendedTokens(context);
+        double decodeFlops = 2 * matmulParams * batch + 4 * batch * memory.attentionWork(context)
+                + batch * memory.recurrentWorkPerToken();
         double decodeCompute = decodeFlops / (t * peakFlops * prefillEfficiency);
         double decodeMessage = batch * hidden * activationBytes;
         double tpot = Math.max(decodeMemory, decodeCompute) + 2 * layers * allReduce(decodeMessage, t)
@@ -140,7 +143,7 @@ final class PerformanceModel {
                       double flopsFactor, Recompute recompute, int zeroStage, double gradientBytesPerRank,
                       double weightBytesPerRank) {
         double attention = memory.hasArchitecture
-                ? 2 * memory.layers * memory.heads * memory.headDim * memory.attendedTokens(sequence) : 0;
+                ? 2 * memory.attentionWork(sequence) + memory.recurrentWorkPerToken() / 3 : 0;
         double attentionPasses = recompute == Recompute.FULL ? 4 : recompute == Recompute.SELECTIVE ? 4 : 3;
         double flopsPerToken = flopsFactor * matmulParams + attentionPasses * attention;
         double modelFlopsPerToken = (flopsFactor - (recompute == Recompute.FULL ? 2 : 0)) * matmulParams + 3 * attention;

@@ -6,8 +6,10 @@ import dev.headroom.catalog.GpuClass;
 import dev.headroom.catalog.ModelArchitecture;
 import dev.headroom.common.Format;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Scenario x Catalog -> Estimate, a pure function. Validation first (every problem at once), then memory per
@@ -75,14 +77,27 @@ public final class SizingEngine {
                 : inferencePerformance(speed, batch, input, output, t, p);
 
         addWarnings(scenario, model, gpu, overheads, fit, warnings);
-        Long kvPerToken = model.hasArchitecture() && !training ? (long) memory.kvBytesPerToken() : null;
+        boolean kvApplies = model.hasArchitecture() && !training;
+        Long kvPerToken = kvApplies ? Math.round(memory.kvBytesPerTokenAt(input + output)) : null;
+        Map<String, Long> kvByContext = kvApplies ? kvByContext(memory) : null;
         long ruleOfThumb = ruleOfThumb(scenario, model, weights);
         Gpu forAssumptions = gpu;
         return new Estimate(model.name(), model.parameters(), model.activeParameters(), memoryOut, kvPerToken,
-                ruleOfThumb, fit, performance,
+                kvByContext, ruleOfThumb, fit, performance,
                 new LazyMap<>(() -> Assumptions.of(scenario, memory, weights, overheads, efficiencies, forAssumptions,
                         peakFlops, speed.linkBandwidth())),
                 warnings);
+    }
+
+    /** Contexts at which KV bytes per token are reported: where windows of 1k to 8k and states change the answer. */
+    static final int[] KV_CONTEXTS = {1_024, 8_192, 32_768, 131_072};
+
+    private static Map<String, Long> kvByContext(MemoryModel memory) {
+        Map<String, Long> byContext = new LinkedHashMap<>();
+        for (int context : KV_CONTEXTS) {
+            byContext.put(Integer.toString(context), Math.round(memory.kvBytesPerTokenAt(context)));
+        }
+        return byContext;
     }
 
     private static Estimate.Memory memoryOf(Scenario scenario, MemoryModel.Breakdown b, boolean architecture,
@@ -203,9 +218,8 @@ public final class SizingEngine {
             int modelContext = model.architecture().maxContextTokens();
             maxContext = maxContext(memory, usable, batch, output, t, p, modelContext);
             if (!scenario.workload().isTraining() && current.kvCacheBytes() != null && current.kvCacheBytes() > 0) {
-                int layers = memory.layersOf(0, p);
                 // What one more sequence adds: a shared prefix is stored once, not per sequence.
-                double perSequence = memory.kvCache(layers, 2, input, output, t) - memory.kvCache(layers, 1, input, output, t);
+                double perSequence = memory.stageKvCache(0, p, 2, input, output, t) - memory.stageKvCache(0, p, 1, input, output, t);
                 double withoutKv = current.totalBytes() - current.kvCacheBytes() * (1 + memory.fragmentation);
                 concurrent = perSequence <= 0 ? null
                         : Math.max(0, (long) Math.floor((usable - withoutKv) / (perSequence * (1 + memory.fragmentation))));

@@ -51,7 +51,7 @@ class CatalogValidatorTest {
     void aParameterCountThatDisagreesWithTheArchitectureMustBeExplained() {
         Model llama = catalog.requireModel("llama-3.1-8b");
         Model wrong = new Model(llama.id(), llama.name(), llama.family(), llama.huggingFaceId(), llama.architecture(),
-                9_000_000_000L, null, llama.sources());
+                9_000_000_000L, null, null, llama.sources());
 
         assertThat(CatalogValidator.validate("models.json", wrong)).singleElement().satisfies(p -> {
             assertThat(p.field()).isEqualTo("publishedParameters");
@@ -60,7 +60,7 @@ class CatalogValidatorTest {
         });
 
         Model explained = new Model(llama.id(), llama.name(), llama.family(), llama.huggingFaceId(),
-                llama.architecture(), 9_000_000_000L, "published figure counts a vision tower", llama.sources());
+                llama.architecture(), 9_000_000_000L, null, "published figure counts a vision tower", llama.sources());
         assertThat(CatalogValidator.validate("models.json", explained)).isEmpty();
     }
 
@@ -71,8 +71,9 @@ class CatalogValidatorTest {
         ModelArchitecture odd = new ModelArchitecture(a.layers(), a.hiddenSize(), a.attentionHeads(), 7, a.headDim(),
                 a.ffnSize(), a.ffnKind(), a.vocabSize(), a.tiedEmbeddings(), a.maxContextTokens(),
                 a.positionEmbedding(), a.learnedPositions(), a.norm(), a.normsPerLayer(), a.attentionBias(),
-                a.outputProjectionBias(), a.mlpBias(), a.slidingWindow(), a.slidingWindowLayers(), a.moe(), a.mla());
-        Model broken = new Model(llama.id(), llama.name(), llama.family(), null, odd, null, null, llama.sources());
+                a.outputProjectionBias(), a.mlpBias(), a.layerPattern(), a.moe(), a.mla(), null, null, null, null, null,
+                null, null, null);
+        Model broken = new Model(llama.id(), llama.name(), llama.family(), null, odd, null, null, null, llama.sources());
 
         assertThat(CatalogValidator.validate("models.json", broken)).extracting(Problem::message)
                 .containsExactly("models.json: entry \"llama-3.1-8b\": field architecture.kvHeads = 7: "

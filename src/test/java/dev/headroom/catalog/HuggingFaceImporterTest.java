@@ -46,7 +46,7 @@ class HuggingFaceImporterTest {
         assertThat(a.kvHeads()).isEqualTo(b.kvHeads());
         assertThat(a.headDim()).isEqualTo(b.headDim());
         assertThat(a.maxContextTokens()).isEqualTo(b.maxContextTokens());
-        assertThat(a.slidingWindow()).isEqualTo(b.slidingWindow());
+        assertThat(a.layerPattern()).isEqualTo(b.layerPattern());
         assertThat(a.moe()).isEqualTo(b.moe());
         assertThat(a.mla()).isEqualTo(b.mla());
     }

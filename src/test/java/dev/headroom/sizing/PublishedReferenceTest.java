@@ -172,9 +172,8 @@ class PublishedReferenceTest {
     @Test
     void ggufQ4KmFileOfQwen3() {
         ModelArchitecture qwen3 = Scenarios.llama(64, 5120, 64, 8, 25600, 151936, 40960);
-        qwen3 = new ModelArchitecture(qwen3.layers(), qwen3.hiddenSize(), qwen3.attentionHeads(), qwen3.kvHeads(), 128,
-                qwen3.ffnSize(), qwen3.ffnKind(), qwen3.vocabSize(), false, qwen3.maxContextTokens(),
-                qwen3.positionEmbedding(), 0, qwen3.norm(), 2, false, false, false, null, null, null, null);
+        qwen3 = ModelArchitecture.plain(qwen3.layers(), qwen3.hiddenSize(), qwen3.attentionHeads(), qwen3.kvHeads(), 128,
+                qwen3.ffnSize(), qwen3.ffnKind(), qwen3.vocabSize(), false, qwen3.maxContextTokens());
         Scenario s = new Scenario(Scenario.ModelSpec.custom("Qwen3-32B", qwen3), Workload.INFERENCE, null,
                 new Scenario.Precision(WeightFormat.Q4_K_M, null, null, null), new Scenario.Shape(1, 1, 1), null, null,
                 new Scenario.Hardware("h100-sxm", 1), RuntimeProfile.LLAMA_CPP, null, null);

@@ -52,12 +52,12 @@ final class Scenarios {
     static ModelArchitecture gpt(int layers, int hidden, int heads, int vocab, int context) {
         return new ModelArchitecture(layers, hidden, heads, heads, hidden / heads, 4 * hidden, FfnKind.PLAIN, vocab,
                 true, context, PositionEmbedding.ROPE, 0, NormKind.LAYERNORM, 2, false, false, false, null, null,
-                null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     /** A LLaMA-style decoder (Touvron et al. 2023, Table 2): SwiGLU, RMSNorm, untied embeddings. */
     static ModelArchitecture llama(int layers, int hidden, int heads, int kvHeads, int ffn, int vocab, int context) {
-        return new ModelArchitecture(layers, hidden, heads, kvHeads, hidden / heads, ffn, FfnKind.GATED, vocab, false,
-                context, PositionEmbedding.ROPE, 0, NormKind.RMSNORM, 2, false, false, false, null, null, null, null);
+        return ModelArchitecture.plain(layers, hidden, heads, kvHeads, hidden / heads, ffn, FfnKind.GATED, vocab, false,
+                context);
     }
 }

@@ -259,10 +259,8 @@ public final class PlanViewModel {
         ModelArchitecture.Moe moe = expertCount == null ? null : new ModelArchitecture.Moe(expertCount,
                 activeExperts.get() == null || activeExperts.get().isBlank() ? 2 : n.integer("active-experts", activeExperts),
                 0, ffnSize, 0);
-        return new ModelArchitecture(layerCount, hiddenSize, headCount, kv, dim, ffnSize, ffnKind.get(),
-                n.integer("vocab", vocab), false, n.integer("max-context", maxContext),
-                ModelArchitecture.PositionEmbedding.ROPE, 0, ModelArchitecture.NormKind.RMSNORM, 2, false, false, false,
-                null, null, moe, null);
+        return ModelArchitecture.plain(layerCount, hiddenSize, headCount, kv, dim, ffnSize, ffnKind.get(),
+                n.integer("vocab", vocab), false, n.integer("max-context", maxContext)).withMoe(moe);
     }
 
     /** The derived parameter count of the model as the fields describe it, or null when they do not. */
