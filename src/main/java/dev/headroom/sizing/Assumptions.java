@@ -14,7 +14,8 @@ final class Assumptions {
 
     static Map<String, Estimate.Assumption> of(Scenario scenario, MemoryModel memory, WeightFormat weights,
                                                RuntimeOverheads overheads, Efficiencies efficiencies, Gpu gpu,
-                                               double peakFlops, double linkBandwidth) {
+                                               ComputeRate rate, double linkBandwidth) {
+        double peakFlops = rate.flops();
         Map<String, Estimate.Assumption> map = new LinkedHashMap<>();
         RuntimeOverheads runtimeDefaults = scenario.runtime().defaults();
         String runtime = "runtime profile " + scenario.runtime().label() + " (RuntimeProfile: sizing.md §3.8)";
@@ -22,7 +23,31 @@ final class Assumptions {
         map.put("weightFormat", new Estimate.Assumption("Weight format", weights.label(), null,
                 weights == scenario.precision().weights() ? USER : "QLoRA stores frozen weights as NF4 with double quantization"));
         map.put("bitsPerWeight", new Estimate.Assumption("Effective bits per weight of the layers", round(memory.layerBits),
-                "bits", "block sizes from ggml / GPTQ / bitsandbytes layouts, plus the tensors kept at higher precision (WeightFormat)"));
+                "bits", "block sizes from ggml / GPTQ / bitsandbytes / OCP MX / NVFP4 layouts, plus the tensors kept at"
+                        + " higher precision (WeightFormat)"));
+        if (memory.experts > 0) {
+            map.put("expertBitsPerWeight", new Estimate.Assumption("Effective bits per weight of the routed experts",
+                    round(memory.expertBits), "bits", weights.expertsOnly()
+                            ? weights.label() + " covers the experts only; attention, router, shared experts and"
+                            + " embeddings stay BF16 (gpt-oss release layout, vLLM Mxfp4Config)"
+                            : "same format as the other layers"));
+            map.put("expertRouting", new Estimate.Assumption("Experts a decode step reads per MoE layer",
+                    round(memory.experts * (1 - Math.pow(1 - memory.activeExperts / memory.experts,
+                            scenario.workload().isTraining() ? 1 : scenario.shape().batch()))), "experts",
+                    "uniform routing: with k of E experts per token and batch b, E x (1 - (1 - k/E)^b) are touched;"
+                            + " real routers are skewed, so fewer"));
+        }
+        if (memory.mtpParams > 0) {
+            map.put("multiTokenPrediction", new Estimate.Assumption("Multi-token-prediction modules",
+                    "not loaded", null, String.format(java.util.Locale.ROOT, "%,.0f parameters in the checkpoint are"
+                            + " left out: vLLM loads them only for MTP speculative decoding, which this estimate"
+                            + " does not model", memory.mtpParams)));
+        }
+        if (memory.recurrentStateElements > 0) {
+            map.put("recurrentStateBytes", new Estimate.Assumption("Bytes per element of linear-attention / Mamba states",
+                    memory.recurrentStateBytes, "bytes", "kept in the model dtype whatever the KV cache dtype"
+                            + " (vLLM --mamba-ssm-cache-dtype auto)"));
+        }
         map.put("embeddingBits", new Estimate.Assumption("Bits per weight of the embedding", memory.embeddingBits, "bits",
                 "formats keep embeddings at 16 bits unless GGUF quantizes them (WeightFormat)"));
         map.put("outputBits", new Estimate.Assumption("Bits per weight of the output head", memory.outputBits, "bits",
@@ -83,6 +108,8 @@ final class Assumptions {
                 runtimeDefaults.memoryReservation() < 1 ? runtime + ": gpu_memory_utilization" : runtime)));
         map.put("peakTflops", new Estimate.Assumption("Dense peak used", round(peakFlops / 1e12), "TFLOPS",
                 gpu.name() + " catalog entry (dense, no sparsity)"));
+        map.put("computePrecision", new Estimate.Assumption("Precision the matrix multiplications run at",
+                rate.precision(), null, rate.basis()));
         map.put("memoryBandwidth", new Estimate.Assumption("Memory bandwidth", gpu.memory().bandwidthBytesPerSecond(),
                 "bytes/s", gpu.name() + " catalog entry"));
         map.put("linkBandwidth", new Estimate.Assumption("GPU-to-GPU bandwidth, one direction", linkBandwidth, "bytes/s",

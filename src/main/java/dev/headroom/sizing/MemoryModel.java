@@ -74,7 +74,10 @@ final class MemoryModel {
     final double largestLayerParams;
     final double totalParams;
 
+    /** Bits per weight of the layers' linear weights other than routed experts. */
     final double layerBits;
+    /** Bits per weight of the routed experts: the format's own bits, also where it covers only the experts. */
+    final double expertBits;
     final double embeddingBits;
     final double outputBits;
     final double normBytes;
@@ -109,6 +112,7 @@ final class MemoryModel {
     final double sharedPrefixTokens;
     final int prefillChunk;
     final double visionParams;
+    final double mtpParams;
 
     MemoryModel(Scenario scenario, ResolvedModel model, WeightFormat weights, RuntimeOverheads overheads) {
         training = scenario.workload().isTraining();
@@ -202,6 +206,7 @@ final class MemoryModel {
             recurrentConvElements = r == null ? 0 : (double) (r.convKernel() - 1) * r.convChannels();
             largestLayerParams = largestMixer + Math.max(largestDenseFfn, expertsPerMoeLayer + sharedPerMoeLayer);
             visionParams = count.vision();
+            mtpParams = count.mtp();
         } else {
             layers = 1;
             hidden = heads = kvHeads = headDim = vocab = positionParams = 0;
@@ -229,12 +234,15 @@ final class MemoryModel {
             recurrentStateElements = recurrentConvElements = 0;
             largestLayerParams = model.largestLayerParameters(); // 0 when unknown; the engine warns
             visionParams = 0;
+            mtpParams = 0;
         }
 
         int groupSize = precision.groupSize();
         double base = weights.baseBits(groupSize);
         double upgradedShare = a == null ? 0 : weights.upgradedLayerShare() * upgradableShare(count, a);
-        layerBits = base * (1 - upgradedShare) + weights.upgradedBits() * upgradedShare;
+        double mixed = base * (1 - upgradedShare) + weights.upgradedBits() * upgradedShare;
+        expertBits = mixed;
+        layerBits = weights.expertsOnly() && experts > 0 ? 16 : mixed;
         embeddingBits = weights.embeddingBits();
         outputBits = weights.outputBits();
         normBytes = training ? Math.max(2, weights.baseBits(groupSize) / 8) : 2;
@@ -367,9 +375,10 @@ final class MemoryModel {
      *
      * @param linear    attention, dense FFNs, shared experts and routers: split by tensor parallelism
      * @param experts   routed experts: split by expert (or tensor) parallelism
+     * @param embedding the embedding and, on the first stage, a vision tower (which {@code vision} repeats)
      */
-    record StageParams(double linear, double experts, double norms, double embedding, double output, int layers,
-                       int denseLayers, int moeLayers) {
+    record StageParams(double linear, double experts, double norms, double embedding, double vision, double output,
+                       int layers, int denseLayers, int moeLayers) {
         double total() {
             return linear + experts + norms + embedding + output;
         }
@@ -379,7 +388,7 @@ final class MemoryModel {
         int from = firstLayerOf(stage, p);
         int to = from + layersOf(stage, p);
         return new StageParams(linearParams(from, to, t, p), expertParams(from, to, t), normParams(from, to),
-                embeddingParams(stage, t), outputParams(stage, p, t), to - from, sum(denseCountPrefix, from, to),
+                embeddingParams(stage, t), stage == 0 ? visionParams / t : 0, outputParams(stage, p, t), to - from, sum(denseCountPrefix, from, to),
                 sum(moeCountPrefix, from, to));
     }
 
@@ -422,24 +431,26 @@ final class MemoryModel {
     }
 
     private double weightBytes(double linear, double experts, double norms, double embedding, double output) {
-        return (linear + experts) * layerBits / 8 + norms * normBytes + embedding * embeddingBits / 8
+        return linear * layerBits / 8 + experts * expertBits / 8 + norms * normBytes + embedding * embeddingBits / 8
                 + output * outputBits / 8;
     }
 
     /** Bytes a forward pass reads: everything but the input embedding, of which a lookup touches a few rows. */
     double weightBytesRead(StageParams params) {
-        double unread = tied ? 0 : params.embedding() * embeddingBits / 8;
+        // A vision tower runs only on images, so no decode step reads it; it sits in the first stage's embedding.
+        double vision = params.vision() * embeddingBits / 8;
+        double unread = tied ? vision : params.embedding() * embeddingBits / 8;
         return weightBytes(params) - unread;
     }
 
     /** One unsharded layer on one tensor rank: what ZeRO-3 gathers before computing it. */
     private double largestLayerBytes(int t) {
         if (!hasArchitecture) {
-            return largestLayerParams / t * layerBits / 8;
+            return largestLayerParams / t * expertBits / 8;
         }
-        double layer = (largestMixer + Math.max(largestDenseFfn, largestShared)) / t
-                + (experts > 0 ? expertsPerMoeLayer / expertShards(t) : 0);
-        return layer * layerBits / 8;
+        double layer = (largestMixer + Math.max(largestDenseFfn, largestShared)) / t;
+        double expertLayer = experts > 0 ? expertsPerMoeLayer / expertShards(t) : 0;
+        return layer * layerBits / 8 + expertLayer * expertBits / 8;
     }
 
     Breakdown stage(int stage, int batch, int inputTokens, int outputTokens, int t, int p) {
@@ -497,7 +508,7 @@ final class MemoryModel {
             if (zeroStage == 3 && method == FinetuneMethod.FULL && dataParallel > 1) {
                 // Sharded weights plus the gathered copies of the layer being computed and the one prefetched for
                 // the backward pass (llm-analysis, DeepSpeed's prefetch buffers); never more than unsharded.
-                double expertBytes = experts * layerBits / 8;
+                double expertBytes = experts * expertBits / 8;
                 double sharded = (weights - expertBytes) / dataParallel + expertBytes / expertCopies
                         + 2 * largestLayerBytes(t); // gathered into buffers of their own, beside the shard
                 weights = Math.min(weights, sharded);

@@ -94,7 +94,7 @@ final class PerformanceModel {
         }
         double moeLayers = memory.moeLayers;
         double shards = memory.expertParallel > 1 ? memory.expertParallel : t;
-        double allExperts = memory.expertsPerMoeLayer * moeLayers / shards * memory.layerBits / 8;
+        double allExperts = memory.expertsPerMoeLayer * moeLayers / shards * memory.expertBits / 8;
         double coldShare = Math.pow(1 - memory.activeExperts / memory.experts, batch);
         return allExperts * coldShare;
     }

@@ -70,7 +70,11 @@ public final class SizingEngine {
         Estimate.Memory memoryOut = memoryOf(scenario, peak, model.hasArchitecture(), training, stage);
         Estimate.Fit fit = fit(scenario, model, gpu, memory, memoryOut, usable, batch, input, output, t, p, warnings);
 
-        double peakFlops = peakFlops(gpu, scenario, weights, warnings);
+        ComputeRate rate = ComputeRate.of(gpu, scenario, weights);
+        if (rate.warning() != null) {
+            warnings.add(rate.warning());
+        }
+        double peakFlops = rate.flops();
         PerformanceModel speed = new PerformanceModel(memory, model, gpu, peakFlops, efficiencies, overheads);
         Estimate.Performance performance = training
                 ? trainingPerformance(scenario, speed, memory, peak, t, p)
@@ -85,7 +89,7 @@ public final class SizingEngine {
         return new Estimate(model.name(), model.parameters(), model.activeParameters(), memoryOut, kvPerToken,
                 kvByContext, ruleOfThumb, fit, performance,
                 new LazyMap<>(() -> Assumptions.of(scenario, memory, weights, overheads, efficiencies, forAssumptions,
-                        peakFlops, speed.linkBandwidth())),
+                        rate, speed.linkBandwidth())),
                 warnings);
     }
 
@@ -177,31 +181,6 @@ public final class SizingEngine {
             return WeightFormat.NF4_DOUBLE_QUANT;
         }
         return weights;
-    }
-
-    private static double peakFlops(Gpu gpu, Scenario scenario, WeightFormat weights, List<String> warnings) {
-        Gpu.DenseTflops tflops = gpu.denseTflops();
-        WeightFormat.Compute compute = scenario.workload().isTraining()
-                ? switch (scenario.precision().activations()) {
-                    case FP32 -> WeightFormat.Compute.FP32;
-                    case FP16 -> WeightFormat.Compute.FP16;
-                    default -> WeightFormat.Compute.BF16;
-                }
-                : weights.compute();
-        Double value = switch (compute) {
-            case FP32 -> tflops.fp32();
-            case FP16 -> tflops.fp16();
-            case BF16 -> tflops.bf16();
-            case FP8 -> tflops.fp8();
-        };
-        if (value == null) {
-            Double fallback = tflops.fp16() != null ? tflops.fp16() : tflops.bf16();
-            warnings.add(String.format(Locale.ROOT, "%s has no %s tensor rate in the catalog; the %s rate (%.1f TFLOPS)"
-                    + " is used", gpu.name(), compute.name().toLowerCase(Locale.ROOT),
-                    tflops.fp16() != null ? "fp16" : "bf16", fallback));
-            value = fallback;
-        }
-        return value * 1e12;
     }
 
     private Estimate.Fit fit(Scenario scenario, ResolvedModel model, Gpu gpu, MemoryModel memory,

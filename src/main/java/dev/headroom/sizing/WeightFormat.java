@@ -16,6 +16,14 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * quantization 8-bit absmax plus an fp32 per 256 of those, 4.127 bits (Dettmers et al., QLoRA,
  * arXiv:2305.14314 §3). Weight-only formats keep embeddings and the output head in 16 bits and compute in
  * fp16; FP8 is W8A8 on tensor cores where the GPU has them (vLLM keeps lm_head in 16 bits).
+ *
+ * <p>This generation's block formats: MXFP4 (OCP Microscaling spec v1.0: FP4 E2M1 elements in blocks of 32 with
+ * one 8-bit E8M0 scale, 4 + 8/32 = 4.25 bits); NVFP4 (NVIDIA: FP4 E2M1 in blocks of 16 with an FP8 E4M3 scale,
+ * 4 + 8/16 = 4.5 bits, plus one FP32 scale per tensor, negligible); FP8 with 128 x 128 blocks and one FP32 scale
+ * each (DeepSeek-V3's release format, {@code weight_block_size [128, 128]}: 8 + 32/16384 bits). MXFP4 is an
+ * expert format: gpt-oss ships only its MoE expert weights in MXFP4 and keeps attention, router, embeddings and
+ * head in BF16 ({@code modules_to_not_convert} in its config.json), and vLLM's Mxfp4Config quantizes only the
+ * fused-MoE layers; on a model without experts it covers every linear layer.
  */
 public enum WeightFormat implements Labeled {
     FP32("fp32", 32, 32, 0, 32, 32, Compute.FP32),
@@ -35,10 +43,13 @@ public enum WeightFormat implements Labeled {
     Q4_K_M("q4_k_m", 4.5, 6.5625, 0.5, 4.5, 6.5625, Compute.FP16),
     Q4_0("q4_0", 4.5, 4.5, 0, 4.5, 6.5625, Compute.FP16),
     Q3_K_M("q3_k_m", 3.4375, 4.5, 1.0, 3.4375, 6.5625, Compute.FP16),
-    Q2_K("q2_k", 2.625, 3.4375, 1.0, 2.625, 6.5625, Compute.FP16);
+    Q2_K("q2_k", 2.625, 3.4375, 1.0, 2.625, 6.5625, Compute.FP16),
+    MXFP4("mxfp4", 4.25, 4.25, 0, 16, 16, Compute.FP4),
+    NVFP4("nvfp4", 4.5, 4.5, 0, 16, 16, Compute.FP4),
+    FP8_BLOCK("fp8-block", 8 + 32.0 / (128 * 128), 8 + 32.0 / (128 * 128), 0, 16, 16, Compute.FP8);
 
     /** Which tensor-core rate the matrix multiplications run at. */
-    public enum Compute { FP32, FP16, BF16, FP8 }
+    public enum Compute { FP32, FP16, BF16, FP8, FP4 }
 
     /** Group size GPTQ, AWQ and int4 use unless the user says otherwise. */
     public static final int DEFAULT_GROUP_SIZE = 128;
@@ -102,6 +113,11 @@ public enum WeightFormat implements Labeled {
 
     public Compute compute() {
         return compute;
+    }
+
+    /** Whether, on a model with experts, only the routed experts are stored in this format (the rest in BF16). */
+    public boolean expertsOnly() {
+        return this == MXFP4;
     }
 
     /** Formats whose weights the model is trained in (fine-tuning quantized weights needs LoRA/QLoRA). */
