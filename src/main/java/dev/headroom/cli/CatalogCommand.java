@@ -8,6 +8,7 @@ import dev.headroom.catalog.CatalogLoader;
 import dev.headroom.catalog.CloudOffer;
 import dev.headroom.catalog.Gpu;
 import dev.headroom.catalog.HuggingFaceImporter;
+import dev.headroom.catalog.LayerPlan;
 import dev.headroom.catalog.Model;
 import dev.headroom.catalog.ParameterCounter;
 import dev.headroom.catalog.UserCatalog;
@@ -98,18 +99,20 @@ final class CatalogCommand implements Runnable {
                 out.println(Json.write(rows));
                 return;
             }
-            TextTable table = new TextTable("ID", "NAME", "FAMILY", "LAYERS", "DERIVED", "ACTIVE", "PUBLISHED", "DIFF")
-                    .alignRight(3, 4, 5, 6, 7);
+            TextTable table = new TextTable("ID", "NAME", "FAMILY", "LAYERS", "DERIVED", "ACTIVE", "PUBLISHED",
+                    "PUB. ACTIVE", "DIFF").alignRight(3, 4, 5, 6, 7, 8);
             for (Model model : catalog.models().values()) {
                 ParameterCounter.Count count = ParameterCounter.count(model.architecture());
                 table.add(model.id(), model.name(), model.family(), model.architecture().layers(),
                         Format.parameters(count.total()), Format.parameters(count.active()),
                         model.publishedParameters() == null ? null : Format.parameters(model.publishedParameters()),
+                        model.publishedActiveParameters() == null ? null
+                                : Format.parameters(model.publishedActiveParameters()),
                         model.publishedParameters() == null ? null : Format.percent(model.derivationError()));
             }
             table.print(out);
-            out.println("DERIVED: counted from the architecture; ACTIVE: used per token (differs for MoE);"
-                    + " DIFF: derived vs published.");
+            out.println("DERIVED: counted from the architecture (with any vision tower); ACTIVE: used per text token"
+                    + " (differs for MoE); PUBLISHED: the authors' figures; DIFF: derived vs published total.");
         }
 
         private void printOffers(Catalog catalog, PrintWriter out) {
@@ -134,9 +137,24 @@ final class CatalogCommand implements Runnable {
         ParameterCounter.Count count = ParameterCounter.count(model.architecture());
         node.put("derivedParameters", count.total());
         node.put("activeParameters", count.active());
+        node.put("derivedTextParameters", count.text());
+        if (count.mtp() > 0) {
+            node.put("multiTokenPredictionParameters", count.mtp());
+        } else {
+            node.putNull("multiTokenPredictionParameters");
+        }
         if (model.publishedParameters() != null) {
             node.put("derivationErrorPercent", Math.round(model.derivationError() * 1e4) / 1e2);
+        } else {
+            node.putNull("derivationErrorPercent");
         }
+        if (model.publishedActiveParameters() != null) {
+            node.put("activeDerivationErrorPercent", Math.round(model.activeDerivationError() * 1e4) / 1e2);
+        } else {
+            node.putNull("activeDerivationErrorPercent");
+        }
+        node.put("attentionPattern", LayerPlan.describeAttention(model.architecture()));
+        node.put("ffnLayers", LayerPlan.describeFfn(model.architecture()));
         return node;
     }
 
