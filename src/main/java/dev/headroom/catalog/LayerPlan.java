@@ -25,12 +25,14 @@ public final class LayerPlan {
     /**
      * One layer.
      *
-     * @param window      tokens a sliding or chunked layer keeps; 0 when the layer keeps them all
+     * @param window      tokens a sliding or chunked layer keeps; 0 when the layer keeps them all; on a
+     *                    compressed full layer, the recent tokens it keeps uncompressed besides
      * @param kvFactor    2 when keys and values are cached apart, 1 when one tensor serves both
      * @param compression the cache keeps one entry per this many tokens
+     * @param indexed     the layer carries the sparse-attention indexer (and its key cache)
      */
     public record Layer(int index, Attention attention, int window, int kvHeads, int headDim, int kvFactor,
-                        int compression, Ffn ffn) {
+                        int compression, Ffn ffn, boolean indexed) {
     }
 
     private LayerPlan() {
@@ -57,14 +59,16 @@ public final class LayerPlan {
 
     private static Layer layer(ModelArchitecture a, int index, LayerGroup g) {
         Attention attention = g.attention() == null ? Attention.FULL : g.attention();
-        int window = attention == Attention.SLIDING || attention == Attention.CHUNKED
-                ? (g.window() == null ? 0 : g.window()) : 0;
+        int compression = g.kvCompression() == null || g.kvCompression() < 1 ? 1 : g.kvCompression();
+        boolean windowed = attention == Attention.SLIDING || attention == Attention.CHUNKED
+                || (attention == Attention.FULL && compression > 1);
+        int window = windowed && g.window() != null ? g.window() : 0;
         int kvHeads = g.kvHeads() != null ? g.kvHeads() : a.kvHeads();
         int headDim = g.headDim() != null ? g.headDim() : a.headDim();
         int kvFactor = Boolean.TRUE.equals(g.keyEqualsValue()) ? 1 : 2;
-        int compression = g.kvCompression() == null || g.kvCompression() < 1 ? 1 : g.kvCompression();
         Ffn ffn = g.ffn() != null ? g.ffn() : defaultFfn(a.moe(), index);
-        return new Layer(index, attention, window, kvHeads, headDim, kvFactor, compression, ffn);
+        boolean indexed = a.sparseAttention() != null && attention.cachesTokens() && !Boolean.FALSE.equals(g.indexed());
+        return new Layer(index, attention, window, kvHeads, headDim, kvFactor, compression, ffn, indexed);
     }
 
     static Ffn defaultFfn(Moe moe, int index) {

@@ -125,18 +125,22 @@ public record ModelArchitecture(
      *
      * @param count          consecutive layers of this kind (at least 1)
      * @param attention      what the layers mix tokens with
-     * @param window         tokens a sliding layer sees, or the chunk a chunked layer attends within
+     * @param window         tokens a sliding layer sees, or the chunk a chunked layer attends within; on a full
+     *                       layer with {@code kvCompression}, the recent tokens it also keeps uncompressed
+     *                       (DeepSeek-V4: 128)
      * @param kvHeads        KV heads of these layers where they differ from the model's (Gemma 4 global layers)
      * @param headDim        head size of these layers where it differs from the model's
      * @param keyEqualsValue the layers cache one tensor that serves as key and value (Gemma 4 attention_k_eq_v)
      * @param kvCompression  the cache keeps one entry per this many tokens (DeepSeek-V4 compress_ratios); null is 1
      * @param ffn            the layers' FFN where it is not the model's rule (Nemotron-H mixer-only blocks)
+     * @param indexed        whether these layers carry the sparse-attention indexer; null means yes wherever the
+     *                       model has one (DeepSeek-V4 has it on its ratio-4 layers only)
      */
     public record LayerGroup(Integer count, Attention attention, Integer window, Integer kvHeads, Integer headDim,
-                             Boolean keyEqualsValue, Integer kvCompression, Ffn ffn) {
+                             Boolean keyEqualsValue, Integer kvCompression, Ffn ffn, Boolean indexed) {
 
         public static LayerGroup of(int count, Attention attention, Integer window) {
-            return new LayerGroup(count, attention, window, null, null, null, null, null);
+            return new LayerGroup(count, attention, window, null, null, null, null, null, null);
         }
     }
 

@@ -88,7 +88,7 @@ public final class ParameterCounter {
     /** Parameters of one layer's token mixer. */
     public static long mixer(ModelArchitecture a, LayerPlan.Layer layer) {
         return switch (layer.attention()) {
-            case FULL, SLIDING, CHUNKED -> attention(a, layer) + indexer(a);
+            case FULL, SLIDING, CHUNKED -> attention(a, layer) + (layer.indexed() ? indexer(a) : 0);
             case LINEAR -> gatedDeltaNet(a.hiddenSize(), a.recurrent());
             case MAMBA -> mamba2(a.hiddenSize(), a.recurrent());
             case NONE -> 0;

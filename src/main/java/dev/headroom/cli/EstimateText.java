@@ -32,7 +32,14 @@ final class EstimateText {
         row(memory, "total", m.totalBytes(), m.totalBytes());
         memory.print(out);
         if (e.kvCacheBytesPerToken() != null) {
-            out.printf(Locale.ROOT, "KV cache per token (whole model): %,d bytes%n", e.kvCacheBytesPerToken());
+            out.printf(Locale.ROOT, "KV cache per token (whole model, at this context): %,d bytes%n", e.kvCacheBytesPerToken());
+            java.util.Set<Long> distinct = new java.util.HashSet<>(e.kvCacheBytesPerTokenByContext().values());
+            if (distinct.size() > 1) { // windows, chunks or fixed states: the figure depends on the context
+                StringBuilder byContext = new StringBuilder("  by context:");
+                e.kvCacheBytesPerTokenByContext().forEach((context, bytes) -> byContext.append(String.format(Locale.ROOT,
+                        " %,d tokens %,d B;", Integer.parseInt(context), bytes)));
+                out.println(byContext.substring(0, byContext.length() - 1));
+            }
         }
         out.printf(Locale.ROOT, "Rule of thumb (whole model, %s): %s%n",
                 scenario.workload().isTraining() ? "parameters x bytes x 6" : "parameters x bytes x 1.2",

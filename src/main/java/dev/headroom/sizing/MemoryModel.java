@@ -169,9 +169,11 @@ final class MemoryModel {
                 recurrentCountPrefix[i + 1] = recurrentCountPrefix[i] + (layer.attention().recurrent() ? 1 : 0);
                 classOf[i] = -1;
                 if (layer.attention().cachesTokens()) {
-                    KvClass kvClass = new KvClass(windows ? layer.window() : 0,
+                    // --no-sliding-window caches every token of a window layer; a compressed layer's raw
+                    // window is part of its design and stays.
+                    KvClass kvClass = new KvClass(windows || layer.compression() > 1 ? layer.window() : 0,
                             windows && layer.attention() == ModelArchitecture.Attention.SLIDING,
-                            layer.kvHeads(), layer.headDim(), layer.kvFactor(), layer.compression());
+                            layer.kvHeads(), layer.headDim(), layer.kvFactor(), layer.compression(), layer.indexed());
                     classOf[i] = classes.computeIfAbsent(kvClass, k -> classes.size());
                 }
             }
@@ -544,10 +546,18 @@ final class MemoryModel {
      * Layers that cache tokens alike: same window (0 = the whole context), same KV shape. A pattern has a few of
      * them (Gemma 3: two; DeepSeek-V4: three), so the cache of a stage is a short sum over classes.
      *
+     * @param window  tokens kept (sliding, chunked), or on a compressed layer the recent tokens kept uncompressed
+     *                besides the compressed entries; 0 = every token
      * @param sliding a sliding window that moves with every token, so the window straddles one more block than
      *                it fills; a chunked layer's chunks start on block boundaries
+     * @param indexed the layer's compressed (or only) entries carry an indexer key
      */
-    record KvClass(int window, boolean sliding, int kvHeads, int headDim, int kvFactor, int compression) {
+    record KvClass(int window, boolean sliding, int kvHeads, int headDim, int kvFactor, int compression,
+                   boolean indexed) {
+
+        boolean compressed() {
+            return compression > 1;
+        }
     }
 
     /** KV heads one GPU holds: heads split across tensor ranks, replicated when there are fewer heads than ranks. */
@@ -557,8 +567,12 @@ final class MemoryModel {
 
     /** KV bytes per cached entry of one layer of this class on one GPU. MLA caches one latent per token, replicated across ranks (vLLM). */
     private double kvPerEntry(KvClass c, int t) {
-        double entry = mla ? mlaLatent * kvBytes : c.kvFactor() * kvHeadsPerGpu(c.kvHeads(), t) * c.headDim() * kvBytes;
-        return entry + indexerBytesPerToken;
+        return mla ? mlaLatent * kvBytes : c.kvFactor() * kvHeadsPerGpu(c.kvHeads(), t) * c.headDim() * kvBytes;
+    }
+
+    /** Bytes of the indexer key beside an entry of this class (one per entry, not split across ranks). */
+    private double indexerPerEntry(KvClass c) {
+        return c.indexed() ? indexerBytesPerToken : 0;
     }
 
     /** Bytes of the fixed-size state of one recurrent layer for one sequence on one GPU (heads split over ranks). */
@@ -606,6 +620,13 @@ final class MemoryModel {
                 continue;
             }
             KvClass kvClass = kvClasses[c];
+            if (kvClass.compressed()) {
+                // One pooled entry per ratio tokens (with its indexer key), plus the recent tokens kept raw.
+                double pooled = storedTokens(tokens, prefix, batch) / kvClass.compression();
+                double raw = kvClass.window() > 0 ? storedTokens(Math.min(tokens, kvClass.window()), 0, batch) : 0;
+                kv += n * (pooled * (kvPerEntry(kvClass, t) + indexerPerEntry(kvClass)) + raw * kvPerEntry(kvClass, t));
+                continue;
+            }
             double stored;
             if (kvClass.window() > 0 && tokens > kvClass.window()) {
                 double span = kvClass.window();
@@ -617,7 +638,7 @@ final class MemoryModel {
             } else {
                 stored = storedTokens(tokens, prefix, batch);
             }
-            kv += n * stored / kvClass.compression() * kvPerEntry(kvClass, t);
+            kv += n * stored * (kvPerEntry(kvClass, t) + indexerPerEntry(kvClass));
         }
         int recurrent = recurrentCountPrefix[to] - recurrentCountPrefix[from];
         return kv + recurrent * batch * recurrentBytesPerSequence(t);
@@ -635,8 +656,16 @@ final class MemoryModel {
         double bytes = 0;
         for (int c = 0; c < kvClasses.length; c++) {
             KvClass kvClass = kvClasses[c];
-            double held = kvClass.window() > 0 ? Math.min(context, kvClass.window()) : context;
-            bytes += kvClassPrefix[c][layers] * held / kvClass.compression() * kvPerEntry(kvClass, 1);
+            double perLayer;
+            if (kvClass.compressed()) {
+                double raw = kvClass.window() > 0 ? Math.min(context, kvClass.window()) : 0;
+                perLayer = (double) context / kvClass.compression() * (kvPerEntry(kvClass, 1) + indexerPerEntry(kvClass))
+                        + raw * kvPerEntry(kvClass, 1);
+            } else {
+                double held = kvClass.window() > 0 ? Math.min(context, kvClass.window()) : context;
+                perLayer = held * (kvPerEntry(kvClass, 1) + indexerPerEntry(kvClass));
+            }
+            bytes += kvClassPrefix[c][layers] * perLayer;
         }
         bytes += recurrentCountPrefix[layers] * recurrentBytesPerSequence(1);
         return bytes / context;
@@ -664,8 +693,15 @@ final class MemoryModel {
         double work = 0;
         for (int c = 0; c < kvClasses.length; c++) {
             KvClass kvClass = kvClasses[c];
-            double span = kvClass.window() > 0 ? Math.min(sequence, kvClass.window()) : sequence;
-            span = Math.min(span, sparseTopK);
+            double topK = kvClass.indexed() ? sparseTopK : Double.POSITIVE_INFINITY;
+            double span;
+            if (kvClass.compressed()) {
+                double raw = kvClass.window() > 0 ? Math.min(sequence, kvClass.window()) : 0;
+                span = raw + Math.min(sequence / kvClass.compression(), topK);
+            } else {
+                span = kvClass.window() > 0 ? Math.min(sequence, kvClass.window()) : sequence;
+                span = Math.min(span, topK);
+            }
             double width = mla ? heads * headDim : heads * kvClass.headDim();
             work += kvClassPrefix[c][layers] * width * span;
         }
