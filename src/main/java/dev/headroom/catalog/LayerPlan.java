@@ -90,23 +90,86 @@ public final class LayerPlan {
     }
 
     /**
-     * The attention pattern in words, e.g. "5 sliding (1,024) : 1 full" for Gemma 3, "36 full" for Llama,
-     * "48 linear : 16 full" for Qwen3.5; runs of equal layers are counted over the whole model.
+     * The attention pattern in words. A pattern that repeats is stated as its cycle, with the totals over the model:
+     * "5 sliding (1,024) : 1 full, repeated over 62 layers (52 sliding, 10 full)" for Gemma 3 27B (the last cycle
+     * may be cut short); one kind of layer is "32 full"; layers in no repeating order are counted by kind. The CLI's
+     * entry text and the Plan wizard both show this, so a pattern reads the same everywhere.
      */
     public static String describeAttention(ModelArchitecture a) {
-        Map<String, Integer> kinds = new LinkedHashMap<>();
-        for (Layer layer : of(a)) {
-            String kind = layer.attention().label();
-            if (layer.window() > 0) {
-                kind += String.format(Locale.ROOT, " (%,d)", layer.window());
-            }
-            if (layer.compression() > 1) {
-                kind += " /" + layer.compression();
-            }
-            kinds.merge(kind, 1, Integer::sum);
+        List<Layer> layers = of(a);
+        List<String> kinds = new ArrayList<>();
+        for (Layer layer : layers) {
+            kinds.add(kindOf(layer, true));
         }
+        List<String> counted = counted(kinds);
+        if (counted.size() <= 1) {
+            return counted.isEmpty() ? "no layers" : counted.get(0);
+        }
+        int period = period(kinds);
+        // Twice round at least, or it is not a cycle anyone would call one.
+        if (period * 2 > kinds.size()) {
+            return String.join(", ", counted) + ", in no repeating order";
+        }
+        // The cycle names the windows already; the totals only say how many of each kind.
+        List<String> plain = new ArrayList<>();
+        for (Layer layer : layers) {
+            plain.add(kindOf(layer, false));
+        }
+        return runs(kinds.subList(0, period)) + ", repeated over " + kinds.size() + " layers ("
+                + String.join(", ", counted(plain)) + ")";
+    }
+
+    /** "n kind" for each kind, in order of first appearance. */
+    private static List<String> counted(List<String> kinds) {
+        Map<String, Integer> totals = new LinkedHashMap<>();
+        kinds.forEach(kind -> totals.merge(kind, 1, Integer::sum));
+        List<String> counted = new ArrayList<>();
+        totals.forEach((kind, n) -> counted.add(n + " " + kind));
+        return counted;
+    }
+
+    /**
+     * What a layer mixes tokens with, as the descriptions name it: "sliding (1,024)", "full /4", "FFN-only"; without
+     * {@code detail}, the kind alone ("sliding").
+     */
+    private static String kindOf(Layer layer, boolean detail) {
+        String kind = layer.attention() == Attention.NONE ? "FFN-only" : layer.attention().label();
+        if (!detail) {
+            return kind;
+        }
+        if (layer.window() > 0) {
+            kind += String.format(Locale.ROOT, " (%,d)", layer.window());
+        }
+        if (layer.compression() > 1) {
+            kind += " /" + layer.compression();
+        }
+        return kind;
+    }
+
+    /** The shortest p with kinds[i] = kinds[i mod p] for every layer; the layer count when nothing repeats. */
+    static int period(List<String> kinds) {
+        for (int p = 1; p < kinds.size(); p++) {
+            boolean repeats = true;
+            for (int i = p; i < kinds.size() && repeats; i++) {
+                repeats = kinds.get(i).equals(kinds.get(i - p));
+            }
+            if (repeats) {
+                return p;
+            }
+        }
+        return kinds.size();
+    }
+
+    /** Consecutive equal kinds counted: [s, s, s, f] is "3 sliding : 1 full". */
+    private static String runs(List<String> kinds) {
         List<String> parts = new ArrayList<>();
-        kinds.forEach((kind, n) -> parts.add(n + " " + kind));
+        int start = 0;
+        for (int i = 1; i <= kinds.size(); i++) {
+            if (i == kinds.size() || !kinds.get(i).equals(kinds.get(start))) {
+                parts.add((i - start) + " " + kinds.get(start));
+                start = i;
+            }
+        }
         return String.join(" : ", parts);
     }
 

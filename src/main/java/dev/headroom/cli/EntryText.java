@@ -71,7 +71,7 @@ final class EntryText {
         line(out, "Attention", a.attentionHeads() + " heads, " + a.kvHeads() + " KV heads, head dim " + a.headDim()
                 + (a.mla() != null ? ", MLA (KV latent " + a.mla().kvLoraRank() + " + rope " + a.mla().qkRopeHeadDim() + ")" : "")
                 + (a.sparseAttention() != null ? ", sparse (top " + a.sparseAttention().topK() + " tokens by an indexer)" : ""));
-        line(out, "Layers by kind", LayerPlan.describeAttention(a));
+        line(out, "Layer pattern", LayerPlan.describeAttention(a));
         line(out, "FFN layers", LayerPlan.describeFfn(a));
         if (a.hasExperts()) {
             line(out, "Experts", a.moe().experts() + " routed (" + a.moe().activeExperts() + " active), "

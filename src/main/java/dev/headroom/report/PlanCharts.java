@@ -97,11 +97,83 @@ public final class PlanCharts {
         XYSeriesCollection data = new XYSeriesCollection(xy(series, 1, 1));
         JFreeChart chart = ChartFactory.createXYLineChart("Decode throughput by batch", "Batch",
                 "Output tokens/s", data, PlotOrientation.VERTICAL, false, true, false);
-        org.jfree.chart.axis.LogAxis x = new org.jfree.chart.axis.LogAxis("Batch (log scale)");
-        x.setBase(2);
-        x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        chart.getXYPlot().setDomainAxis(x);
+        chart.getXYPlot().setDomainAxis(new LogTwoAxis("Batch (log scale)"));
         return styled(chart);
+    }
+
+    static final double KIB = 1 << 10;
+
+    /**
+     * KV cache per token of one sequence (KiB, whole model) against the context on a log-2 axis: flat while every
+     * window is open, falling once windows and chunks close or fixed recurrent states are spread over more tokens.
+     * A dotted line marks the plan's own context.
+     *
+     * @param planContextTokens input + output tokens of the plan; no marker when outside the swept range or 0
+     */
+    public static JFreeChart kvPerTokenByContext(Sweeps.Series series, int planContextTokens) {
+        XYSeriesCollection data = new XYSeriesCollection(xy(series, 1, 1 / KIB));
+        JFreeChart chart = ChartFactory.createXYLineChart("KV cache per token by context length",
+                "Tokens per sequence", "KiB per token", data, PlotOrientation.VERTICAL, false, true, false);
+        XYPlot plot = chart.getXYPlot();
+        plot.setDomainAxis(new LogTwoAxis("Tokens per sequence (log scale)"));
+        int n = series.x().length;
+        if (n > 0 && planContextTokens >= series.x()[0] && planContextTokens <= series.x()[n - 1]) {
+            ValueMarker marker = new ValueMarker(planContextTokens, Color.DARK_GRAY, new BasicStroke(1.2f,
+                    BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {2f, 3f}, 0f));
+            marker.setLabel(String.format(java.util.Locale.ROOT, "this plan: %,d tokens", planContextTokens));
+            marker.setLabelFont(new Font("SansSerif", Font.PLAIN, 11));
+            // At the foot of the line (the curve starts high: the y axis includes zero), on the side with more room.
+            boolean rightHalf = Math.log(planContextTokens / series.x()[0])
+                    > Math.log(series.x()[n - 1] / series.x()[0]) / 2;
+            marker.setLabelAnchor(rightHalf ? RectangleAnchor.BOTTOM_LEFT : RectangleAnchor.BOTTOM_RIGHT);
+            marker.setLabelTextAnchor(rightHalf ? TextAnchor.BOTTOM_RIGHT : TextAnchor.BOTTOM_LEFT);
+            plot.addDomainMarker(marker);
+        }
+        return styled(chart);
+    }
+
+    /**
+     * A base-2 log axis with ticks at whole powers of two, labelled "1,024". LogAxis hands its labels over as
+     * attributed strings (for superscripts), which SVG and PDF receive as glyph outlines; plain-text ticks keep the
+     * exported labels searchable text like every other axis.
+     */
+    static final class LogTwoAxis extends org.jfree.chart.axis.LogAxis {
+        private static final long serialVersionUID = 1L;
+
+        LogTwoAxis(String label) {
+            super(label);
+            setBase(2);
+            setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            setNumberFormatOverride(java.text.NumberFormat.getIntegerInstance(java.util.Locale.ROOT));
+        }
+
+        @Override
+        @SuppressWarnings({"rawtypes", "unchecked"})
+        public List refreshTicks(java.awt.Graphics2D g2, org.jfree.chart.axis.AxisState state,
+                                 java.awt.geom.Rectangle2D dataArea, org.jfree.chart.ui.RectangleEdge edge) {
+            List<Object> ticks = new java.util.ArrayList<>();
+            for (Object tick : super.refreshTicks(g2, state, dataArea, edge)) {
+                if (tick instanceof org.jfree.chart.axis.LogTick log) {
+                    ticks.add(new org.jfree.chart.axis.NumberTick(log.getTickType(), log.getValue(),
+                            text(log.getAttributedLabel()), log.getTextAnchor(), log.getRotationAnchor(), log.getAngle()));
+                } else {
+                    ticks.add(tick);
+                }
+            }
+            return ticks;
+        }
+
+        private static String text(java.text.AttributedString label) {
+            if (label == null) {
+                return "";
+            }
+            StringBuilder out = new StringBuilder();
+            java.text.AttributedCharacterIterator it = label.getIterator();
+            for (char c = it.first(); c != java.text.CharacterIterator.DONE; c = it.next()) {
+                out.append(c);
+            }
+            return out.toString();
+        }
     }
 
     private static XYSeries xy(Sweeps.Series s, double xScale, double yScale) {

@@ -10,6 +10,15 @@ import java.util.List;
 public final class Sweeps {
     /** One curve: a label and its (x, y) points. */
     public record Series(String label, double[] x, double[] y) {
+        /** Whether y takes more than one value: a flat series says one number, and a chart of it says no more. */
+        public boolean varies() {
+            for (double value : y) {
+                if (value != y[0]) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private final SizingEngine engine;
@@ -75,6 +84,59 @@ public final class Sweeps {
             y[i] = points.get(i)[1];
         }
         return new Series("output tokens/s", x, y);
+    }
+
+    /** Shortest context the KV chart starts at: below it every window of the catalog's models is still open. */
+    static final int KV_SWEEP_START_TOKENS = 512;
+
+    /**
+     * KV cache bytes per token of one sequence (the estimate's {@code kvCacheBytesPerToken}) against the context,
+     * from 512 tokens (or half of {@code maxTokens} when that is less) to {@code maxTokens}, on a geometric grid of
+     * {@code pointsPerDoubling} points per doubling, for a log-scale axis. Windows, chunks and recurrent states make
+     * it fall as the context grows; without them it is flat. Empty for training and for a model known only by its
+     * parameter count, where the engine reports no KV figure.
+     */
+    public Series kvPerTokenByContext(Scenario base, int maxTokens, int pointsPerDoubling) {
+        int start = Math.max(2, Math.min(KV_SWEEP_START_TOKENS, maxTokens / 2));
+        int steps = (int) Math.ceil(Math.log((double) maxTokens / start) / Math.log(2) * pointsPerDoubling);
+        List<double[]> points = new ArrayList<>();
+        int previous = 0;
+        for (int i = 0; i <= steps; i++) {
+            int context = i == steps ? maxTokens
+                    : (int) Math.round(start * Math.pow(2, (double) i / pointsPerDoubling));
+            if (context <= previous || context > maxTokens) {
+                continue;
+            }
+            previous = context;
+            Estimate e = base.workload().isTraining() ? null : tryEstimate(atContext(base, context));
+            if (e != null && e.kvCacheBytesPerToken() != null) {
+                points.add(new double[] {context, e.kvCacheBytesPerToken()});
+            }
+        }
+        double[] x = new double[points.size()];
+        double[] y = new double[points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            x[i] = points.get(i)[0];
+            y[i] = points.get(i)[1];
+        }
+        return new Series("KV cache per token", x, y);
+    }
+
+    /**
+     * The scenario with {@code context} tokens per sequence, as much of it output as the plan has (at most half), and
+     * the shared prefix cut to the prompt where it was longer: the prefix is shared, not a per-token figure.
+     */
+    static Scenario atContext(Scenario s, int context) {
+        int output = Math.max(1, Math.min(s.shape().outputTokens(), context / 2));
+        int input = context - output;
+        Scenario shaped = s.withShape(new Scenario.Shape(s.shape().batch(), input, output));
+        Scenario.KvCachePolicy kv = s.kvCache();
+        if (kv.sharedPrefixTokens() <= input) {
+            return shaped;
+        }
+        return new Scenario(shaped.model(), shaped.workload(), shaped.training(), shaped.precision(), shaped.shape(),
+                shaped.parallelism(), new Scenario.KvCachePolicy(kv.slidingWindow(), kv.pagedBlockTokens(), input),
+                shaped.hardware(), shaped.runtime(), shaped.overheads(), shaped.efficiencies());
     }
 
     private Estimate tryEstimate(Scenario scenario) {

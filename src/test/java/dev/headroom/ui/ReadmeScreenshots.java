@@ -94,6 +94,35 @@ class ReadmeScreenshots {
             shoot(robot, "costs-" + tab.getText().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", ""));
         }
 
+        // The model step's layer pattern beside the KV-per-token chart, on a model with sliding-window layers
+        // (after Costs, which follows the 70B plan above).
+        robot.clickOn("#nav-plan");
+        robot.clickOn("#step-3");
+        robot.doubleClickOn("#plan-batch").eraseText(3).write("8");
+        robot.doubleClickOn("#plan-seq").eraseText(6).write("4096");
+        robot.doubleClickOn("#plan-output-tokens").eraseText(6).write("512");
+        robot.clickOn("#step-0");
+        javafx.scene.control.ListView<dev.headroom.catalog.Model> models =
+                robot.lookup("#plan-model-list").queryAs(javafx.scene.control.ListView.class);
+        javafx.scene.control.TextField search = robot.lookup("#plan-model-search").queryAs(javafx.scene.control.TextField.class);
+        robot.interact(() -> {
+            search.clear();
+            dev.headroom.catalog.Model gemma = CATALOG.model("gemma-2-9b").orElseThrow();
+            models.getSelectionModel().select(gemma);
+            models.scrollTo(gemma);
+        });
+        robot.interact(() -> tabs.getSelectionModel().select(1));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> {
+            javafx.scene.Node kv = robot.lookup("#plan-chart-kv-per-token").query();
+            javafx.scene.control.ScrollPane charts = (javafx.scene.control.ScrollPane) tabs.getSelectionModel()
+                    .getSelectedItem().getContent();
+            double top = kv.getParent().getBoundsInParent().getMinY();
+            double scrollable = charts.getContent().getBoundsInLocal().getHeight() - charts.getViewportBounds().getHeight();
+            charts.setVvalue(Math.min(1, top / scrollable));
+        });
+        shoot(robot, "plan-tab-charts-kv-per-token");
+
         // Monitor: no driver on this machine, then the labelled simulation after some ticks.
         robot.clickOn("#nav-monitor");
         WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS,

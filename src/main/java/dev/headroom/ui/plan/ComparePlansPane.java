@@ -99,6 +99,9 @@ final class ComparePlansPane extends VBox {
             Estimate e = estimates.get(i);
             described.put("Total per GPU (GiB)", e == null ? "invalid" : String.format(Locale.ROOT, "%.2f",
                     e.memory().totalBytes() / Format.GIB));
+            // the engine's figure at each plan's context: windowed models differ between plans of other lengths
+            described.put("KV cache per token (bytes)", e == null || e.kvCacheBytesPerToken() == null ? "-"
+                    : String.format(Locale.ROOT, "%,d", e.kvCacheBytesPerToken()));
             described.put("Fits", e == null ? "-" : e.fit().fits() ? "yes" : "no");
             described.put("Minimum GPUs", e == null || e.fit().minGpus() == null ? "-" : e.fit().minGpus().toString());
             described.put("Output tokens/s", e == null || e.performance().outputTokensPerSecond() == null ? "-"

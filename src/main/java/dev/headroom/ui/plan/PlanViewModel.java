@@ -1,6 +1,7 @@
 package dev.headroom.ui.plan;
 
 import dev.headroom.catalog.Catalog;
+import dev.headroom.catalog.LayerPlan;
 import dev.headroom.catalog.ModelArchitecture;
 import dev.headroom.catalog.ParameterCounter;
 import dev.headroom.sizing.Efficiencies;
@@ -32,6 +33,8 @@ import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -116,6 +119,8 @@ public final class PlanViewModel {
     private final ReadOnlyDoubleWrapper recomputeMillis = new ReadOnlyDoubleWrapper();
     private final ReadOnlyBooleanWrapper dirty = new ReadOnlyBooleanWrapper();
     private final ReadOnlyObjectWrapper<Path> file = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyStringWrapper attentionPattern = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper ffnLayout = new ReadOnlyStringWrapper("");
 
     /** What a loaded plan holds beyond the wizard's fields (group size, paging, prefixes...), kept as it was. */
     private Scenario base = new Scenario(null, null, null, null, null, null, null, null, null, null, null);
@@ -173,6 +178,7 @@ public final class PlanViewModel {
                 }
             }
         }
+        describeModel();
         fieldProblems.clear();
         fieldProblems.putAll(fieldMessages);
         problems.setAll(fieldMessages.values());
@@ -263,19 +269,47 @@ public final class PlanViewModel {
                 n.integer("vocab", vocab), false, n.integer("max-context", maxContext)).withMoe(moe);
     }
 
+    /**
+     * The architecture the model step describes: the catalog entry, the imported config.json or the custom fields;
+     * null when the fields do not describe one yet (or the catalog entry has no architecture).
+     */
+    ModelArchitecture chosenArchitecture() {
+        return switch (modelSource.get()) {
+            case CATALOG -> catalog.model(modelId.get()).map(m -> m.architecture()).orElse(null);
+            case IMPORTED -> importedArchitecture.get();
+            case CUSTOM -> {
+                Map<String, String> problemsOfFields = new LinkedHashMap<>();
+                ModelArchitecture a = customArchitecture(new Numbers(problemsOfFields));
+                yield problemsOfFields.isEmpty() ? a : null;
+            }
+        };
+    }
+
     /** The derived parameter count of the model as the fields describe it, or null when they do not. */
     public Long derivedParameters() {
-        Map<String, String> ignored = new LinkedHashMap<>();
         try {
-            ModelArchitecture a = switch (modelSource.get()) {
-                case CATALOG -> catalog.model(modelId.get()).map(m -> m.architecture()).orElse(null);
-                case IMPORTED -> importedArchitecture.get();
-                case CUSTOM -> customArchitecture(new Numbers(ignored));
-            };
-            return a == null || !ignored.isEmpty() ? null : ParameterCounter.count(a).total();
+            ModelArchitecture a = chosenArchitecture();
+            return a == null ? null : ParameterCounter.count(a).total();
         } catch (RuntimeException e) {
             return null; // incomplete custom fields
         }
+    }
+
+    /** The model step's pattern and FFN lines, in the words the CLI's catalog entries use (LayerPlan). */
+    private void describeModel() {
+        String attention = "";
+        String ffns = "";
+        try {
+            ModelArchitecture a = chosenArchitecture();
+            if (a != null && a.layers() != null && a.layers() > 0) {
+                attention = LayerPlan.describeAttention(a);
+                ffns = LayerPlan.describeFfn(a);
+            }
+        } catch (RuntimeException e) {
+            // custom fields that parse but do not make a model (a zero head count): nothing to describe yet
+        }
+        attentionPattern.set(attention);
+        ffnLayout.set(ffns);
     }
 
     /** Fills the fields from a saved scenario; what the wizard does not show is kept and saved back unchanged. */
@@ -480,6 +514,12 @@ public final class PlanViewModel {
     public boolean isDirty() { return dirty.get(); }
     public ReadOnlyObjectProperty<Path> fileProperty() { return file.getReadOnlyProperty(); }
     public Path getFile() { return file.get(); }
+    /** The chosen model's attention layers in words, "1 sliding (4,096) : 1 full, repeated over 42 layers (...)"; empty when there is no model yet. */
+    public ReadOnlyStringProperty attentionPatternProperty() { return attentionPattern.getReadOnlyProperty(); }
+    public String getAttentionPattern() { return attentionPattern.get(); }
+    /** The chosen model's FFN layers in words, "3 dense + 58 MoE (256 experts, 8 active, 1 shared)". */
+    public ReadOnlyStringProperty ffnLayoutProperty() { return ffnLayout.getReadOnlyProperty(); }
+    public String getFfnLayout() { return ffnLayout.get(); }
 
     /** Inputs in the order a plan comparison lists them, with their current values. */
     static Map<String, String> describe(Scenario s) {

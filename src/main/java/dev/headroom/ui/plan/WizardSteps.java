@@ -136,6 +136,14 @@ final class WizardSteps {
         vm.estimateProperty().addListener((obs, old, e) -> updateDerived.run());
         vm.modelIdProperty().addListener((obs, old, e) -> updateDerived.run());
         updateDerived.run();
+        GridPane structure = Forms.grid();
+        Forms.row(structure, "Attention layers", described(vm.attentionPatternProperty(), "plan-attention-pattern"),
+                "What each layer attends to. Sliding and chunked layers keep only their window of tokens, linear"
+                        + " and Mamba layers a fixed state, so their share of the KV cache stops growing with the context.");
+        Forms.row(structure, "FFN layers", described(vm.ffnLayoutProperty(), "plan-ffn-layout"),
+                "Dense layers run their whole FFN for every token; MoE layers route each token to a few of their"
+                        + " experts (plus any shared ones), so all experts are held in memory but only the active ones compute.");
+        structure.add(derived, 0, structure.getRowCount(), 2, 1);
 
         ToggleGroup filter = new ToggleGroup();
         HBox filters = new HBox(6);
@@ -157,7 +165,7 @@ final class WizardSteps {
         VBox page = page("Which model?",
                 "Pick a catalog model, import a Hugging Face config.json (button or drag and drop), or describe an architecture.",
                 new HBox(16, fromCatalog, imported, custom), new HBox(8, search, filters), list,
-                new HBox(12, importButton, importedName), new Label("Custom architecture"), customGrid, derived);
+                new HBox(12, importButton, importedName), structure, new Label("Custom architecture"), customGrid);
         HBox.setHgrow(search, Priority.ALWAYS);
         page.setOnDragOver(event -> {
             if (event.getDragboard().hasFiles()) {
@@ -175,6 +183,16 @@ final class WizardSteps {
             event.consume();
         });
         return page;
+    }
+
+    /** A wrapping line that shows a view-model description, or a dash while there is nothing to describe. */
+    private static Label described(javafx.beans.value.ObservableStringValue text, String id) {
+        Label label = new Label();
+        label.setId(id);
+        label.setWrapText(true);
+        label.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
+                () -> text.get() == null || text.get().isEmpty() ? "\u2013" : text.get(), text));
+        return label;
     }
 
     static boolean matches(Model m, String text) {

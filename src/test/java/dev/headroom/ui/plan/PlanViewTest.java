@@ -185,6 +185,11 @@ class PlanViewTest {
                 .map(n -> ((javafx.scene.control.TableCell<?, ?>) n).getTableRow().getItem())
                 .map(row -> ((ComparePlansPane.Row) row).field()).distinct().toList();
         assertThat(changed).contains("Weights", "Total per GPU (GiB)").doesNotContain("Model", "GPU", "Batch");
+        // KV per token is the engine's, not a formula of the comparison's own
+        ComparePlansPane.Row kv = table.getItems().stream().filter(r -> r.field().equals("KV cache per token (bytes)"))
+                .findFirst().orElseThrow();
+        assertThat(kv.values().get(0)).isEqualTo(String.format(Locale.ROOT, "%,d",
+                ENGINE.estimate(first).kvCacheBytesPerToken()));
         robot.interact(() -> Window.getWindows().stream().filter(w -> w instanceof Stage s && "Compare plans".equals(s.getTitle()))
                 .toList().forEach(w -> ((Stage) w).close()));
     }
@@ -252,5 +257,33 @@ class PlanViewTest {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Files.exists(html));
         assertThat(Files.readString(html)).contains("Llama 3.1 8B")
                 .contains("<td>" + Format.gib(vm.getEstimate().memory().totalBytes()) + "</td>");
+    }
+    /** The model step states the layer pattern; the Charts tab draws KV per token where it varies, and exports it. */
+    @Test
+    void slidingWindowLayersShowInTheModelStepAndAsAKvChart(FxRobot robot) throws Exception {
+        chooseModel(robot, "Gemma 2 9B");
+        assertThat(robot.lookup("#plan-attention-pattern").queryAs(Label.class).getText())
+                .isEqualTo(vm.getAttentionPattern()).startsWith("1 sliding (4,096) : 1 full");
+        assertThat(robot.lookup("#plan-ffn-layout").queryAs(Label.class).getText()).isEqualTo("42 dense");
+
+        javafx.scene.control.TabPane tabs = robot.lookup("#plan-results-tabs").queryAs(javafx.scene.control.TabPane.class);
+        robot.interact(() -> tabs.getSelectionModel().select(1));
+        org.jfree.chart.fx.ChartViewer kv = robot.lookup("#plan-chart-kv-per-token")
+                .queryAs(org.jfree.chart.fx.ChartViewer.class);
+        assertThat(kv.isVisible()).isTrue();
+        assertThat(kv.getChart().getTitle().getText()).isEqualTo("KV cache per token by context length");
+        Path svg = folder.resolve("kv-" + System.nanoTime() + ".svg");
+        robot.interact(() -> dev.headroom.ui.common.ChartExportMenu.of(kv, () -> "footnote", Runnable::run, s -> { })
+                .export(dev.headroom.ui.common.ChartExportMenu.Target.SVG, svg));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Files.exists(svg));
+        assertThat(Files.readString(svg)).contains("KV cache per token by context length");
+
+        // every Llama layer keeps the whole context: no chart, and the note gives the one number
+        robot.interact(() -> robot.lookup("#plan-model-search").queryAs(javafx.scene.control.TextField.class).clear());
+        chooseModel(robot, "Llama 3.1 8B");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(kv.isVisible()).isFalse();
+        assertThat(robot.lookup((Node n) -> n instanceof Label l && l.getText() != null
+                && l.getText().contains("KV cache per token is 131,072 bytes at every context")).tryQuery()).isPresent();
     }
 }
