@@ -101,6 +101,11 @@ class SizingPropertiesTest {
         assertDescending(model, WeightFormat.BF16, WeightFormat.Q8_0, WeightFormat.Q4_K_M, WeightFormat.Q2_K);
         assertDescending(model, WeightFormat.BF16, WeightFormat.INT8, WeightFormat.GPTQ_INT4);
         assertThat(weightsOf(model, WeightFormat.AWQ_INT4)).isEqualTo(weightsOf(model, WeightFormat.GPTQ_INT4));
+        assertDescending(model, WeightFormat.BF16, WeightFormat.FP8_BLOCK, WeightFormat.FP8, WeightFormat.NVFP4);
+        assertDescending(model, WeightFormat.FP8, WeightFormat.MXFP4);
+        if (!Scenarios.CATALOG.requireModel(model).architecture().hasExperts()) {
+            assertDescending(model, WeightFormat.NVFP4, WeightFormat.MXFP4); // 4.5 vs 4.25 bits on every layer
+        }
     }
 
     private static void assertDescending(String model, WeightFormat... formats) {
