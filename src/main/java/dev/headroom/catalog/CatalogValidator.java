@@ -149,6 +149,9 @@ public final class CatalogValidator {
                 r.optionalRange("architecture.moe.layerStep", moe.layerStep(), 1, a.layers());
             }
             r.optionalRange("architecture.moe.sharedExpertFfnSize", moe.sharedExpertFfnSize(), 1, 1 << 22);
+            if (a.layers() != null) {
+                r.optionalRange("architecture.moe.hashRoutedLayers", moe.hashRoutedLayers(), 0, a.layers());
+            }
         }
         ModelArchitecture.Recurrent recurrent = a.recurrent();
         if (recurrent != null) {
@@ -166,6 +169,18 @@ public final class CatalogValidator {
         }
         r.optionalRange("architecture.mtpLayers", a.mtpLayers(), 0, 16);
         r.optionalRange("architecture.hyperConnections", a.hyperConnections(), 1, 64);
+        r.optionalRange("architecture.queryLoraRank", a.queryLoraRank(), 1, 1 << 16);
+        ModelArchitecture.OutputLora outputLora = a.outputLora();
+        if (outputLora != null) {
+            r.range("architecture.outputLora.groups", outputLora.groups(), 1,
+                    a.attentionHeads() == null ? 4096 : Math.max(1, a.attentionHeads()));
+            r.range("architecture.outputLora.rank", outputLora.rank(), 1, 1 << 16);
+        }
+        ModelArchitecture.PerLayerEmbedding perLayer = a.perLayerEmbedding();
+        if (perLayer != null) {
+            r.range("architecture.perLayerEmbedding.vocab", perLayer.vocab(), 1, 1 << 24);
+            r.range("architecture.perLayerEmbedding.width", perLayer.width(), 0, 1 << 16);
+        }
         if (a.visionParameters() != null && a.visionParameters() < 0) {
             r.fail("architecture.visionParameters", a.visionParameters(), "must be 0 or more");
         }
@@ -204,6 +219,10 @@ public final class CatalogValidator {
             r.optionalRange(field + ".kvHeads", g.kvHeads(), 1, 4096);
             r.optionalRange(field + ".headDim", g.headDim(), 1, 4096);
             r.optionalRange(field + ".kvCompression", g.kvCompression(), 1, 1 << 16);
+            r.optionalRange(field + ".ffnSize", g.ffnSize(), 1, 1 << 22);
+            if (Boolean.TRUE.equals(g.indexer()) && a.sparseAttention() == null) {
+                r.fail(field + ".indexer", true, "needs architecture.sparseAttention (the indexer's shape)");
+            }
             if (g.attention() != null && g.attention().recurrent() && a.recurrent() == null) {
                 r.fail(field + ".attention", g.attention().label(), "needs architecture.recurrent (the state's shape)");
             }

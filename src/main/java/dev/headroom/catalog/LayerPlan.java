@@ -27,12 +27,15 @@ public final class LayerPlan {
      *
      * @param window      tokens a sliding or chunked layer keeps; 0 when the layer keeps them all; on a
      *                    compressed full layer, the recent tokens it keeps uncompressed besides
-     * @param kvFactor    2 when keys and values are cached apart, 1 when one tensor serves both
+     * @param kvFactor    2 when keys and values are cached apart, 1 when one tensor serves both, 0 when the
+     *                    layer reuses an earlier layer's (nothing projected, nothing cached)
      * @param compression the cache keeps one entry per this many tokens
-     * @param indexed     the layer carries the sparse-attention indexer (and its key cache)
+     * @param overlappingCompression the compressor pools overlapping windows (twice as wide projections)
+     * @param indexer     the layer carries the sparse-attention indexer (and caches its keys)
+     * @param ffnSize     width of the layer's dense FFN
      */
     public record Layer(int index, Attention attention, int window, int kvHeads, int headDim, int kvFactor,
-                        int compression, Ffn ffn, boolean indexed) {
+                        int compression, Ffn ffn, boolean overlappingCompression, boolean indexer, int ffnSize) {
     }
 
     private LayerPlan() {
@@ -65,10 +68,13 @@ public final class LayerPlan {
         int window = windowed && g.window() != null ? g.window() : 0;
         int kvHeads = g.kvHeads() != null ? g.kvHeads() : a.kvHeads();
         int headDim = g.headDim() != null ? g.headDim() : a.headDim();
-        int kvFactor = Boolean.TRUE.equals(g.keyEqualsValue()) ? 1 : 2;
+        int kvFactor = Boolean.TRUE.equals(g.sharedKv()) ? 0 : Boolean.TRUE.equals(g.keyEqualsValue()) ? 1 : 2;
         Ffn ffn = g.ffn() != null ? g.ffn() : defaultFfn(a.moe(), index);
-        boolean indexed = a.sparseAttention() != null && attention.cachesTokens() && !Boolean.FALSE.equals(g.indexed());
-        return new Layer(index, attention, window, kvHeads, headDim, kvFactor, compression, ffn, indexed);
+        boolean indexer = attention.cachesTokens() && a.sparseAttention() != null
+                && (g.indexer() == null || g.indexer());
+        int ffnSize = g.ffnSize() != null ? g.ffnSize() : a.ffnSize() == null ? 0 : a.ffnSize();
+        return new Layer(index, attention, window, kvHeads, headDim, kvFactor, compression, ffn,
+                Boolean.TRUE.equals(g.overlappingCompression()), indexer, ffnSize);
     }
 
     static Ffn defaultFfn(Moe moe, int index) {

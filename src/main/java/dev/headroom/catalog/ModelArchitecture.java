@@ -21,8 +21,16 @@ import java.util.List;
  *                            (Qwen3-Next, Qwen3.5): q_proj is twice as wide
  * @param mtpLayers           multi-token-prediction modules after the last layer (DeepSeek-V3, GLM-4.5): weights
  *                            that exist in the checkpoint but are loaded only for MTP speculative decoding
- * @param hyperConnections    residual streams of hyper-connections (DeepSeek-V4 hc_mult); null or 1 means plain
+ * @param hyperConnections    residual streams of hyper-connections (DeepSeek-V4 hc_mult); null or 1 means plain.
+ *                            Each layer then mixes the streams before attention and before the FFN, each site with
+ *                            fn [(2 + n) n, n hidden], base [(2 + n) n] and 3 scales; the head has fn [n, n hidden],
+ *                            base [n] and 1 scale (transformers' DeepseekV4 mHC)
  * @param visionParameters    parameters of a vision tower and projector in the same checkpoint; null when none
+ * @param queryLoraRank       queries go through a low-rank bottleneck of this width (q_a_proj, an RMSNorm, q_b_proj)
+ *                            outside MLA (DeepSeek-V4 q_lora_rank); null means a plain q_proj
+ * @param outputLora          the attention output goes through a grouped low-rank projection (DeepSeek-V4
+ *                            o_groups, o_lora_rank); null means a plain o_proj
+ * @param perLayerEmbedding   a second, per-layer token embedding fed into every layer (Gemma 4 PLE); null when none
  */
 public record ModelArchitecture(
         Integer layers,
@@ -52,10 +60,28 @@ public record ModelArchitecture(
         Boolean attentionOutputGate,
         Integer mtpLayers,
         Integer hyperConnections,
-        Long visionParameters) {
+        Long visionParameters,
+        Integer queryLoraRank,
+        OutputLora outputLora,
+        PerLayerEmbedding perLayerEmbedding) {
 
     public ModelArchitecture {
         layerPattern = layerPattern == null ? null : List.copyOf(layerPattern);
+    }
+
+    /** The architecture without the low-rank query, grouped output and per-layer embedding. */
+    public ModelArchitecture(Integer layers, Integer hiddenSize, Integer attentionHeads, Integer kvHeads,
+                             Integer headDim, Integer ffnSize, FfnKind ffnKind, Integer vocabSize,
+                             Boolean tiedEmbeddings, Integer maxContextTokens, PositionEmbedding positionEmbedding,
+                             Integer learnedPositions, NormKind norm, Integer normsPerLayer, Boolean attentionBias,
+                             Boolean outputProjectionBias, Boolean mlpBias, List<LayerGroup> layerPattern, Moe moe,
+                             Mla mla, Recurrent recurrent, SparseAttention sparseAttention, QkNorm qkNorm,
+                             Boolean attentionSinks, Boolean attentionOutputGate, Integer mtpLayers,
+                             Integer hyperConnections, Long visionParameters) {
+        this(layers, hiddenSize, attentionHeads, kvHeads, headDim, ffnSize, ffnKind, vocabSize, tiedEmbeddings,
+                maxContextTokens, positionEmbedding, learnedPositions, norm, normsPerLayer, attentionBias,
+                outputProjectionBias, mlpBias, layerPattern, moe, mla, recurrent, sparseAttention, qkNorm,
+                attentionSinks, attentionOutputGate, mtpLayers, hyperConnections, visionParameters, null, null, null);
     }
 
     /** The architecture of a plain transformer: every newer feature absent. */
@@ -75,14 +101,16 @@ public record ModelArchitecture(
         return new ModelArchitecture(layers, hiddenSize, attentionHeads, kvHeads, headDim, ffnSize, ffnKind, vocabSize,
                 tiedEmbeddings, maxContextTokens, positionEmbedding, learnedPositions, norm, normsPerLayer,
                 attentionBias, outputProjectionBias, mlpBias, pattern, moe, mla, recurrent, sparseAttention, qkNorm,
-                attentionSinks, attentionOutputGate, mtpLayers, hyperConnections, visionParameters);
+                attentionSinks, attentionOutputGate, mtpLayers, hyperConnections, visionParameters, queryLoraRank,
+                outputLora, perLayerEmbedding);
     }
 
     public ModelArchitecture withMoe(Moe newMoe) {
         return new ModelArchitecture(layers, hiddenSize, attentionHeads, kvHeads, headDim, ffnSize, ffnKind, vocabSize,
                 tiedEmbeddings, maxContextTokens, positionEmbedding, learnedPositions, norm, normsPerLayer,
                 attentionBias, outputProjectionBias, mlpBias, layerPattern, newMoe, mla, recurrent, sparseAttention,
-                qkNorm, attentionSinks, attentionOutputGate, mtpLayers, hyperConnections, visionParameters);
+                qkNorm, attentionSinks, attentionOutputGate, mtpLayers, hyperConnections, visionParameters,
+                queryLoraRank, outputLora, perLayerEmbedding);
     }
 
     /**
@@ -93,13 +121,22 @@ public record ModelArchitecture(
      *                            interleave_moe_layer_step); null means 1
      * @param sharedExpertFfnSize width of each shared expert where it differs from {@code expertFfnSize}
      *                            (Qwen2-MoE's shared_expert_intermediate_size, Gemma 4's dense MLP beside the experts)
+     * @param hashRoutedLayers    leading MoE layers that route by a fixed token-to-expert table instead of scores
+     *                            (DeepSeek-V4 num_hash_layers): a buffer of vocabSize x activeExperts integers per
+     *                            layer (int64 in transformers), held in memory but not counted as parameters
      */
     public record Moe(Integer experts, Integer activeExperts, Integer sharedExperts, Integer expertFfnSize,
-                      Integer denseLayers, Integer layerStep, Integer sharedExpertFfnSize) {
+                      Integer denseLayers, Integer layerStep, Integer sharedExpertFfnSize, Integer hashRoutedLayers) {
 
         public Moe(Integer experts, Integer activeExperts, Integer sharedExperts, Integer expertFfnSize,
                    Integer denseLayers) {
-            this(experts, activeExperts, sharedExperts, expertFfnSize, denseLayers, null, null);
+            this(experts, activeExperts, sharedExperts, expertFfnSize, denseLayers, null, null, null);
+        }
+
+        public Moe(Integer experts, Integer activeExperts, Integer sharedExperts, Integer expertFfnSize,
+                   Integer denseLayers, Integer layerStep, Integer sharedExpertFfnSize) {
+            this(experts, activeExperts, sharedExperts, expertFfnSize, denseLayers, layerStep, sharedExpertFfnSize,
+                    null);
         }
 
         public int step() {
@@ -133,15 +170,44 @@ public record ModelArchitecture(
      * @param keyEqualsValue the layers cache one tensor that serves as key and value (Gemma 4 attention_k_eq_v)
      * @param kvCompression  the cache keeps one entry per this many tokens (DeepSeek-V4 compress_ratios); null is 1
      * @param ffn            the layers' FFN where it is not the model's rule (Nemotron-H mixer-only blocks)
-     * @param indexed        whether these layers carry the sparse-attention indexer; null means yes wherever the
-     *                       model has one (DeepSeek-V4 has it on its ratio-4 layers only)
+     * @param overlappingCompression the compressor pools overlapping windows of twice the ratio, so its
+     *                       projections and position bias are twice as wide (DeepSeek-V4's ratio-4 layers)
+     * @param indexer        whether these layers carry the sparse-attention indexer; null means every attention
+     *                       layer does when the model has one (GLM-5's "shared" layers reuse the previous top-k)
+     * @param sharedKv       the layers reuse an earlier layer's keys and values: no K/V projections and nothing
+     *                       cached (Gemma 4 num_kv_shared_layers)
+     * @param ffnSize        dense FFN width of these layers where it differs from the model's (Gemma 4
+     *                       use_double_wide_mlp on KV-shared layers)
      */
     public record LayerGroup(Integer count, Attention attention, Integer window, Integer kvHeads, Integer headDim,
-                             Boolean keyEqualsValue, Integer kvCompression, Ffn ffn, Boolean indexed) {
+                             Boolean keyEqualsValue, Integer kvCompression, Ffn ffn, Boolean overlappingCompression,
+                             Boolean indexer, Boolean sharedKv, Integer ffnSize) {
+
+        public LayerGroup(Integer count, Attention attention, Integer window, Integer kvHeads, Integer headDim,
+                          Boolean keyEqualsValue, Integer kvCompression, Ffn ffn) {
+            this(count, attention, window, kvHeads, headDim, keyEqualsValue, kvCompression, ffn, null, null, null,
+                    null);
+        }
 
         public static LayerGroup of(int count, Attention attention, Integer window) {
-            return new LayerGroup(count, attention, window, null, null, null, null, null, null);
+            return new LayerGroup(count, attention, window, null, null, null, null, null);
         }
+    }
+
+    /**
+     * A grouped low-rank output projection: the heads' outputs fall into {@code groups} groups, each projected to
+     * {@code rank} (o_a_proj, block-diagonal: rank x heads x headDim weights in all), then all groups together to
+     * the hidden size (o_b_proj: hidden x groups x rank).
+     */
+    public record OutputLora(Integer groups, Integer rank) {
+    }
+
+    /**
+     * Per-layer embeddings (Gemma 4): a table of {@code vocab} rows holding {@code width} values for every layer,
+     * a projection of the hidden state to the same width for every layer and its norm; each layer gates the
+     * width-sized input in and projects it back (per_layer_input_gate, per_layer_projection) with one more norm.
+     */
+    public record PerLayerEmbedding(Integer vocab, Integer width) {
     }
 
     public enum Attention {
@@ -228,7 +294,9 @@ public record ModelArchitecture(
         /** RMSNorm over the whole projection: heads x headDim and kvHeads x headDim weights (OLMo 2). */
         WHOLE("whole"),
         /** L2 normalisation without weights (Llama 4). */
-        UNWEIGHTED("unweighted");
+        UNWEIGHTED("unweighted"),
+        /** A weighted RMSNorm over the (shared) key head only, queries normalised without weights (DeepSeek-V4). */
+        KEY("key");
 
         private final String label;
 

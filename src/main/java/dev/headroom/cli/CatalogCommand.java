@@ -193,7 +193,10 @@ final class CatalogCommand implements Runnable {
 
     @Command(name = "import",
             description = {"Read a Hugging Face config.json and print it as a catalog model entry.",
-                "Supported model_type: llama, mistral, mixtral, qwen2, gemma2, phi3, deepseek_v3."})
+                "Supported model_type: llama, mistral, mixtral, qwen2, gemma2, phi3, deepseek_v3, qwen3, qwen3_moe,",
+                "qwen2_moe, gemma3(_text), llama4(_text), gpt_oss, kimi_k2, kimi_k25, glm4_moe, glm_moe_dsa, phimoe,",
+                "olmo2, granite, mistral3, qwen3_5(_moe), deepseek_v32, deepseek_v4, gemma4, minimax_m2, nemotron_h.",
+                "Defaults applied for keys the config leaves out are listed on stderr."})
     static final class ImportCommand implements Runnable {
         @Spec
         CommandLine.Model.CommandSpec spec;
@@ -218,7 +221,10 @@ final class CatalogCommand implements Runnable {
             }
             Model model;
             try {
-                model = HuggingFaceImporter.importFile(config);
+                HuggingFaceImporter.Imported imported = HuggingFaceImporter.read(config);
+                model = imported.model();
+                // stderr, so that --json output stays one valid JSON document
+                imported.notes().forEach(note -> spec.commandLine().getErr().println("note: " + note));
                 if (id != null) {
                     model = UserCatalog.withId(model, id);
                 }

@@ -143,26 +143,27 @@ final class MemoryModel {
             denseCountPrefix = new int[layers + 1];
             moeCountPrefix = new int[layers + 1];
             recurrentCountPrefix = new int[layers + 1];
-            double denseFfn = ParameterCounter.ffnBlock(a, a.ffnSize());
-            double oneExpert = moe == null ? 0 : ParameterCounter.ffnBlock(a, moe.expertFfnSize());
-            double expertsPerLayer = moe == null ? 0 : moe.experts() * oneExpert;
-            double sharedPerLayer = moe == null ? 0
-                    : moe.shared() * ParameterCounter.ffnBlock(a, moe.sharedWidth()) + hidden * moe.experts();
             double normsPerLayerParams = (double) count.norms() / layers; // the final norm folded in: negligible
+            double expertsPerLayer = 0;
+            double sharedPerLayer = 0;
+            double denseMax = 0;
             boolean windows = scenario.kvCache().slidingWindow();
             java.util.Map<KvClass, Integer> classes = new java.util.LinkedHashMap<>();
             int[] classOf = new int[layers];
             double mixerMax = 0;
             for (LayerPlan.Layer layer : plan) {
                 int i = layer.index();
-                double mixer = ParameterCounter.mixer(a, layer);
-                mixerMax = Math.max(mixerMax, mixer);
+                ParameterCounter.LayerCount part = ParameterCounter.layer(a, layer);
+                mixerMax = Math.max(mixerMax, part.mixer());
+                denseMax = Math.max(denseMax, part.denseFfn());
+                expertsPerLayer = Math.max(expertsPerLayer, part.experts());
+                sharedPerLayer = Math.max(sharedPerLayer, part.shared());
                 boolean dense = layer.ffn() == ModelArchitecture.Ffn.DENSE;
                 boolean moeLayer = layer.ffn() == ModelArchitecture.Ffn.MOE;
-                mixerPrefix[i + 1] = mixerPrefix[i] + mixer;
-                denseFfnPrefix[i + 1] = denseFfnPrefix[i] + (dense ? denseFfn : 0);
-                expertPrefix[i + 1] = expertPrefix[i] + (moeLayer ? expertsPerLayer : 0);
-                sharedPrefix[i + 1] = sharedPrefix[i] + (moeLayer ? sharedPerLayer : 0);
+                mixerPrefix[i + 1] = mixerPrefix[i] + part.mixer();
+                denseFfnPrefix[i + 1] = denseFfnPrefix[i] + part.denseFfn();
+                expertPrefix[i + 1] = expertPrefix[i] + part.experts();
+                sharedPrefix[i + 1] = sharedPrefix[i] + part.shared();
                 normPrefix[i + 1] = normPrefix[i] + normsPerLayerParams;
                 denseCountPrefix[i + 1] = denseCountPrefix[i] + (dense ? 1 : 0);
                 moeCountPrefix[i + 1] = moeCountPrefix[i] + (moeLayer ? 1 : 0);
@@ -173,7 +174,7 @@ final class MemoryModel {
                     // window is part of its design and stays.
                     KvClass kvClass = new KvClass(windows || layer.compression() > 1 ? layer.window() : 0,
                             windows && layer.attention() == ModelArchitecture.Attention.SLIDING,
-                            layer.kvHeads(), layer.headDim(), layer.kvFactor(), layer.compression(), layer.indexed());
+                            layer.kvHeads(), layer.headDim(), layer.kvFactor(), layer.compression(), layer.indexer());
                     classOf[i] = classes.computeIfAbsent(kvClass, k -> classes.size());
                 }
             }
@@ -189,13 +190,14 @@ final class MemoryModel {
             expertsPerMoeLayer = expertsPerLayer;
             sharedPerMoeLayer = sharedPerLayer;
             largestMixer = mixerMax;
-            largestDenseFfn = denseLayers > 0 ? denseFfn : 0;
+            largestDenseFfn = denseMax;
             largestShared = moeLayers > 0 ? sharedPerLayer : 0;
             expertFfnWidth = moe == null ? 0 : moe.expertFfnSize();
             experts = moe == null ? 0 : moe.experts();
             activeExperts = moe == null ? 0 : moe.activeExperts();
             sharedExperts = moe == null ? 0 : moe.shared();
-            denseFfnWidth = a.ffnSize();
+            denseFfnWidth = plan.stream().filter(l -> l.ffn() == ModelArchitecture.Ffn.DENSE)
+                    .mapToInt(LayerPlan.Layer::ffnSize).max().orElse(a.ffnSize()); // the widest: activations peak there
             ffnMatrices = a.ffnKind() == ModelArchitecture.FfnKind.GATED ? 3 : 2;
             normsPerLayer = a.normsPerLayer();
             mla = a.mla() != null;

@@ -3,6 +3,8 @@ package dev.headroom.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -40,5 +42,36 @@ class ParameterCounterTest {
         ParameterCounter.Count count = ParameterCounter.count(CATALOG.requireModel(id).architecture());
         assertThat(count.active() / 1e9).as(source).isCloseTo(billions, withinPercentage(2));
         assertThat(count.active()).isLessThan(count.total());
+    }
+
+    /** A 2-layer, hidden-8 model: small enough to count every tensor by hand. */
+    private static ModelArchitecture tiny() {
+        return ModelArchitecture.plain(2, 8, 2, 1, 4, 16, ModelArchitecture.FfnKind.GATED, 10, true, 64);
+    }
+
+    @Test
+    void perLayerEmbeddingsAddTheirTableProjectionGatesAndNorms() {
+        ModelArchitecture plain = tiny();
+        ModelArchitecture a = new ModelArchitecture(2, 8, 2, 1, 4, 16, ModelArchitecture.FfnKind.GATED, 10, true,
+                64, ModelArchitecture.PositionEmbedding.ROPE, 0, ModelArchitecture.NormKind.RMSNORM, 2, false, false,
+                false, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                new ModelArchitecture.PerLayerEmbedding(20, 3));
+
+        // table 20 x (2 layers x 3) + projection (2 x 3) x 8 + its norm 3; per layer gate 3x8, projection 8x3, norm 8
+        long expected = 20 * 6 + 6 * 8 + 3 + 2 * (2 * 8 * 3 + 8);
+        assertThat(ParameterCounter.count(a).total() - ParameterCounter.count(plain).total()).isEqualTo(expected);
+    }
+
+    @Test
+    void aKvSharedLayerHasNoKeyOrValueProjection() {
+        ModelArchitecture plain = tiny();
+        ModelArchitecture shared = plain.withLayerPattern(List.of(
+                ModelArchitecture.LayerGroup.of(1, ModelArchitecture.Attention.FULL, null),
+                new ModelArchitecture.LayerGroup(1, ModelArchitecture.Attention.FULL, null, null, null, null, null,
+                        null, null, null, true, null)));
+
+        // the second layer loses k_proj and v_proj: 2 x (8 x 1 KV head x 4)
+        assertThat(ParameterCounter.count(plain).total() - ParameterCounter.count(shared).total()).isEqualTo(64);
+        assertThat(LayerPlan.of(shared).get(1).kvFactor()).isZero();
     }
 }

@@ -128,6 +128,21 @@ class CliTest {
     }
 
     @Test
+    void importNamesTheDefaultsItAppliedOnStderrAndKeepsTheJsonValid() throws Exception {
+        Path config = userCatalog.folder().resolve("config.json");
+        Files.writeString(config, """
+                {"model_type": "qwen3", "hidden_size": 1024, "num_attention_heads": 16, "num_key_value_heads": 8,
+                 "num_hidden_layers": 28, "intermediate_size": 3072, "vocab_size": 151936,
+                 "max_position_embeddings": 40960, "tie_word_embeddings": true}""");
+
+        Run run = run("catalog", "import", config.toString(), "--json", "--id", "small-qwen3");
+
+        assertThat(run.code()).isZero();
+        assertThat(run.json().get("id").asText()).isEqualTo("small-qwen3");
+        assertThat(run.err()).contains("note: head_dim: absent, Qwen3Config default 128 applied");
+    }
+
+    @Test
     void importOfAnUnsupportedConfigExitsWithTwo() throws Exception {
         Path config = userCatalog.folder().resolve("config.json");
         Files.writeString(config, "{\"model_type\": \"bert\"}");
