@@ -96,6 +96,8 @@ public final class CatalogValidator {
         if (model.publishedParameters() != null) {
             groups.add("parameters");
             r.range("publishedParameters", model.publishedParameters(), 1e6, 1e14);
+            r.optionalRange("publishedActiveParameters", model.publishedActiveParameters(), 1e6,
+                    model.publishedParameters());
             if (architectureUsable && model.publishedParameters() > 0) {
                 double error = model.derivationError();
                 boolean explained = model.parameterNote() != null && !model.parameterNote().isBlank();
@@ -104,6 +106,13 @@ public final class CatalogValidator {
                             "differs from the %,d derived from the architecture by %.2f %% (more than %.0f %%); "
                                     + "fix the architecture or explain the difference in parameterNote",
                             model.derivedParameters(), error * 100, PARAMETER_TOLERANCE * 100));
+                }
+                double activeError = model.activeDerivationError();
+                if (model.publishedActiveParameters() != null && activeError > PARAMETER_TOLERANCE && !explained) {
+                    r.fail("publishedActiveParameters", model.publishedActiveParameters(), String.format(
+                            "differs from the %,d active derived from the architecture by %.2f %% (more than %.0f %%);"
+                                    + " fix the architecture or explain the difference in parameterNote",
+                            model.derivedActiveParameters(), activeError * 100, PARAMETER_TOLERANCE * 100));
                 }
             }
         }

@@ -135,19 +135,22 @@ public final class LayerPlan {
     }
 
     /**
-     * What a layer mixes tokens with, as the descriptions name it: "sliding (1,024)", "full /4", "FFN-only"; without
+     * What a layer mixes tokens with, as the descriptions name it: "sliding (1,024)", "compressed /4 + 128 raw", "FFN-only"; without
      * {@code detail}, the kind alone ("sliding").
      */
     private static String kindOf(Layer layer, boolean detail) {
-        String kind = layer.attention() == Attention.NONE ? "FFN-only" : layer.attention().label();
+        boolean compressed = layer.compression() > 1;
+        String kind = layer.attention() == Attention.NONE ? "FFN-only" : compressed ? "compressed"
+                : layer.attention().label();
         if (!detail) {
             return kind;
         }
+        if (compressed) {
+            kind += " /" + layer.compression();
+            return layer.window() > 0 ? kind + String.format(Locale.ROOT, " + %,d raw", layer.window()) : kind;
+        }
         if (layer.window() > 0) {
             kind += String.format(Locale.ROOT, " (%,d)", layer.window());
-        }
-        if (layer.compression() > 1) {
-            kind += " /" + layer.compression();
         }
         return kind;
     }

@@ -300,7 +300,7 @@ class HuggingFaceImporterFamiliesTest {
         assertThat(a.queryLoraRank()).isEqualTo(24);
         assertThat(a.hyperConnections()).isEqualTo(2);
         assertThat(a.moe().hashRoutedLayers()).isEqualTo(1);
-        assertThat(LayerPlan.describeAttention(a)).isEqualTo("1 sliding (16), 2 full /4, 1 full /128, in no repeating order");
+        assertThat(LayerPlan.describeAttention(a)).isEqualTo("1 sliding (16), 2 compressed /4 + 16 raw, 1 compressed /128 + 16 raw, in no repeating order");
         assertThat(layers(a)).extracting(LayerPlan.Layer::indexer).containsExactly(false, true, false, true);
         assertThat(layers(a)).extracting(LayerPlan.Layer::kvFactor).containsOnly(1);
     }

@@ -106,7 +106,7 @@ final class DeepSeekFamilies {
      * compressed with overlapping windows and an indexer, the HCA rate compressed without; transformers truncates the
      * list to num_hidden_layers, the last entry of V4-Flash's 44 belongs to the MTP layer); without either, two HCA
      * layers then CSA and HCA alternating. Each layer keeps a sliding window of raw entries besides the compressed
-     * ones; the pattern records the compression, which is what grows with the context.
+     * ones: a compressed group's window is that raw window, its kvCompression the pooling ratio.
      */
     static ModelArchitecture v4(HfConfig c) {
         Builder b = Builder.sizes(c, false);
@@ -150,9 +150,9 @@ final class DeepSeekFamilies {
             switch (kind) {
                 case "sliding_attention" -> perLayer.add(new LayerGroup(1, Attention.SLIDING, window, null, null,
                         true, null, null, null, false, null, null));
-                case "compressed_sparse_attention" -> perLayer.add(new LayerGroup(1, Attention.FULL, null, null,
+                case "compressed_sparse_attention" -> perLayer.add(new LayerGroup(1, Attention.FULL, window, null,
                         null, true, csa, null, true, true, null, null));
-                case "heavily_compressed_attention" -> perLayer.add(new LayerGroup(1, Attention.FULL, null, null,
+                case "heavily_compressed_attention" -> perLayer.add(new LayerGroup(1, Attention.FULL, window, null,
                         null, true, hca, null, false, false, null, null));
                 default -> c.problem("compress_ratios", kind, "each entry must be 0, " + csa + " (CSA) or " + hca
                         + " (HCA)");

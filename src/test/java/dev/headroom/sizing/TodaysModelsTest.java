@@ -1,0 +1,145 @@
+package dev.headroom.sizing;
+
+import static dev.headroom.sizing.Scenarios.ENGINE;
+import static dev.headroom.sizing.Scenarios.GIB;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
+
+import dev.headroom.catalog.ParameterCounter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The 2025-2026 architectures worked by hand, and their vendors' own claims. Each figure's source is in its
+ * comment; the architectures are the catalog entries, read from the published config.json files.
+ */
+class TodaysModelsTest {
+
+    private static Scenario unpaged(Scenario s) {
+        return Scenarios.withKvPolicy(s, new Scenario.KvCachePolicy(null, 0, null));
+    }
+
+    /**
+     * Gemma 3 27B (Gemma 3 report, arXiv 2503.19786 §2.1: "5 local layers for every global layer", local span
+     * 1,024; config.json: 62 layers, 16 KV heads of 128). One layer caches 2 x 16 x 128 x 2 B = 8,192 B per token.
+     * Layers 5, 11, ..., 59 are global: 10 of them; 52 local layers stop at 1,024 tokens.
+     */
+    @Test
+    void gemma3KvCacheFollowsItsLayerPattern() {
+        Estimate e = ENGINE.estimate(Scenarios.inference("gemma-3-27b", WeightFormat.BF16, "h100-sxm", 1, 32_000, 768));
+        Map<String, Long> byContext = e.kvCacheBytesPerTokenByContext();
+        assertThat(byContext.get("1024")).isEqualTo(62L * 8192);                       // every layer holds it all
+        assertThat(byContext.get("32768")).isEqualTo(10L * 8192 + 52L * 8192 * 1024 / 32768); // 95,232
+        assertThat(byContext.get("131072")).isEqualTo(10L * 8192 + 52L * 8192 * 1024 / 131072); // 85,248
+        assertThat(e.kvCacheBytesPerToken()).isEqualTo(95_232L); // the scenario's 32,768 tokens
+
+        // In memory, with vLLM's 16-token blocks: a moving window straddles 1,024 / 16 + 1 = 65 blocks.
+        long paged = ENGINE.estimate(Scenarios.inference("gemma-3-27b", WeightFormat.BF16, "h100-sxm", 1, 32_000, 768))
+                .memory().kvCacheBytes();
+        assertThat(paged).isEqualTo(10L * 32_768 * 8192 + 52L * 1_040 * 8192);
+    }
+
+    /**
+     * gpt-oss-120b (openai/gpt-oss model card, arXiv 2508.10925, Table 1: 116.83B total, 5.13B active, checkpoint
+     * 60.8 GiB). The card's active count leaves out the input embedding (a lookup), so it is compared with the
+     * derived active count less one 201,088 x 2,880 table.
+     */
+    @Test
+    void gptOss120bCountsAndCheckpoint() {
+        var a = Scenarios.CATALOG.requireModel("gpt-oss-120b").architecture();
+        ParameterCounter.Count count = ParameterCounter.count(a);
+        assertThat((double) count.total()).isCloseTo(116.83e9, withinPercentage(0.1));
+        assertThat((double) count.active() - 201_088L * 2880).isCloseTo(5.13e9, withinPercentage(1));
+        // --weights mxfp4: experts at 4.25 bits, attention, router, embeddings and head in BF16, as it ships.
+        Estimate e = ENGINE.estimate(Scenarios.inference("gpt-oss-120b", WeightFormat.MXFP4, "h100-sxm", 1, 1, 1));
+        assertThat(e.memory().weightsBytes() / GIB).isCloseTo(60.8, withinPercentage(1));
+    }
+
+    /**
+     * gpt-oss layers alternate a 128-token banded window and full attention (config.json layer_types): at 128k
+     * tokens the 18 banded layers hold 128 tokens each, the 18 full ones all of them; 8 KV heads of 64.
+     */
+    @Test
+    void gptOssBandedLayersHoldTheirWindow() {
+        Estimate e = ENGINE.estimate(Scenarios.inference("gpt-oss-120b", WeightFormat.MXFP4, "h100-sxm", 1, 131_000, 72));
+        long perLayer = 2L * 8 * 64 * 2;
+        assertThat(e.kvCacheBytesPerTokenByContext().get("131072")).isEqualTo(18 * perLayer + 18 * perLayer * 128 / 131_072);
+    }
+
+    /**
+     * Llama 4 Scout (meta-llama/llama-models, models/llama4: chunked attention of 8,192 tokens on three of four
+     * layers, every fourth layer global without RoPE; config.json: 48 layers, 8 KV heads of 128). One layer caches
+     * 2 x 8 x 128 x 2 B = 4,096 B per token; at 131,072 tokens 36 chunked layers hold one chunk each.
+     */
+    @Test
+    void llama4ScoutKvWithChunkedAttention() {
+        Scenario s = unpaged(Scenarios.inference("llama-4-scout", WeightFormat.BF16, "h100-sxm", 1, 131_072 - 1024, 1024));
+        Estimate e = ENGINE.estimate(s);
+        long global = 12L * 131_072 * 4096;
+        long chunked = 36L * 8192 * 4096;
+        assertThat(e.memory().kvCacheBytes()).isEqualTo(global + chunked); // 7.65 GB instead of 25.8 GB
+        assertThat(e.kvCacheBytesPerTokenByContext().get("131072")).isEqualTo((global + chunked) / 131_072);
+    }
+
+    /** DeepSeek-V3: 61 layers x (512 + 64) x 2 bytes = 70,272 bytes per token at any context (MLA, no windows). */
+    @Test
+    void deepSeekV3MlaKvIsUnchanged() {
+        Estimate e = ENGINE.estimate(Scenarios.inference("deepseek-v3", WeightFormat.FP8, "h200", 1, 100, 1));
+        assertThat(e.kvCacheBytesPerToken()).isEqualTo(70_272L);
+        assertThat(e.kvCacheBytesPerTokenByContext()).containsOnly(Map.entry("1024", 70_272L),
+                Map.entry("8192", 70_272L), Map.entry("32768", 70_272L), Map.entry("131072", 70_272L));
+    }
+
+    /**
+     * OpenAI, openai/gpt-oss README (2025-08-05): "making gpt-oss-120b run on a single H100 GPU" and "This version
+     * can be run on a single 80GB GPU"; here with vLLM's 90 % reservation and the model's full 131,072 tokens.
+     */
+    @Test
+    void gptOss120bInMxfp4FitsOne80GbGpu() {
+        Estimate e = ENGINE.estimate(Scenarios.inference("gpt-oss-120b", WeightFormat.MXFP4, "h100-sxm", 1, 130_000, 1072));
+        assertThat(e.fit().fits()).as("%s", e.memory()).isTrue();
+    }
+
+    /** Same README: "the gpt-oss-20b model run within 16GB of memory": a 16 GB card under llama.cpp, 32k tokens. */
+    @Test
+    void gptOss20bFitsIn16Gb() {
+        Scenario s = Scenarios.inference("gpt-oss-20b", WeightFormat.MXFP4, "rtx-4080", 1, 31_744, 1024);
+        s = new Scenario(s.model(), s.workload(), s.training(), s.precision(), s.shape(), s.parallelism(), s.kvCache(),
+                s.hardware(), RuntimeProfile.LLAMA_CPP, s.overheads(), s.efficiencies());
+        Estimate e = ENGINE.estimate(s);
+        assertThat(e.fit().fits()).as("%s", e.memory()).isTrue();
+    }
+
+    /**
+     * Meta, Llama 4 model card (meta-llama/llama-models, models/llama4/MODEL_CARD.md): Scout "can fit within a
+     * single H100 GPU with on-the-fly int4 quantization"; at an 8k prompt under vLLM.
+     */
+    @Test
+    void llama4ScoutInInt4FitsOneH100() {
+        Estimate e = ENGINE.estimate(Scenarios.inference("llama-4-scout", WeightFormat.INT4, "h100-sxm", 1, 8192, 1024));
+        assertThat(e.fit().fits()).as("%s", e.memory()).isTrue();
+        // and not in BF16, which needs about 218 GB of weights
+        Estimate bf16 = ENGINE.estimate(Scenarios.inference("llama-4-scout", WeightFormat.BF16, "h100-sxm", 1, 8192, 1024));
+        assertThat(bf16.fit().fits()).isFalse();
+    }
+
+    /** Decode reads the experts a batch touches: E (1 - (1 - k/E)^b) under uniform routing, so more with the batch. */
+    @Test
+    void decodeReadsMoreExpertsAsTheBatchGrows() {
+        double one = ENGINE.estimate(Scenarios.inference("gpt-oss-120b", WeightFormat.MXFP4, "h100-sxm", 1, 1024, 256))
+                .performance().timePerOutputTokenSeconds();
+        double sixteen = ENGINE.estimate(Scenarios.inference("gpt-oss-120b", WeightFormat.MXFP4, "h100-sxm", 16, 1024, 256))
+                .performance().timePerOutputTokenSeconds();
+        assertThat(sixteen).isGreaterThan(one * 1.5); // 4 of 128 experts at b = 1, 52 at b = 16
+    }
+
+    /** MXFP4 on a GPU with FP4 tensor cores runs there; on Hopper it is dequantised and the assumptions say so. */
+    @Test
+    void fp4ComputeOnlyWhereTheGpuHasIt() {
+        Estimate hopper = ENGINE.estimate(Scenarios.inference("gpt-oss-120b", WeightFormat.MXFP4, "h100-sxm", 1, 1024, 256));
+        Estimate blackwell = ENGINE.estimate(Scenarios.inference("gpt-oss-120b", WeightFormat.MXFP4, "b200", 1, 1024, 256));
+        assertThat(hopper.assumptions().get("computePrecision").value()).isEqualTo("bf16");
+        assertThat(hopper.assumptions().get("computePrecision").source()).contains("dequantised");
+        assertThat(blackwell.assumptions().get("computePrecision").value()).isEqualTo("fp4");
+    }
+}
