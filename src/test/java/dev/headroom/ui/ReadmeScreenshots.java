@@ -94,20 +94,20 @@ class ReadmeScreenshots {
             shoot(robot, "costs-" + tab.getText().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", ""));
         }
 
-        // The model step's layer pattern beside the KV-per-token chart, on a model with sliding-window layers
+        // The model step's layer pattern beside the KV-per-token chart, on Gemma 3 (5 sliding layers to 1 full)
         // (after Costs, which follows the 70B plan above).
         robot.clickOn("#nav-plan");
         robot.clickOn("#step-3");
         robot.doubleClickOn("#plan-batch").eraseText(3).write("8");
-        robot.doubleClickOn("#plan-seq").eraseText(6).write("4096");
-        robot.doubleClickOn("#plan-output-tokens").eraseText(6).write("512");
+        robot.doubleClickOn("#plan-seq").eraseText(6).write("32000");
+        robot.doubleClickOn("#plan-output-tokens").eraseText(6).write("768");
         robot.clickOn("#step-0");
         javafx.scene.control.ListView<dev.headroom.catalog.Model> models =
                 robot.lookup("#plan-model-list").queryAs(javafx.scene.control.ListView.class);
         javafx.scene.control.TextField search = robot.lookup("#plan-model-search").queryAs(javafx.scene.control.TextField.class);
         robot.interact(() -> {
             search.clear();
-            dev.headroom.catalog.Model gemma = CATALOG.model("gemma-2-9b").orElseThrow();
+            dev.headroom.catalog.Model gemma = CATALOG.model("gemma-3-27b").orElseThrow();
             models.getSelectionModel().select(gemma);
             models.scrollTo(gemma);
         });
