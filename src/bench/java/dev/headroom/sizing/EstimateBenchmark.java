@@ -30,6 +30,8 @@ public class EstimateBenchmark {
     private SizingEngine engine;
     private Scenario inference70b;
     private Scenario training8b;
+    private Scenario hybridGemma3;
+    private Scenario compressedDeepSeekV4;
 
     @Setup
     public void setUp() {
@@ -43,6 +45,25 @@ public class EstimateBenchmark {
                 new Scenario.Training(null, null, null, null, null, null, 2, 16, 1e12, Recompute.SELECTIVE), null,
                 new Scenario.Shape(null, 8192, 0), new Scenario.Parallelism(2, 1, 32, null, null, 1, true, null, null, null),
                 null, new Scenario.Hardware("h100-sxm", 64), null, null, null);
+        hybridGemma3 = new Scenario(Scenario.ModelSpec.catalog("gemma-3-27b"), Workload.INFERENCE, null,
+                new Scenario.Precision(WeightFormat.BF16, null, null, null), new Scenario.Shape(16, 32000, 768),
+                null, null, new Scenario.Hardware("h100-sxm", 1), null, null, null);
+        compressedDeepSeekV4 = new Scenario(Scenario.ModelSpec.catalog("deepseek-v4-flash"), Workload.INFERENCE, null,
+                new Scenario.Precision(WeightFormat.FP8_BLOCK, null, null, null), new Scenario.Shape(32, 131072, 4096),
+                new Scenario.Parallelism(8, 1, 1, null, 8, null, null, null, null, null), null,
+                new Scenario.Hardware("h200", 8), null, null, null);
+    }
+
+    /** A 5:1 sliding-window pattern: two KV classes. */
+    @Benchmark
+    public Estimate inferenceGemma3WithSlidingLayers() {
+        return engine.estimate(hybridGemma3);
+    }
+
+    /** Three KV classes (sliding, compressed with an indexer, heavily compressed) over 43 layers, experts over 8 GPUs. */
+    @Benchmark
+    public Estimate inferenceDeepSeekV4OnEightH200() {
+        return engine.estimate(compressedDeepSeekV4);
     }
 
     @Benchmark

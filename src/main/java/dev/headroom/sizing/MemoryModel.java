@@ -1,9 +1,7 @@
 package dev.headroom.sizing;
 
-import dev.headroom.catalog.LayerPlan;
 import dev.headroom.catalog.ModelArchitecture;
 import dev.headroom.catalog.ParameterCounter;
-import java.util.List;
 
 /**
  * Per-GPU memory of one pipeline stage, as a function of batch, sequence lengths and the tensor/pipeline split.
@@ -38,7 +36,7 @@ final class MemoryModel {
     final double positionParams;
     final int denseLayers;
     final int moeLayers;
-    /** Prefix sums over layers: entry i covers layers 0 .. i-1 (see {@link #sum}). */
+    /** Prefix sums over layers, shared with {@link LayerTables}: entry i covers layers 0 .. i-1. */
     private final double[] mixerPrefix;
     private final double[] denseFfnPrefix;
     private final double[] expertPrefix;
@@ -134,70 +132,30 @@ final class MemoryModel {
             tied = Boolean.TRUE.equals(a.tiedEmbeddings());
             positionParams = (a.learnedPositions() == null ? 0 : a.learnedPositions()) * hidden;
             ModelArchitecture.Moe moe = a.moe();
-            List<LayerPlan.Layer> plan = LayerPlan.of(a);
-            mixerPrefix = new double[layers + 1];
-            denseFfnPrefix = new double[layers + 1];
-            expertPrefix = new double[layers + 1];
-            sharedPrefix = new double[layers + 1];
-            normPrefix = new double[layers + 1];
-            denseCountPrefix = new int[layers + 1];
-            moeCountPrefix = new int[layers + 1];
-            recurrentCountPrefix = new int[layers + 1];
-            double normsPerLayerParams = (double) count.norms() / layers; // the final norm folded in: negligible
-            double expertsPerLayer = 0;
-            double sharedPerLayer = 0;
-            double denseMax = 0;
-            boolean windows = scenario.kvCache().slidingWindow();
-            java.util.Map<KvClass, Integer> classes = new java.util.LinkedHashMap<>();
-            int[] classOf = new int[layers];
-            double mixerMax = 0;
-            for (LayerPlan.Layer layer : plan) {
-                int i = layer.index();
-                ParameterCounter.LayerCount part = ParameterCounter.layer(a, layer);
-                mixerMax = Math.max(mixerMax, part.mixer());
-                denseMax = Math.max(denseMax, part.denseFfn());
-                expertsPerLayer = Math.max(expertsPerLayer, part.experts());
-                sharedPerLayer = Math.max(sharedPerLayer, part.shared());
-                boolean dense = layer.ffn() == ModelArchitecture.Ffn.DENSE;
-                boolean moeLayer = layer.ffn() == ModelArchitecture.Ffn.MOE;
-                mixerPrefix[i + 1] = mixerPrefix[i] + part.mixer();
-                denseFfnPrefix[i + 1] = denseFfnPrefix[i] + part.denseFfn();
-                expertPrefix[i + 1] = expertPrefix[i] + part.experts();
-                sharedPrefix[i + 1] = sharedPrefix[i] + part.shared();
-                normPrefix[i + 1] = normPrefix[i] + normsPerLayerParams;
-                denseCountPrefix[i + 1] = denseCountPrefix[i] + (dense ? 1 : 0);
-                moeCountPrefix[i + 1] = moeCountPrefix[i] + (moeLayer ? 1 : 0);
-                recurrentCountPrefix[i + 1] = recurrentCountPrefix[i] + (layer.attention().recurrent() ? 1 : 0);
-                classOf[i] = -1;
-                if (layer.attention().cachesTokens()) {
-                    // --no-sliding-window caches every token of a window layer; a compressed layer's raw
-                    // window is part of its design and stays.
-                    KvClass kvClass = new KvClass(windows || layer.compression() > 1 ? layer.window() : 0,
-                            windows && layer.attention() == ModelArchitecture.Attention.SLIDING,
-                            layer.kvHeads(), layer.headDim(), layer.kvFactor(), layer.compression(), layer.indexer());
-                    classOf[i] = classes.computeIfAbsent(kvClass, k -> classes.size());
-                }
-            }
-            kvClasses = classes.keySet().toArray(new KvClass[0]);
-            kvClassPrefix = new int[kvClasses.length][layers + 1];
-            for (int c = 0; c < kvClasses.length; c++) {
-                for (int i = 0; i < layers; i++) {
-                    kvClassPrefix[c][i + 1] = kvClassPrefix[c][i] + (classOf[i] == c ? 1 : 0);
-                }
-            }
+            LayerTables tables = LayerTables.of(a);
+            mixerPrefix = tables.mixerPrefix;
+            denseFfnPrefix = tables.denseFfnPrefix;
+            expertPrefix = tables.expertPrefix;
+            sharedPrefix = tables.sharedPrefix;
+            normPrefix = tables.normPrefix;
+            denseCountPrefix = tables.denseCountPrefix;
+            moeCountPrefix = tables.moeCountPrefix;
+            recurrentCountPrefix = tables.recurrentCountPrefix;
+            LayerTables.KvClasses kv = tables.kv(scenario.kvCache().slidingWindow());
+            kvClasses = kv.classes();
+            kvClassPrefix = kv.prefix();
             denseLayers = denseCountPrefix[layers];
             moeLayers = moeCountPrefix[layers];
-            expertsPerMoeLayer = expertsPerLayer;
-            sharedPerMoeLayer = sharedPerLayer;
-            largestMixer = mixerMax;
-            largestDenseFfn = denseMax;
-            largestShared = moeLayers > 0 ? sharedPerLayer : 0;
+            expertsPerMoeLayer = tables.expertsPerMoeLayer;
+            sharedPerMoeLayer = tables.sharedPerMoeLayer;
+            largestMixer = tables.largestMixer;
+            largestDenseFfn = tables.largestDenseFfn;
+            largestShared = tables.largestShared;
             expertFfnWidth = moe == null ? 0 : moe.expertFfnSize();
             experts = moe == null ? 0 : moe.experts();
             activeExperts = moe == null ? 0 : moe.activeExperts();
             sharedExperts = moe == null ? 0 : moe.shared();
-            denseFfnWidth = plan.stream().filter(l -> l.ffn() == ModelArchitecture.Ffn.DENSE)
-                    .mapToInt(LayerPlan.Layer::ffnSize).max().orElse(a.ffnSize()); // the widest: activations peak there
+            denseFfnWidth = tables.widestDenseFfn;
             ffnMatrices = a.ffnKind() == ModelArchitecture.FfnKind.GATED ? 3 : 2;
             normsPerLayer = a.normsPerLayer();
             mla = a.mla() != null;
@@ -473,8 +431,10 @@ final class MemoryModel {
      * {@code parts} when it is not null, and returns their sum.
      */
     private double evaluate(int stage, int batch, int inputTokens, int outputTokens, int t, int p, double[] parts) {
-        int from = firstLayerOf(stage, p);
-        int n = layersOf(stage, p);
+        int base = layers / p;
+        int extra = layers % p;
+        int n = base + (stage < extra ? 1 : 0); // as layersOf and firstLayerOf, with one division
+        int from = stage * base + Math.min(stage, extra);
         int to = from + n;
         int dense = hasArchitecture ? sum(denseCountPrefix, from, to) : 1;
         int moeLayers = sum(moeCountPrefix, from, to);
@@ -618,32 +578,39 @@ final class MemoryModel {
         double kv = 0;
         for (int c = 0; c < kvClasses.length; c++) {
             int n = kvClassPrefix[c][to] - kvClassPrefix[c][from];
-            if (n == 0) {
-                continue;
+            if (n > 0) {
+                kv += n * layerKvBytes(kvClasses[c], tokens, prefix, batch, t);
             }
-            KvClass kvClass = kvClasses[c];
-            if (kvClass.compressed()) {
-                // One pooled entry per ratio tokens (with its indexer key), plus the recent tokens kept raw.
-                double pooled = storedTokens(tokens, prefix, batch) / kvClass.compression();
-                double raw = kvClass.window() > 0 ? storedTokens(Math.min(tokens, kvClass.window()), 0, batch) : 0;
-                kv += n * (pooled * (kvPerEntry(kvClass, t) + indexerPerEntry(kvClass)) + raw * kvPerEntry(kvClass, t));
-                continue;
-            }
-            double stored;
-            if (kvClass.window() > 0 && tokens > kvClass.window()) {
-                double span = kvClass.window();
-                double held = storedTokens(span, Math.max(0, prefix - (tokens - span)), batch);
-                if (kvClass.sliding() && pagedBlock > 0) {
-                    held = Math.min(held + (double) pagedBlock * batch, storedTokens(tokens, prefix, batch));
-                }
-                stored = held;
-            } else {
-                stored = storedTokens(tokens, prefix, batch);
-            }
-            kv += n * stored * (kvPerEntry(kvClass, t) + indexerPerEntry(kvClass));
         }
         int recurrent = recurrentCountPrefix[to] - recurrentCountPrefix[from];
-        return kv + recurrent * batch * recurrentBytesPerSequence(t);
+        return recurrent == 0 ? kv : kv + recurrent * batch * recurrentBytesPerSequence(t);
+    }
+
+    /** KV bytes of one layer of this class for the batch (kept small: the fit searches call it in their loops). */
+    private double layerKvBytes(KvClass kvClass, double tokens, double prefix, int batch, int t) {
+        if (kvClass.compressed()) {
+            return compressedLayerKvBytes(kvClass, tokens, prefix, batch, t);
+        }
+        double stored = kvClass.window() > 0 && tokens > kvClass.window()
+                ? windowTokens(kvClass, tokens, prefix, batch) : storedTokens(tokens, prefix, batch);
+        return stored * (kvPerEntry(kvClass, t) + indexerPerEntry(kvClass));
+    }
+
+    /** Tokens a window layer holds once the sequence is longer than its window. */
+    private double windowTokens(KvClass kvClass, double tokens, double prefix, int batch) {
+        double span = kvClass.window();
+        double held = storedTokens(span, Math.max(0, prefix - (tokens - span)), batch);
+        if (kvClass.sliding() && pagedBlock > 0) {
+            held = Math.min(held + (double) pagedBlock * batch, storedTokens(tokens, prefix, batch));
+        }
+        return held;
+    }
+
+    /** One pooled entry per ratio tokens (with its indexer key), plus the recent tokens kept raw. */
+    private double compressedLayerKvBytes(KvClass kvClass, double tokens, double prefix, int batch, int t) {
+        double pooled = storedTokens(tokens, prefix, batch) / kvClass.compression();
+        double raw = kvClass.window() > 0 ? storedTokens(Math.min(tokens, kvClass.window()), 0, batch) : 0;
+        return pooled * (kvPerEntry(kvClass, t) + indexerPerEntry(kvClass)) + raw * kvPerEntry(kvClass, t);
     }
 
     /**

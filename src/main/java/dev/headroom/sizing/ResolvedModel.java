@@ -47,7 +47,7 @@ record ResolvedModel(String name, ModelArchitecture architecture, ParameterCount
                 problems.addAll(architectureProblems);
                 return null;
             }
-            ParameterCounter.Count count = ParameterCounter.count(architecture);
+            ParameterCounter.Count count = LayerTables.of(architecture).count;
             return new ResolvedModel(name != null ? name : "custom model", architecture, count, count.total(),
                     count.active(), 0);
         }
