@@ -71,7 +71,7 @@ final class SizeCommand implements Callable<Integer> {
     @Option(names = "--workload", paramLabel = "inference|finetune|pretrain") String workload;
     @Option(names = "--method", paramLabel = "full|lora|qlora") String method;
     @Option(names = "--lora-rank") Integer loraRank;
-    @Option(names = "--weights", paramLabel = "FORMAT", description = "fp32, fp16, bf16, fp8, int8, int4, nf4, nf4-dq, gptq-int4, awq-int4, q8_0, q6_k, q5_k_m, q4_k_m, q4_0, q3_k_m, q2_k")
+    @Option(names = "--weights", paramLabel = "FORMAT", description = "fp32, fp16, bf16, fp8, int8, int4, nf4, nf4-dq, gptq-int4, awq-int4, q8_0, q6_k, q5_k_m, q4_k_m, q4_0, q3_k_m, q2_k, mxfp4 (routed experts only on MoE models), nvfp4, fp8-block")
     String weights;
     @Option(names = "--group-size", description = "Quantization group for gptq/awq/int4 (default 128).") Integer groupSize;
     @Option(names = "--kv-cache", paramLabel = "DTYPE", description = "fp32, fp16, bf16, fp8, int8 (default: the activation dtype)")
