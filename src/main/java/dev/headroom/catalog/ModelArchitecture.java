@@ -105,6 +105,17 @@ public record ModelArchitecture(
                 outputLora, perLayerEmbedding);
     }
 
+    /** The same model with another shape: every other feature (pattern, biases, MLA, sinks, low-rank parts) stays. */
+    public ModelArchitecture withShape(Integer newLayers, Integer newHidden, Integer newHeads, Integer newKvHeads,
+                                       Integer newHeadDim, Integer newFfnSize, FfnKind newFfnKind, Integer newVocab,
+                                       Integer newMaxContext) {
+        return new ModelArchitecture(newLayers, newHidden, newHeads, newKvHeads, newHeadDim, newFfnSize, newFfnKind,
+                newVocab, tiedEmbeddings, newMaxContext, positionEmbedding, learnedPositions, norm, normsPerLayer,
+                attentionBias, outputProjectionBias, mlpBias, layerPattern, moe, mla, recurrent, sparseAttention, qkNorm,
+                attentionSinks, attentionOutputGate, mtpLayers, hyperConnections, visionParameters, queryLoraRank,
+                outputLora, perLayerEmbedding);
+    }
+
     public ModelArchitecture withMoe(Moe newMoe) {
         return new ModelArchitecture(layers, hiddenSize, attentionHeads, kvHeads, headDim, ffnSize, ffnKind, vocabSize,
                 tiedEmbeddings, maxContextTokens, positionEmbedding, learnedPositions, norm, normsPerLayer,
@@ -137,6 +148,12 @@ public record ModelArchitecture(
                    Integer denseLayers, Integer layerStep, Integer sharedExpertFfnSize) {
             this(experts, activeExperts, sharedExperts, expertFfnSize, denseLayers, layerStep, sharedExpertFfnSize,
                     null);
+        }
+
+        /** The same mixture with other counts: the layer rule, shared-expert width and hash routing stay. */
+        public Moe withCounts(Integer newExperts, Integer newActive, Integer newExpertFfnSize) {
+            return new Moe(newExperts, newActive, sharedExperts, newExpertFfnSize, denseLayers, layerStep,
+                    sharedExpertFfnSize, hashRoutedLayers);
         }
 
         public int step() {

@@ -335,9 +335,9 @@ final class SizeCommand implements Callable<Integer> {
                     + ": the model has no experts; give --experts N too");
         }
         if (experts != null || activeExperts != null) {
-            moe = new ModelArchitecture.Moe(or(experts, moe == null ? null : moe.experts()),
-                    or(activeExperts, moe == null ? 2 : moe.activeExperts()), moe == null ? 0 : moe.sharedExperts(),
-                    ffn != null || moe == null ? ffnSize : moe.expertFfnSize(), moe == null ? 0 : moe.denseLayers());
+            int expertFfn = ffn != null || moe == null ? ffnSize : moe.expertFfnSize();
+            moe = moe == null ? new ModelArchitecture.Moe(experts, or(activeExperts, 2), 0, expertFfn, 0)
+                    : moe.withCounts(or(experts, moe.experts()), or(activeExperts, moe.activeExperts()), expertFfn);
         }
         ModelArchitecture plain = ModelArchitecture.plain(or(layers, b == null ? null : b.layers()), h, a,
                 or(kvHeads, b == null ? a : b.kvHeads()), or(headDim, b == null ? (a > 0 ? h / a : 0) : b.headDim()), ffnSize, kind,
@@ -347,12 +347,9 @@ final class SizeCommand implements Callable<Integer> {
             return plain.withMoe(moe);
         }
         // Flags replace the shape; every other feature of the base model (pattern, biases, MLA, sinks) stays.
-        return new ModelArchitecture(plain.layers(), plain.hiddenSize(), plain.attentionHeads(), plain.kvHeads(),
-                plain.headDim(), plain.ffnSize(), plain.ffnKind(), plain.vocabSize(), plain.tiedEmbeddings(),
-                plain.maxContextTokens(), b.positionEmbedding(), b.learnedPositions(), b.norm(), b.normsPerLayer(),
-                b.attentionBias(), b.outputProjectionBias(), b.mlpBias(), b.layerPattern(), moe, b.mla(), b.recurrent(),
-                b.sparseAttention(), b.qkNorm(), b.attentionSinks(), b.attentionOutputGate(), b.mtpLayers(),
-                b.hyperConnections(), b.visionParameters());
+        return b.withShape(plain.layers(), plain.hiddenSize(), plain.attentionHeads(), plain.kvHeads(),
+                plain.headDim(), plain.ffnSize(), plain.ffnKind(), plain.vocabSize(), plain.maxContextTokens())
+                .withMoe(moe);
     }
 
     private static String str(Integer value) {

@@ -7,7 +7,10 @@ import java.util.Locale;
  * The tensor-core rate the matrix multiplications run at, and why. Training computes in the activation dtype.
  * Inference computes in the weight format's precision where the GPU has tensor cores for it (FP8 on Hopper and
  * later, FP4 on Blackwell); otherwise the runtime dequantises the weights and computes at the activation
- * precision (vLLM's Marlin kernels for FP4 and FP8 on older GPUs), which the basis says.
+ * precision (vLLM's Marlin kernels for FP4 and FP8 on older GPUs), which the basis says. MXFP4 is a weight
+ * format: the runtime multiplies MXFP4 experts by 8-bit (MXFP8) activations on GPUs with FP4 tensor cores (vLLM's
+ * FlashInfer MoE kernels for gpt-oss on Blackwell), so its rate there is the FP8 one, not FP4; NVFP4 is W4A4 and
+ * runs at the FP4 rate.
  *
  * @param flops     dense peak in FLOP/s
  * @param precision the rate used: "fp4", "fp8", "bf16", "fp16" or "fp32"
@@ -26,6 +29,10 @@ record ComputeRate(double flops, String precision, String basis, String warning)
             return at(gpu, activation, "training computes in the activation dtype", null);
         }
         WeightFormat.Compute wanted = weights.compute();
+        if (weights == WeightFormat.MXFP4 && gpu.denseTflops().fp4() != null && gpu.denseTflops().fp8() != null) {
+            return new ComputeRate(gpu.denseTflops().fp8() * 1e12, "fp8",
+                    "mxfp4 weights times MXFP8 activations on " + gpu.name() + "'s FP4/FP8 tensor cores (W4A8)", null);
+        }
         Double rate = rate(gpu.denseTflops(), wanted);
         if (rate != null) {
             return new ComputeRate(rate * 1e12, name(wanted), weights.label() + " weights on "

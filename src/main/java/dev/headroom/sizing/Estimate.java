@@ -32,7 +32,8 @@ public record Estimate(
     /**
      * Per-GPU memory of the most loaded GPU.
      *
-     * @param stage which pipeline stage that is ("first", "last" or "only")
+     * @param stage which pipeline stage that is: "first", "last", "only", or "middle" where a hybrid's layers make
+     *              a middle stage the heaviest
      */
     public record Memory(long weightsBytes, Long kvCacheBytes, Long activationsBytes, Long gradientsBytes,
                          Long optimizerStatesBytes, long overheadBytes, long totalBytes, String stage) {

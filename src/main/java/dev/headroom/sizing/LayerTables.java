@@ -37,6 +37,8 @@ final class LayerTables {
     final double largestDenseFfn;
     final double largestShared;
     final double widestDenseFfn;
+    /** Every layer has the same parameters and the same KV class (or state): pipeline stages differ only by count. */
+    final boolean uniformLayers;
     private final KvClasses windowed;
     private final KvClasses unwindowed;
 
@@ -107,6 +109,17 @@ final class LayerTables {
         widestDenseFfn = widest > 0 ? widest : a.ffnSize(); // activations peak at the widest dense FFN
         windowed = kvClasses(plan, layers, true);
         unwindowed = kvClasses(plan, layers, false);
+        boolean uniform = windowed.classes().length <= 1 && unwindowed.classes().length <= 1;
+        for (int i = 1; i < layers && uniform; i++) {
+            uniform = part(mixerPrefix, i) == part(mixerPrefix, 0) && part(denseFfnPrefix, i) == part(denseFfnPrefix, 0)
+                    && part(expertPrefix, i) == part(expertPrefix, 0) && part(sharedPrefix, i) == part(sharedPrefix, 0)
+                    && recurrentCountPrefix[i + 1] - recurrentCountPrefix[i] == recurrentCountPrefix[1];
+        }
+        uniformLayers = uniform;
+    }
+
+    private static double part(double[] prefix, int layer) {
+        return prefix[layer + 1] - prefix[layer];
     }
 
     /** @param windows whether sliding and chunked layers keep only their window (--no-sliding-window: false) */

@@ -36,6 +36,8 @@ final class MemoryModel {
     final double positionParams;
     final int denseLayers;
     final int moeLayers;
+    /** Every layer has the same parts and cache: a middle pipeline stage is never the heaviest. */
+    private final boolean uniformLayers;
     /** Prefix sums over layers, shared with {@link LayerTables}: entry i covers layers 0 .. i-1. */
     private final double[] mixerPrefix;
     private final double[] denseFfnPrefix;
@@ -151,6 +153,7 @@ final class MemoryModel {
             largestMixer = tables.largestMixer;
             largestDenseFfn = tables.largestDenseFfn;
             largestShared = tables.largestShared;
+            uniformLayers = tables.uniformLayers;
             expertFfnWidth = moe == null ? 0 : moe.expertFfnSize();
             experts = moe == null ? 0 : moe.experts();
             activeExperts = moe == null ? 0 : moe.activeExperts();
@@ -175,6 +178,7 @@ final class MemoryModel {
             tied = false;
             denseLayers = 1;
             moeLayers = 0;
+            uniformLayers = true;
             mixerPrefix = new double[] {0, 0};
             denseFfnPrefix = new double[] {0, totalParams}; // one "layer" holding everything
             expertPrefix = new double[] {0, 0};
@@ -498,10 +502,30 @@ final class MemoryModel {
         return weights + kv + activations + gradients + optimizer + overhead;
     }
 
-    /** The larger of the first and the last stage: the first holds embeddings and in-flight activations, the last the output head. */
+    /**
+     * The most loaded stage. With alike layers it is the first (embeddings, in-flight activations) or the last (the
+     * output head); where layers differ (a hybrid's Mamba, attention and MoE blocks, dense first layers) a middle
+     * stage can hold more, so every stage is looked at.
+     */
     double peakTotal(int batch, int inputTokens, int outputTokens, int t, int p) {
-        double first = stageTotal(0, batch, inputTokens, outputTokens, t, p);
-        return p == 1 ? first : Math.max(first, stageTotal(p - 1, batch, inputTokens, outputTokens, t, p));
+        return stageTotal(heaviestStage(batch, inputTokens, outputTokens, t, p), batch, inputTokens, outputTokens, t, p);
+    }
+
+    int heaviestStage(int batch, int inputTokens, int outputTokens, int t, int p) {
+        if (p == 1) {
+            return 0;
+        }
+        int heaviest = 0;
+        double most = stageTotal(0, batch, inputTokens, outputTokens, t, p);
+        int step = uniformLayers ? p - 1 : 1;
+        for (int stage = step; stage < p; stage += step) {
+            double total = stageTotal(stage, batch, inputTokens, outputTokens, t, p);
+            if (total > most) {
+                most = total;
+                heaviest = stage;
+            }
+        }
+        return heaviest;
     }
 
     /**
@@ -640,19 +664,6 @@ final class MemoryModel {
         return bytes / context;
     }
 
-    /** Whether KV bytes per token depend on the context (windows, chunks or recurrent states). */
-    boolean kvVariesWithContext() {
-        if (recurrentCountPrefix[layers] > 0) {
-            return true;
-        }
-        for (KvClass c : kvClasses) {
-            if (c.window() > 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * Attention work of every layer for a query at {@code sequence} earlier tokens: sum over layers of
      * heads x headDim x the tokens it attends to (its window, its chunk, or the indexer's top-k). Linear and
@@ -675,6 +686,35 @@ final class MemoryModel {
             work += kvClassPrefix[c][layers] * width * span;
         }
         return work;
+    }
+
+    /**
+     * Attention work of a whole prompt of {@code sequence} tokens, per token: sum over layers of heads x headDim x
+     * the tokens a query attends to on average. Causal attention over all s tokens averages s / 2; a window or a
+     * top-k of W < s averages W - W^2 / (2 s), since every query past the first W sees W.
+     */
+    double promptAttentionWork(double sequence) {
+        double work = 0;
+        for (int c = 0; c < kvClasses.length; c++) {
+            KvClass kvClass = kvClasses[c];
+            double topK = kvClass.indexed() ? sparseTopK : Double.POSITIVE_INFINITY;
+            double width = mla ? heads * headDim : heads * kvClass.headDim();
+            double average;
+            if (kvClass.compressed()) {
+                double raw = kvClass.window() > 0 ? capped(sequence, kvClass.window()) : 0;
+                average = raw + capped(sequence / kvClass.compression(), topK);
+            } else {
+                double span = Math.min(kvClass.window() > 0 ? kvClass.window() : Double.POSITIVE_INFINITY, topK);
+                average = capped(sequence, span);
+            }
+            work += kvClassPrefix[c][layers] * width * average;
+        }
+        return work;
+    }
+
+    /** Average tokens a causal query attends to over s positions when it sees at most {@code span}. */
+    private static double capped(double s, double span) {
+        return s <= span ? s / 2 : span - span * span / (2 * s);
     }
 
     /** FLOPs per token of the recurrent layers: the state update and the read-out, 2 x 2 per state element. */

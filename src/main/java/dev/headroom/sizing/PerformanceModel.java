@@ -107,10 +107,10 @@ final class PerformanceModel {
         double layers = memory.layers;
         double hidden = memory.hidden;
 
-        // Causal attention: a query at position i attends to about i tokens, so a prompt of s costs 2 s^2 per
-        // unit of width where every token sees the whole prompt (windows, chunks and top-k cap the span).
+        // QK^T and AV: 4 FLOPs per query, key and unit of width; each query sees the tokens before it, capped by
+        // its layer's window, chunk or top-k (MemoryModel.promptAttentionWork averages that over the prompt).
         double prefillFlops = 2 * (matmulParams - outputParams) * batch * inputTokens + 2 * outputParams * batch
-                + 2 * batch * inputTokens * memory.attentionWork(inputTokens)
+                + 4 * batch * inputTokens * memory.promptAttentionWork(inputTokens)
                 + batch * inputTokens * memory.recurrentWorkPerToken();
         double prefillCompute = prefillFlops / (t * peakFlops * prefillEfficiency);
         double weightRead = weightsPerRank(t) / (bandwidth * bandwidthEfficiency);
@@ -143,7 +143,7 @@ final class PerformanceModel {
                       double flopsFactor, Recompute recompute, int zeroStage, double gradientBytesPerRank,
                       double weightBytesPerRank) {
         double attention = memory.hasArchitecture
-                ? 2 * memory.attentionWork(sequence) + memory.recurrentWorkPerToken() / 3 : 0;
+                ? 4 * memory.promptAttentionWork(sequence) + memory.recurrentWorkPerToken() : 0;
         double attentionPasses = recompute == Recompute.FULL ? 4 : recompute == Recompute.SELECTIVE ? 4 : 3;
         double flopsPerToken = flopsFactor * matmulParams + attentionPasses * attention;
         double modelFlopsPerToken = (flopsFactor - (recompute == Recompute.FULL ? 2 : 0)) * matmulParams + 3 * attention;

@@ -59,11 +59,9 @@ public final class SizingEngine {
         int input = scenario.shape().inputTokens();
         int output = training ? 0 : scenario.shape().outputTokens();
 
-        MemoryModel.Breakdown first = memory.stage(0, batch, input, output, t, p);
-        MemoryModel.Breakdown last = p == 1 ? first : memory.stage(p - 1, batch, input, output, t, p);
-        boolean lastHeavier = last.total() > first.total();
-        MemoryModel.Breakdown peak = lastHeavier ? last : first;
-        String stage = p == 1 ? "only" : lastHeavier ? "last" : "first";
+        int heaviest = memory.heaviestStage(batch, input, output, t, p);
+        MemoryModel.Breakdown peak = memory.stage(heaviest, batch, input, output, t, p);
+        String stage = p == 1 ? "only" : heaviest == 0 ? "first" : heaviest == p - 1 ? "last" : "middle";
 
         long capacity = gpu.capacityBytes();
         long usable = (long) (capacity * overheads.memoryReservation());
@@ -418,8 +416,8 @@ public final class SizingEngine {
             warnings.add("only a parameter count is known: KV cache and activations are not computed (null), and"
                     + " speed ignores attention; give --model or the architecture flags for those");
         }
-        if (model.hasArchitecture() && model.architecture().kvHeads() < parallelism.tensor()
-                && model.architecture().mla() == null) {
+        if (model.hasArchitecture() && !scenario.workload().isTraining()
+                && model.architecture().kvHeads() < parallelism.tensor() && model.architecture().mla() == null) {
             warnings.add(String.format(Locale.ROOT, "%d KV heads on %d tensor ranks: each rank keeps a replica of a"
                     + " KV head, so the cache does not shrink beyond %d ranks", model.architecture().kvHeads(),
                     parallelism.tensor(), model.architecture().kvHeads()));

@@ -141,4 +141,29 @@ class SizeCommandTest {
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.json().get("memory")).isEqualTo(first.json().get("memory"));
     }
+
+    /** kvCacheBytesPerTokenByContext: the average over one sequence at 1k, 8k, 32k and 128k tokens. */
+    @Test
+    void kvPerTokenByContextFallsForAWindowedModel() throws Exception {
+        CliTest.Run run = run("size", "--model", "gpt-oss-120b", "--weights", "mxfp4", "--gpu", "h100-sxm", "--json");
+        assertThat(run.code()).as(run.err()).isZero();
+        JsonNode byContext = run.json().get("kvCacheBytesPerTokenByContext");
+        assertThat(byContext.fieldNames()).toIterable().containsExactly("1024", "8192", "32768", "131072");
+        assertThat(byContext.get("131072").asLong()).isLessThan(byContext.get("1024").asLong());
+    }
+
+    /** A shape flag over a catalog model keeps every other feature: the same layer count changes nothing. */
+    @Test
+    void architectureFlagsOverACatalogModelKeepItsOtherFeatures() throws Exception {
+        for (String[] model : new String[][] {{"deepseek-v4-flash", "--layers", "43"},
+            {"llama-4-maverick", "--active-experts", "1"}, {"gemma-4-26b-a4b", "--experts", "128"}}) {
+            CliTest.Run plain = run("size", "--model", model[0], "--gpu", "b200", "--json");
+            CliTest.Run same = run("size", "--model", model[0], model[1], model[2], "--gpu", "b200", "--json");
+            assertThat(same.code()).as(same.err()).isZero();
+            assertThat(same.json().get("parameters").asLong()).as(model[0])
+                    .isEqualTo(plain.json().get("parameters").asLong());
+            assertThat(same.json().get("activeParameters").asLong()).as(model[0])
+                    .isEqualTo(plain.json().get("activeParameters").asLong());
+        }
+    }
 }

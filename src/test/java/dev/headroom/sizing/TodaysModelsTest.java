@@ -133,13 +133,74 @@ class TodaysModelsTest {
         assertThat(sixteen).isGreaterThan(one * 1.5); // 4 of 128 experts at b = 1, 52 at b = 16
     }
 
-    /** MXFP4 on a GPU with FP4 tensor cores runs there; on Hopper it is dequantised and the assumptions say so. */
+    /**
+     * NVFP4 (W4A4) runs on FP4 tensor cores where the GPU has them; MXFP4 experts meet 8-bit activations there
+     * (vLLM's FlashInfer kernels for gpt-oss on Blackwell), so the FP8 rate; on Hopper both are dequantised to
+     * BF16, and the assumptions say which.
+     */
     @Test
-    void fp4ComputeOnlyWhereTheGpuHasIt() {
+    void fp4ComputeOnlyWhereTheGpuAndTheRuntimeUseIt() {
         Estimate hopper = ENGINE.estimate(Scenarios.inference("gpt-oss-120b", WeightFormat.MXFP4, "h100-sxm", 1, 1024, 256));
         Estimate blackwell = ENGINE.estimate(Scenarios.inference("gpt-oss-120b", WeightFormat.MXFP4, "b200", 1, 1024, 256));
+        Estimate nvfp4 = ENGINE.estimate(Scenarios.inference("llama-3.3-70b", WeightFormat.NVFP4, "b200", 1, 1024, 256));
         assertThat(hopper.assumptions().get("computePrecision").value()).isEqualTo("bf16");
         assertThat(hopper.assumptions().get("computePrecision").source()).contains("dequantised");
-        assertThat(blackwell.assumptions().get("computePrecision").value()).isEqualTo("fp4");
+        assertThat(blackwell.assumptions().get("computePrecision").value()).isEqualTo("fp8");
+        assertThat(nvfp4.assumptions().get("computePrecision").value()).isEqualTo("fp4");
+    }
+
+    /**
+     * GLM-5.1 (config.json: MLA with kv_lora_rank 512 + rope 64, an indexer of 128-dim keys on all 78 layers): the
+     * latent is 576 x 2 B = 1,152 B per token and layer, the indexer key 128 B in FP8 + a 4 B scale = 132 B
+     * (DeepSeek-V3.2's cache layout); it stays FP8 when the KV cache is FP8.
+     */
+    @Test
+    void glm5IndexerKeepsItsOwnCache() {
+        Estimate bf16 = ENGINE.estimate(Scenarios.inference("glm-5.1", WeightFormat.FP8, "h200", 1, 4096, 1));
+        assertThat(bf16.kvCacheBytesPerTokenByContext().get("131072")).isEqualTo(78L * (1152 + 132));
+        Scenario fp8 = new Scenario(Scenario.ModelSpec.catalog("glm-5.1"), Workload.INFERENCE, null,
+                new Scenario.Precision(WeightFormat.FP8, null, NumberFormat.FP8, null), new Scenario.Shape(1, 4096, 1),
+                null, null, new Scenario.Hardware("h200", 1), null, null, null);
+        assertThat(ENGINE.estimate(fp8).kvCacheBytesPerTokenByContext().get("1024")).isEqualTo(78L * (576 + 132));
+    }
+
+    /**
+     * DeepSeek-V4-Flash (config.json compress_ratios: 2 layers of 0 = a 128-token window, 21 of ratio 4 with the
+     * indexer, 20 of ratio 128; one K=V head of 512, so 1,024 B per entry in BF16). At 131,072 tokens: sliding
+     * 2 x 128 x 1,024 / 131,072 = 2 B; CSA 21 x ((1,024 + 132) / 4 + 128 x 1,024 / 131,072) = 6,090 B; HCA
+     * 20 x (1,024 / 128 + 1) = 180 B: 6,272 B per token, against 43 x 1,024 = 44,032 B uncompressed.
+     */
+    @Test
+    void deepSeekV4CompressesItsCacheLayerByLayer() {
+        Estimate e = ENGINE.estimate(Scenarios.inference("deepseek-v4-flash", WeightFormat.FP8_BLOCK, "h200", 1, 4096, 1));
+        assertThat(e.kvCacheBytesPerTokenByContext().get("131072")).isEqualTo(6_272L);
+        // --no-sliding-window: the two window layers keep every token; compressed layers keep their design
+        Scenario all = Scenarios.withKvPolicy(Scenarios.inference("deepseek-v4-flash", WeightFormat.FP8_BLOCK, "h200", 1,
+                4096, 1), new Scenario.KvCachePolicy(false, null, null));
+        assertThat(ENGINE.estimate(all).kvCacheBytesPerTokenByContext().get("131072")).isEqualTo(6_272L - 2 + 2 * 1024);
+    }
+
+    /**
+     * Gemma 4 26B-A4B (config.json: 25 sliding layers of 1,024 with 8 KV heads of 256; 5 global layers with 2 KV
+     * heads of 512 whose keys are the values, attention_k_eq_v): 8,192 B and 2 x 512 x 1 x 2 B = 2,048 B per
+     * token and layer.
+     */
+    @Test
+    void gemma4GlobalLayersCacheOneTensorForKeysAndValues() {
+        Estimate e = ENGINE.estimate(Scenarios.inference("gemma-4-26b-a4b", WeightFormat.BF16, "h100-sxm", 1, 4096, 1));
+        assertThat(e.kvCacheBytesPerTokenByContext().get("1024")).isEqualTo(25L * 8192 + 5L * 2048);
+        assertThat(e.kvCacheBytesPerTokenByContext().get("131072")).isEqualTo(25L * 8192 * 1024 / 131_072 + 5L * 2048);
+    }
+
+    /**
+     * Nemotron 3 Nano's 52 blocks are Mamba, attention or MoE, not alike: split over 4 stages, the third holds more
+     * MoE blocks than the first holds with the embedding, and the estimate reports that stage.
+     */
+    @Test
+    void aHybridsHeaviestPipelineStageMayBeInTheMiddle() {
+        Scenario s = Scenarios.withParallelism(Scenarios.inference("nemotron-3-nano-30b-a3b", WeightFormat.BF16, "h200",
+                64, 131_071, 1), Scenarios.parallel(1, 4, 1, 0));
+        Estimate e = ENGINE.estimate(s);
+        assertThat(e.memory().stage()).isEqualTo("middle");
     }
 }
