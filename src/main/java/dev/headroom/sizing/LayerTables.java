@@ -31,6 +31,8 @@ final class LayerTables {
     final int[] denseCountPrefix;
     final int[] moeCountPrefix;
     final int[] recurrentCountPrefix;
+    /** Layers with softmax attention (full, sliding, chunked, compressed): what the training activations count. */
+    final int[] attentionCountPrefix;
     final double expertsPerMoeLayer;
     final double sharedPerMoeLayer;
     final double largestMixer;
@@ -75,6 +77,7 @@ final class LayerTables {
         denseCountPrefix = new int[layers + 1];
         moeCountPrefix = new int[layers + 1];
         recurrentCountPrefix = new int[layers + 1];
+        attentionCountPrefix = new int[layers + 1];
         double normsPerLayer = (double) count.norms() / layers; // the final norm folded in: negligible
         double experts = 0;
         double shared = 0;
@@ -100,6 +103,7 @@ final class LayerTables {
             denseCountPrefix[i + 1] = denseCountPrefix[i] + (dense ? 1 : 0);
             moeCountPrefix[i + 1] = moeCountPrefix[i] + (layer.ffn() == ModelArchitecture.Ffn.MOE ? 1 : 0);
             recurrentCountPrefix[i + 1] = recurrentCountPrefix[i] + (layer.attention().recurrent() ? 1 : 0);
+            attentionCountPrefix[i + 1] = attentionCountPrefix[i] + (layer.attention().cachesTokens() ? 1 : 0);
         }
         expertsPerMoeLayer = experts;
         sharedPerMoeLayer = shared;

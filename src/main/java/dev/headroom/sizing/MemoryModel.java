@@ -47,6 +47,7 @@ final class MemoryModel {
     private final int[] denseCountPrefix;
     private final int[] moeCountPrefix;
     private final int[] recurrentCountPrefix;
+    private final int[] attentionCountPrefix;
     /** KV classes: layers with the same window and KV shape, with the prefix count of each class. */
     private final KvClass[] kvClasses;
     private final int[][] kvClassPrefix;
@@ -59,6 +60,10 @@ final class MemoryModel {
     final double experts;
     final double activeExperts;
     final double sharedExperts;
+    final double sharedExpertWidth;
+    /** Convolution channels and value width of the recurrent layers (0 without them). */
+    final double recurrentChannels;
+    final double recurrentValueWidth;
     final double denseFfnWidth;
     final double ffnMatrices;
     final int normsPerLayer;
@@ -143,6 +148,7 @@ final class MemoryModel {
             denseCountPrefix = tables.denseCountPrefix;
             moeCountPrefix = tables.moeCountPrefix;
             recurrentCountPrefix = tables.recurrentCountPrefix;
+            attentionCountPrefix = tables.attentionCountPrefix;
             LayerTables.KvClasses kv = tables.kv(scenario.kvCache().slidingWindow());
             kvClasses = kv.classes();
             kvClassPrefix = kv.prefix();
@@ -158,6 +164,9 @@ final class MemoryModel {
             experts = moe == null ? 0 : moe.experts();
             activeExperts = moe == null ? 0 : moe.activeExperts();
             sharedExperts = moe == null ? 0 : moe.shared();
+            sharedExpertWidth = moe == null ? 0 : moe.sharedWidth();
+            recurrentChannels = a.recurrent() == null ? 0 : a.recurrent().convChannels();
+            recurrentValueWidth = a.recurrent() == null ? 0 : (double) a.recurrent().valueHeads() * a.recurrent().valueHeadDim();
             denseFfnWidth = tables.widestDenseFfn;
             ffnMatrices = a.ffnKind() == ModelArchitecture.FfnKind.GATED ? 3 : 2;
             normsPerLayer = a.normsPerLayer();
@@ -187,10 +196,12 @@ final class MemoryModel {
             denseCountPrefix = new int[] {0, 1};
             moeCountPrefix = new int[] {0, 0};
             recurrentCountPrefix = new int[] {0, 0};
+            attentionCountPrefix = new int[] {0, 1};
             kvClasses = new KvClass[0];
             kvClassPrefix = new int[0][];
             expertsPerMoeLayer = sharedPerMoeLayer = largestMixer = largestDenseFfn = largestShared = 0;
-            expertFfnWidth = experts = activeExperts = sharedExperts = denseFfnWidth = 0;
+            expertFfnWidth = experts = activeExperts = sharedExperts = sharedExpertWidth = denseFfnWidth = 0;
+            recurrentChannels = recurrentValueWidth = 0;
             ffnMatrices = 3;
             normsPerLayer = 0;
             mla = false;
@@ -482,7 +493,7 @@ final class MemoryModel {
                 weights = Math.min(weights, sharded);
             }
             if (hasArchitecture) {
-                activations = trainingActivations(stage, p, t, batch, inputTokens, n, dense);
+                activations = trainingActivations(stage, p, t, batch, inputTokens, from, to);
             }
         } else if (hasArchitecture) {
             kv = kvCache(from, to, batch, inputTokens, outputTokens, t);
@@ -747,8 +758,12 @@ final class MemoryModel {
     }
 
     /** Korthikanti Table 2, term by term, generalised (see the class comment). */
-    private double trainingActivations(int stage, int p, int t, int microBatch, int sequence, int stageLayers,
-                                       int dense) {
+    private double trainingActivations(int stage, int p, int t, int microBatch, int sequence, int from, int to) {
+        int stageLayers = to - from;
+        int attentionLayers = sum(attentionCountPrefix, from, to);
+        int recurrentLayers = sum(recurrentCountPrefix, from, to);
+        int denseLayersHere = sum(denseCountPrefix, from, to);
+        int moeLayersHere = sum(moeCountPrefix, from, to);
         double sbh = (double) sequence * microBatch * hidden;
         double sb = (double) sequence * microBatch;
         double b = activationBytes;
@@ -763,14 +778,22 @@ final class MemoryModel {
         } else {
             scores = heads * microBatch * (double) sequence * sequence * (b + (dropout ? 1 + b : 0)); // full s x s, masked or not
         }
-        double denseInner = dense > 0 ? (ffnMatrices == 3 ? 3 : 2) * b * sb * denseFfnWidth : 0;
-        double moeInner = dense < stageLayers && experts > 0
-                ? (ffnMatrices == 3 ? 3 : 2) * b * sb * expertFfnWidth * (activeExperts + sharedExperts)
-                + activeExperts * b * sbh + 4 * sb * experts
-                : 0;
-        double inner = Math.max(denseInner, moeInner);
+        // A linear-attention or Mamba layer keeps its projections' outputs (q, k, v or x, B, C, the gate) and the
+        // convolution's output: about twice the convolution channels plus the value width per token.
+        double recurrentMixer = b * sb * (2 * recurrentChannels + recurrentValueWidth);
+        double denseInner = (ffnMatrices == 3 ? 3 : 2) * b * sb * denseFfnWidth;
+        double moeInner = experts == 0 ? 0
+                : (ffnMatrices == 3 ? 3 : 2) * b * sb * (expertFfnWidth * activeExperts + sharedExpertWidth * sharedExperts)
+                + activeExperts * b * sbh + 4 * sb * experts;
         double replicatedShare = sequenceParallel ? 1.0 / t : 1.0;
-        double perLayer = replicated * replicatedShare + (qkvo + scores + inner) / t;
+        // Each layer stores what its own parts produce: a hybrid's Mamba block has no attention, an FFN-only block
+        // no mixer, a dense first layer no experts.
+        double stageTotal = stageLayers * replicated * replicatedShare
+                + (attentionLayers * (qkvo + scores) + recurrentLayers * recurrentMixer + denseLayersHere * denseInner
+                + moeLayersHere * moeInner) / t;
+        double perLayer = replicated * replicatedShare
+                + Math.max(qkvo + scores, recurrentLayers > 0 ? recurrentMixer : 0) / t
+                + Math.max(denseLayersHere > 0 ? denseInner : 0, moeLayersHere > 0 ? moeInner : 0) / t;
 
         int inFlight = Math.min(p - stage, gradientAccumulation);
         double interleave = stage == 0 && p > 1 && virtualStages > 1 ? 1 + (p - 1.0) / (p * virtualStages) : 1;
@@ -779,7 +802,7 @@ final class MemoryModel {
             double checkpoint = b * sbh * replicatedShare;
             layersStored = stageLayers * checkpoint * inFlight * interleave + perLayer;
         } else {
-            layersStored = stageLayers * perLayer * inFlight * interleave;
+            layersStored = stageTotal * inFlight * interleave;
         }
         double extra = 0;
         if (stage == 0 && dropout) {
