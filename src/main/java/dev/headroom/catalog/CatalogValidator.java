@@ -189,8 +189,8 @@ public final class CatalogValidator {
         if (outputLora != null) {
             r.range("architecture.outputLora.groups", outputLora.groups(), 1, heads == null ? 4096 : heads);
             if (heads != null && !r.failed("architecture.outputLora.groups") && heads % outputLora.groups() != 0) {
-                r.fail("architecture.outputLora.groups", outputLora.groups(), "must divide architecture.attentionHeads ("
-                        + heads + ")");
+                r.fail("architecture.outputLora.groups", outputLora.groups(),
+                        "must divide architecture.attentionHeads (" + heads + ")");
             }
             r.range("architecture.outputLora.rank", outputLora.rank(), 1, 1 << 16);
         }

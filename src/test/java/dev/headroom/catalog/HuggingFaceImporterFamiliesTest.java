@@ -80,7 +80,7 @@ class HuggingFaceImporterFamiliesTest {
                 .containsExactly(Ffn.NONE, Ffn.DENSE, Ffn.NONE, Ffn.NONE, Ffn.MOE);
         // NemotronHConfig's mamba_ssm_cache_dtype defaults to float32 (research note nemotron_h.md)
         assertThat(a.recurrent()).isEqualTo(new ModelArchitecture.Recurrent(2, 8, 32, 16, 4, 4));
-        assertThat(imported.notes()).contains("mamba_ssm_cache_dtype: absent, the config class default float32 applied");
+        assertThat(imported.notes()).contains("mamba_ssm_cache_dtype: absent, NemotronHConfig default float32 applied");
         assertThat(a.ffnKind()).isEqualTo(ModelArchitecture.FfnKind.PLAIN);
         assertThat(a.normsPerLayer()).isEqualTo(1);
         assertThat(a.moe().sharedExpertFfnSize()).isEqualTo(48);

@@ -114,7 +114,8 @@ final class DenseFamilies {
         List<LayerGroup> perLayer = new ArrayList<>();
         for (String type : types) {
             boolean sliding = type.equals("sliding_attention") && window != null;
-            perLayer.add(sliding ? LayerGroup.of(1, Attention.SLIDING, window) : LayerGroup.of(1, Attention.FULL, null));
+            perLayer.add(sliding ? LayerGroup.of(1, Attention.SLIDING, window)
+                    : LayerGroup.of(1, Attention.FULL, null));
         }
         List<LayerGroup> pattern = Builder.runs(perLayer);
         return Builder.allPlainFull(pattern) ? null : pattern;

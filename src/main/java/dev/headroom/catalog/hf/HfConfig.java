@@ -266,7 +266,8 @@ public final class HfConfig {
         if (value < min) {
             problem(key, value, "must be " + min + " or more");
         } else if (max >= min && value > max) {
-            problem(key, value, "must be between " + min + " and " + max + (maxRule == null ? "" : " (" + maxRule + ")"));
+            problem(key, value, "must be between " + min + " and " + max
+                    + (maxRule == null ? "" : " (" + maxRule + ")"));
         }
         return value;
     }

@@ -33,7 +33,7 @@ final class HybridFamilies {
         b.attentionOutputGate = c.flag("attn_output_gate", true);
         b.recurrent = new Recurrent(c.positive("linear_num_key_heads"), c.positive("linear_num_value_heads"),
                 c.positive("linear_key_head_dim"), c.positive("linear_value_head_dim"),
-                c.positive("linear_conv_kernel_dim"), stateBytes(c, "mamba_ssm_dtype", null));
+                c.positive("linear_conv_kernel_dim"), stateBytes(c, "mamba_ssm_dtype", null, null));
         b.mtpLayers = Builder.positive(c.optionalInteger("mtp_num_hidden_layers"));
         if (moe) {
             int shared = c.integer("shared_expert_intermediate_size");
@@ -65,17 +65,17 @@ final class HybridFamilies {
     private static final Map<String, Integer> STATE_DTYPES = Map.of("float32", 4, "bfloat16", 2, "float16", 2);
 
     /**
-     * Bytes per element of the recurrent state from a dtype key ({@code classDefault} where the config class has
-     * one, else the model's dtype: null); either way the note says which applied.
+     * Bytes per element of the recurrent state from a dtype key ({@code classDefault} where the config class
+     * {@code className} has one, else the model's dtype: null); either way the note says which applied.
      */
-    private static Integer stateBytes(HfConfig c, String key, String classDefault) {
+    private static Integer stateBytes(HfConfig c, String key, String className, String classDefault) {
         String dtype = c.text(key);
         if (dtype == null) {
             if (c.hasProblem(key)) {
                 return null;
             }
             c.note(key, "absent, " + (classDefault == null ? "the state is taken in the model's dtype"
-                    : "the config class default " + classDefault + " applied"));
+                    : className + " default " + classDefault + " applied"));
             return classDefault == null ? null : STATE_DTYPES.get(classDefault);
         }
         Integer bytes = STATE_DTYPES.get(dtype);
@@ -124,7 +124,7 @@ final class HybridFamilies {
         int groups = c.has("mamba_n_groups") ? c.positive("mamba_n_groups") : c.positive("n_groups");
         int kernel = c.has("mamba_d_conv") ? c.positive("mamba_d_conv") : c.positive("conv_kernel");
         b.recurrent = new Recurrent(groups, c.positive("mamba_num_heads"), c.positive("ssm_state_size"),
-                c.positive("mamba_head_dim"), kernel, stateBytes(c, "mamba_ssm_cache_dtype", "float32"));
+                c.positive("mamba_head_dim"), kernel, stateBytes(c, "mamba_ssm_cache_dtype", "NemotronHConfig", "float32"));
         if (perLayer.stream().anyMatch(g -> g.ffn() == Ffn.MOE)) {
             if (c.has("moe_latent_size")) {
                 c.problem("moe_latent_size", c.node("moe_latent_size"),
