@@ -14,6 +14,8 @@ public final class CatalogValidator {
 
     private static final double MAX_TFLOPS = 1_000_000;
     private static final long MAX_MEMORY_BYTES = 16L << 40; // 16 TiB: far above any single accelerator
+    /** A vision tower of a trillion parameters is far beyond any published one (the largest are a few billion). */
+    private static final double MAX_VISION_PARAMETERS = 1e12;
 
     private CatalogValidator() {
     }
@@ -126,11 +128,11 @@ public final class CatalogValidator {
         r.range("architecture.layers", a.layers(), 1, 1000);
         r.range("architecture.hiddenSize", a.hiddenSize(), 1, 1 << 20);
         r.range("architecture.attentionHeads", a.attentionHeads(), 1, 4096);
-        r.range("architecture.kvHeads", a.kvHeads(), 1, a.attentionHeads() == null ? 4096 : a.attentionHeads());
-        if (a.mla() == null && a.attentionHeads() != null && a.kvHeads() != null && a.kvHeads() > 0
-                && a.attentionHeads() % a.kvHeads() != 0) {
-            r.fail("architecture.kvHeads", a.kvHeads(), "must divide architecture.attentionHeads ("
-                    + a.attentionHeads() + ")");
+        // Checked against the attention heads only where those are usable, so one mistake gives one message.
+        Integer heads = r.failed("architecture.attentionHeads") ? null : a.attentionHeads();
+        r.range("architecture.kvHeads", a.kvHeads(), 1, 4096);
+        if (a.mla() == null && !r.failed("architecture.kvHeads")) {
+            kvHeadsDivide(r, "architecture.kvHeads", a.kvHeads(), heads);
         }
         r.range("architecture.headDim", a.headDim(), 1, 4096);
         r.range("architecture.ffnSize", a.ffnSize(), 1, 1 << 22);
@@ -150,7 +152,7 @@ public final class CatalogValidator {
         if (moe != null) {
             r.range("architecture.moe.experts", moe.experts(), 2, 1 << 16);
             r.range("architecture.moe.activeExperts", moe.activeExperts(), 1,
-                    moe.experts() == null ? 1 << 16 : moe.experts());
+                    moe.experts() == null || r.failed("architecture.moe.experts") ? 1 << 16 : moe.experts());
             r.optionalRange("architecture.moe.sharedExperts", moe.sharedExperts(), 0, 64);
             r.range("architecture.moe.expertFfnSize", moe.expertFfnSize(), 1, 1 << 22);
             if (a.layers() != null) {
@@ -169,6 +171,10 @@ public final class CatalogValidator {
             r.range("architecture.recurrent.keyHeadDim", recurrent.keyHeadDim(), 1, 4096);
             r.range("architecture.recurrent.valueHeadDim", recurrent.valueHeadDim(), 1, 4096);
             r.range("architecture.recurrent.convKernel", recurrent.convKernel(), 1, 64);
+            if (recurrent.stateBytes() != null && recurrent.stateBytes() != 2 && recurrent.stateBytes() != 4) {
+                r.fail("architecture.recurrent.stateBytes", recurrent.stateBytes(),
+                        "must be 2 (bfloat16, float16) or 4 (float32), or null for the model's dtype");
+            }
         }
         ModelArchitecture.SparseAttention sparse = a.sparseAttention();
         if (sparse != null) {
@@ -181,8 +187,11 @@ public final class CatalogValidator {
         r.optionalRange("architecture.queryLoraRank", a.queryLoraRank(), 1, 1 << 16);
         ModelArchitecture.OutputLora outputLora = a.outputLora();
         if (outputLora != null) {
-            r.range("architecture.outputLora.groups", outputLora.groups(), 1,
-                    a.attentionHeads() == null ? 4096 : Math.max(1, a.attentionHeads()));
+            r.range("architecture.outputLora.groups", outputLora.groups(), 1, heads == null ? 4096 : heads);
+            if (heads != null && !r.failed("architecture.outputLora.groups") && heads % outputLora.groups() != 0) {
+                r.fail("architecture.outputLora.groups", outputLora.groups(),
+                        "must divide architecture.attentionHeads (" + heads + ")");
+            }
             r.range("architecture.outputLora.rank", outputLora.rank(), 1, 1 << 16);
         }
         ModelArchitecture.PerLayerEmbedding perLayer = a.perLayerEmbedding();
@@ -190,9 +199,7 @@ public final class CatalogValidator {
             r.range("architecture.perLayerEmbedding.vocab", perLayer.vocab(), 1, 1 << 24);
             r.range("architecture.perLayerEmbedding.width", perLayer.width(), 0, 1 << 16);
         }
-        if (a.visionParameters() != null && a.visionParameters() < 0) {
-            r.fail("architecture.visionParameters", a.visionParameters(), "must be 0 or more");
-        }
+        r.optionalRange("architecture.visionParameters", a.visionParameters(), 0, MAX_VISION_PARAMETERS);
         ModelArchitecture.Mla mla = a.mla();
         if (mla != null) {
             r.optionalRange("architecture.mla.qLoraRank", mla.qLoraRank(), 0, 1 << 16);
@@ -226,6 +233,10 @@ public final class CatalogValidator {
                 r.range(field + ".window", g.window(), 1, 1 << 30);
             }
             r.optionalRange(field + ".kvHeads", g.kvHeads(), 1, 4096);
+            if (g.kvHeads() != null && !r.failed(field + ".kvHeads")) {
+                kvHeadsDivide(r, field + ".kvHeads", g.kvHeads(),
+                        r.failed("architecture.attentionHeads") ? null : a.attentionHeads());
+            }
             r.optionalRange(field + ".headDim", g.headDim(), 1, 4096);
             r.optionalRange(field + ".kvCompression", g.kvCompression(), 1, 1 << 16);
             r.optionalRange(field + ".ffnSize", g.ffnSize(), 1, 1 << 22);
@@ -238,6 +249,13 @@ public final class CatalogValidator {
             if (g.ffn() == ModelArchitecture.Ffn.MOE && a.moe() == null) {
                 r.fail(field + ".ffn", "moe", "needs architecture.moe");
             }
+        }
+    }
+
+    /** Each KV head serves an equal share of the query heads: it must divide them (unknown heads: no check). */
+    private static void kvHeadsDivide(Rules r, String field, Integer kvHeads, Integer heads) {
+        if (heads != null && kvHeads != null && kvHeads > 0 && heads > 0 && (kvHeads > heads || heads % kvHeads != 0)) {
+            r.fail(field, kvHeads, "must divide architecture.attentionHeads (" + heads + ")");
         }
     }
 

@@ -156,7 +156,7 @@ public final class LayerPlan {
     }
 
     /** The shortest p with kinds[i] = kinds[i mod p] for every layer; the layer count when nothing repeats. */
-    static int period(List<String> kinds) {
+    public static <T> int period(List<T> kinds) {
         for (int p = 1; p < kinds.size(); p++) {
             boolean repeats = true;
             for (int i = p; i < kinds.size() && repeats; i++) {

@@ -283,9 +283,19 @@ public record ModelArchitecture(
      * valueHeadDim per sequence and a convolution window of convKernel - 1 steps over the q, k, v channels.
      * For Mamba-2: keyHeads = n_groups, keyHeadDim = ssm_state_size, valueHeads = mamba_num_heads, valueHeadDim =
      * mamba_head_dim.
+     *
+     * @param stateBytes bytes per element of the state as the config declares it (Qwen3.5 mamba_ssm_dtype,
+     *                   Nemotron-H mamba_ssm_cache_dtype: float32 is 4); null means the model's dtype. The
+     *                   convolution window stays in the model's dtype either way.
      */
     public record Recurrent(Integer keyHeads, Integer valueHeads, Integer keyHeadDim, Integer valueHeadDim,
-                            Integer convKernel) {
+                            Integer convKernel, Integer stateBytes) {
+
+        /** A state kept in the model's dtype. */
+        public Recurrent(Integer keyHeads, Integer valueHeads, Integer keyHeadDim, Integer valueHeadDim,
+                         Integer convKernel) {
+            this(keyHeads, valueHeads, keyHeadDim, valueHeadDim, convKernel, null);
+        }
 
         /** Channels the short convolution runs over: q and k (or B and C) and v (or x). */
         public long convChannels() {

@@ -27,8 +27,17 @@ final class Rules {
         return problems;
     }
 
+    /** Records a problem once: the same rule broken twice (by two groups of one pattern) is one message. */
     void fail(String field, Object value, String rule) {
-        problems.add(new Problem(file, entry, field, value, rule));
+        Problem problem = new Problem(file, entry, field, value, rule);
+        if (!problems.contains(problem)) {
+            problems.add(problem);
+        }
+    }
+
+    /** Whether a problem was already recorded for this field, so checks against it would only repeat it. */
+    boolean failed(String field) {
+        return problems.stream().anyMatch(p -> field.equals(p.field()));
     }
 
     boolean present(String field, Object value) {

@@ -18,7 +18,7 @@ class HuggingFaceImporterFamiliesTest {
     /** The shape every snippet starts from: 4 layers of 64, 4 heads, FFN 128, a 1,000-token vocabulary. */
     private static final String BASE = """
             "hidden_size": 64, "num_attention_heads": 4, "num_hidden_layers": 4, "intermediate_size": 128,
-            "vocab_size": 1000, "max_position_embeddings": 2048""";
+            "vocab_size": 1000, "max_position_embeddings": 8192""";
 
     private static HuggingFaceImporter.Imported read(String json) {
         try {
@@ -64,20 +64,23 @@ class HuggingFaceImporterFamiliesTest {
 
     @Test
     void nemotronHReadsTheHybridOverridePatternBlockByBlock() {
-        ModelArchitecture a = architecture("""
+        HuggingFaceImporter.Imported imported = read("""
                 {"model_type": "nemotron_h", "hidden_size": 64, "num_attention_heads": 4, "num_key_value_heads": 2,
                  "head_dim": 16, "intermediate_size": 128, "vocab_size": 1000, "max_position_embeddings": 2048,
                  "hybrid_override_pattern": "M-M*E", "mamba_num_heads": 8, "mamba_head_dim": 16,
                  "ssm_state_size": 32, "n_groups": 2, "conv_kernel": 4, "n_routed_experts": 4,
                  "num_experts_per_tok": 2, "moe_intermediate_size": 32, "moe_shared_expert_intermediate_size": 48}
                 """);
+        ModelArchitecture a = imported.model().architecture();
 
         assertThat(a.layers()).isEqualTo(5);
         assertThat(layers(a)).extracting(LayerPlan.Layer::attention)
                 .containsExactly(Attention.MAMBA, Attention.NONE, Attention.MAMBA, Attention.FULL, Attention.NONE);
         assertThat(layers(a)).extracting(LayerPlan.Layer::ffn)
                 .containsExactly(Ffn.NONE, Ffn.DENSE, Ffn.NONE, Ffn.NONE, Ffn.MOE);
-        assertThat(a.recurrent()).isEqualTo(new ModelArchitecture.Recurrent(2, 8, 32, 16, 4));
+        // NemotronHConfig's mamba_ssm_cache_dtype defaults to float32 (research note nemotron_h.md)
+        assertThat(a.recurrent()).isEqualTo(new ModelArchitecture.Recurrent(2, 8, 32, 16, 4, 4));
+        assertThat(imported.notes()).contains("mamba_ssm_cache_dtype: absent, NemotronHConfig default float32 applied");
         assertThat(a.ffnKind()).isEqualTo(ModelArchitecture.FfnKind.PLAIN);
         assertThat(a.normsPerLayer()).isEqualTo(1);
         assertThat(a.moe().sharedExpertFfnSize()).isEqualTo(48);
@@ -123,7 +126,7 @@ class HuggingFaceImporterFamiliesTest {
     @Test
     void gemma3TextIsAcceptedAtTheTopLevel() {
         ModelArchitecture a = architecture("""
-                {"model_type": "gemma3_text", %s, "head_dim": 16, "layer_types":
+                {"model_type": "gemma3_text", %s, "head_dim": 16, "sliding_window": 4096, "layer_types":
                  ["sliding_attention", "full_attention", "sliding_attention", "full_attention"]}""".formatted(BASE));
 
         assertThat(LayerPlan.describeAttention(a)).isEqualTo("1 sliding (4,096) : 1 full, repeated over 4 layers (2 sliding, 2 full)");

@@ -1,5 +1,6 @@
 package dev.headroom.catalog.hf;
 
+import dev.headroom.catalog.LayerPlan;
 import dev.headroom.catalog.ModelArchitecture;
 import dev.headroom.catalog.ModelArchitecture.FfnKind;
 import dev.headroom.catalog.ModelArchitecture.LayerGroup;
@@ -14,7 +15,6 @@ import dev.headroom.catalog.ModelArchitecture.Recurrent;
 import dev.headroom.catalog.ModelArchitecture.SparseAttention;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The architecture being filled in by a family reader, starting from a plain pre-norm RMSNorm transformer with
@@ -57,22 +57,65 @@ final class Builder {
      */
     static Builder standard(HfConfig c, boolean tiedByDefault) {
         Builder b = sizes(c, tiedByDefault);
-        b.kvHeads = c.integerOr("num_key_value_heads", b.heads, "one KV head per attention head");
-        b.headDim = c.integerOr("head_dim", b.heads > 0 ? b.hidden / b.heads : 0,
-                "hidden_size / num_attention_heads");
+        b.kvHeads = kvHeads(c, "num_key_value_heads", b.heads, b.heads, "one KV head per attention head");
+        b.headDim = c.has("head_dim") ? c.positive("head_dim") : c.integerOr("head_dim",
+                b.heads > 0 ? b.hidden / b.heads : 0, "hidden_size / num_attention_heads");
         return b;
     }
 
     /** The standard keys but the KV heads and head size, which MLA and DeepSeek-V4 set their own way. */
     static Builder sizes(HfConfig c, boolean tiedByDefault) {
         Builder b = new Builder();
-        b.hidden = c.integer("hidden_size");
-        b.heads = c.integer("num_attention_heads");
-        b.layers = c.integer("num_hidden_layers");
-        b.vocab = c.integer("vocab_size");
-        b.context = c.integer("max_position_embeddings");
+        b.hidden = c.positive("hidden_size");
+        b.heads = c.positive("num_attention_heads");
+        b.layers = c.positive("num_hidden_layers");
+        b.vocab = c.positive("vocab_size");
+        b.context = c.positive("max_position_embeddings");
         b.tied = c.flag("tie_word_embeddings", tiedByDefault);
         return b;
+    }
+
+    /**
+     * KV heads read from {@code key} (absent: {@code fallback}, saying {@code rule}): from 1 to the attention heads,
+     * and dividing them, since each KV head serves an equal share of query heads. Not checked against heads that
+     * are themselves wrong.
+     */
+    static int kvHeads(HfConfig c, String key, int heads, int fallback, String rule) {
+        int kv = c.has(key) || rule == null ? c.positive(key) : c.integerOr(key, fallback, rule);
+        if (heads < 1 || c.hasProblem(key) || c.hasProblem("num_attention_heads")) {
+            return kv;
+        }
+        if (kv > heads || heads % kv != 0) {
+            c.problem(key, kv, "must divide num_attention_heads (" + heads + ")");
+        }
+        return kv;
+    }
+
+    /** Routed experts: at least 2, or it is not a mixture. */
+    static int experts(HfConfig c, String key) {
+        return c.atLeast(key, 2);
+    }
+
+    /** Experts each token goes to: 1 to the routed experts (not checked against a count that is itself wrong). */
+    static int activeExperts(HfConfig c, String key, String expertsKey, int experts) {
+        return c.between(key, 1, c.hasProblem(expertsKey) ? Integer.MAX_VALUE : experts, expertsKey);
+    }
+
+    /**
+     * A sliding window read from {@code key}: at least 1 token. A window at or above max_position_embeddings never
+     * drops a token, so it is no window: null, with a note, and the layers count as full attention.
+     */
+    Integer window(HfConfig c, String key) {
+        int window = c.positive(key);
+        if (c.hasProblem(key)) {
+            return null;
+        }
+        if (context > 0 && window >= context) {
+            c.note(key, window + " is at or above max_position_embeddings (" + context
+                    + "), so no token ever leaves the window: counted as full attention");
+            return null;
+        }
+        return window;
     }
 
     ModelArchitecture build() {
@@ -82,13 +125,21 @@ final class Builder {
                 hyperConnections, visionParameters, queryLoraRank, outputLora, perLayerEmbedding);
     }
 
-    /** One group per layer, merged into runs of equal neighbours; a uniform model keeps a one-group pattern. */
+    /**
+     * One group per layer, stored as the shortest cycle that repeats to give every layer (the pattern repeats, see
+     * LayerPlan; the last cycle may be cut short), each cycle as runs of equal neighbours: Qwen3.5-27B's 64 layers
+     * are [3 linear, 1 full]. Layers in no order that repeats at least twice are spelled out as runs. A uniform
+     * model keeps a one-group pattern.
+     */
     static List<LayerGroup> runs(List<LayerGroup> perLayer) {
+        List<LayerGroup> kinds = perLayer.stream().map(g -> withCount(g, 1)).toList();
+        int period = LayerPlan.period(kinds);
+        List<LayerGroup> cycle = period * 2 <= kinds.size() ? kinds.subList(0, period) : kinds;
         List<LayerGroup> out = new ArrayList<>();
-        for (LayerGroup g : perLayer) {
+        for (LayerGroup g : cycle) {
             if (!out.isEmpty() && sameKind(out.get(out.size() - 1), g)) {
                 LayerGroup last = out.remove(out.size() - 1);
-                out.add(withCount(last, last.count() + g.count()));
+                out.add(withCount(last, last.count() + 1));
             } else {
                 out.add(g);
             }
@@ -116,10 +167,5 @@ final class Builder {
 
     static Integer positive(Integer value) {
         return value == null || value <= 0 ? null : value;
-    }
-
-    @Override
-    public String toString() {
-        return Objects.toString(build());
     }
 }

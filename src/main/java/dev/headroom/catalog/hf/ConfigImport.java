@@ -198,9 +198,13 @@ public final class ConfigImport {
     private static ModelArchitecture withVision(String file, String type, JsonNode wrapper, ModelArchitecture text,
                                                 List<Problem> problems, List<String> notes) {
         JsonNode vision = wrapper.get("vision_config");
-        if (vision == null || !vision.isObject()) {
+        if (vision == null || vision.isNull()) {
             notes.add("vision_config: absent, so the vision tower's parameters are not counted");
             return text;
+        }
+        if (!vision.isObject()) {
+            throw new CatalogException(List.of(new Problem(file, null, "vision_config", vision,
+                    "must be an object (the vision tower's shape), or be left out")));
         }
         HfConfig.Defaults defaults = VisionTowers.defaultsFor(type);
         if (defaults == null) {

@@ -42,28 +42,29 @@ final class DeepSeekFamilies {
     static ModelArchitecture glmMoeDsa(HfConfig c) {
         Builder b = mlaMoe(c);
         b.sparseAttention = indexer(c);
+        String perLayer = "one per layer (num_hidden_layers = " + b.layers + ")";
         List<Boolean> own = new ArrayList<>();
-        List<String> types = c.strings("indexer_types");
-        String letters = c.text("index_topk_pattern");
+        List<String> types = c.layerWords("indexer_types", b.layers, perLayer, List.of("full", "shared"));
+        String letters = types != null || c.hasProblem("indexer_types") ? null
+                : c.layerLetters("index_topk_pattern", b.layers, perLayer, "FS");
         if (types != null) {
-            types.forEach(t -> own.add(!t.equals("shared")));
+            types.forEach(t -> own.add(t.equals("full")));
         } else if (letters != null) {
-            letters.chars().forEach(ch -> own.add(ch != 'S'));
-        } else {
-            int freq = Math.max(1, c.integer("index_topk_freq"));
+            letters.chars().forEach(ch -> own.add(ch == 'F'));
+        } else if (!c.has("indexer_types") && !c.has("index_topk_pattern")) {
+            int freq = c.positive("index_topk_freq");
             int offset = c.integer("index_skip_topk_offset");
-            for (int i = 0; i < b.layers; i++) {
+            for (int i = 0; i < b.layers && freq > 0; i++) {
                 own.add(Math.max(i - offset + 1, 0) % freq == 0);
             }
         }
-        if (own.contains(false)) {
-            List<LayerGroup> perLayer = new ArrayList<>();
+        if (own.size() == b.layers && own.contains(false)) {
+            List<LayerGroup> groups = new ArrayList<>();
             for (int i = 0; i < b.layers; i++) {
-                boolean indexed = own.get(Math.min(i, own.size() - 1));
-                perLayer.add(new LayerGroup(1, Attention.FULL, null, null, null, null, null,
-                        ffnIn(b.pattern, i), null, indexed, null, null));
+                groups.add(new LayerGroup(1, Attention.FULL, null, null, null, null, null,
+                        ffnIn(b.pattern, i), null, own.get(i), null, null));
             }
-            b.pattern = Builder.runs(perLayer);
+            b.pattern = Builder.runs(groups);
         }
         return b.build();
     }
@@ -74,17 +75,21 @@ final class DeepSeekFamilies {
      */
     private static Builder mlaMoe(HfConfig c) {
         Builder b = Builder.sizes(c, false);
-        b.ffnSize = c.integer("intermediate_size");
-        b.moe = new Moe(c.integer("n_routed_experts"), c.integer("num_experts_per_tok"),
-                c.integerOr("n_shared_experts", 0, "no shared expert"), c.integer("moe_intermediate_size"),
-                c.integerOr("first_k_dense_replace", 0, "no dense layers"));
+        b.ffnSize = c.positive("intermediate_size");
+        int experts = Builder.experts(c, "n_routed_experts");
+        int dense = c.has("first_k_dense_replace")
+                ? c.between("first_k_dense_replace", 0, b.layers - 1, "num_hidden_layers - 1")
+                : c.integerOr("first_k_dense_replace", 0, "no dense layers");
+        b.moe = new Moe(experts, Builder.activeExperts(c, "num_experts_per_tok", "n_routed_experts", experts),
+                c.integerOr("n_shared_experts", 0, "no shared expert"), c.positive("moe_intermediate_size"), dense);
         b.mla = new Mla(c.integerOr("q_lora_rank", 0, "queries without a low-rank bottleneck"),
-                c.integer("kv_lora_rank"), c.integer("qk_nope_head_dim"), c.integer("qk_rope_head_dim"),
-                c.integer("v_head_dim"));
+                c.positive("kv_lora_rank"), c.positive("qk_nope_head_dim"), c.positive("qk_rope_head_dim"),
+                c.positive("v_head_dim"));
         b.kvHeads = b.heads; // MLA caches one latent per token; num_key_value_heads is unused
         b.headDim = b.mla.qkNopeHeadDim() + b.mla.qkRopeHeadDim();
         b.mtpLayers = Builder.positive(c.optionalInteger("num_nextn_predict_layers"));
-        int freq = c.has("moe_layer_freq") ? c.integer("moe_layer_freq") : 1;
+        // DeepseekV3 tests layer_idx % moe_layer_freq: 0 divides by zero there
+        int freq = c.has("moe_layer_freq") ? c.positive("moe_layer_freq") : 1;
         if (freq > 1) {
             List<LayerGroup> perLayer = new ArrayList<>();
             for (int i = 0; i < b.layers; i++) {
@@ -98,7 +103,7 @@ final class DeepSeekFamilies {
     }
 
     private static SparseAttention indexer(HfConfig c) {
-        return new SparseAttention(c.integer("index_n_heads"), c.integer("index_head_dim"), c.integer("index_topk"));
+        return new SparseAttention(c.positive("index_n_heads"), c.positive("index_head_dim"), c.positive("index_topk"));
     }
 
     /**
@@ -110,73 +115,77 @@ final class DeepSeekFamilies {
      */
     static ModelArchitecture v4(HfConfig c) {
         Builder b = Builder.sizes(c, false);
-        b.headDim = c.integer("head_dim");
-        b.kvHeads = c.integer("num_key_value_heads");
-        int expertWidth = c.integer("moe_intermediate_size");
+        b.headDim = c.positive("head_dim");
+        b.kvHeads = Builder.kvHeads(c, "num_key_value_heads", b.heads, 0, null);
+        int expertWidth = c.positive("moe_intermediate_size");
         b.ffnSize = expertWidth; // no dense layers; the shared expert has the experts' width
-        b.moe = new Moe(c.integer("n_routed_experts"), c.integer("num_experts_per_tok"),
-                c.integer("n_shared_experts"), expertWidth, 0, null, null, c.integer("num_hash_layers"));
-        b.queryLoraRank = c.integer("q_lora_rank");
-        b.outputLora = new OutputLora(c.integer("o_groups"), c.integer("o_lora_rank"));
+        int experts = Builder.experts(c, "n_routed_experts");
+        b.moe = new Moe(experts, Builder.activeExperts(c, "num_experts_per_tok", "n_routed_experts", experts),
+                c.integer("n_shared_experts"), expertWidth, 0, null, null,
+                c.between("num_hash_layers", 0, b.layers, "num_hidden_layers"));
+        b.queryLoraRank = c.positive("q_lora_rank");
+        int groups = c.positive("o_groups");
+        if (b.heads > 0 && groups > 0 && !c.hasProblem("num_attention_heads") && b.heads % groups != 0) {
+            c.problem("o_groups", groups, "must divide num_attention_heads (" + b.heads + ")");
+        }
+        b.outputLora = new OutputLora(groups, c.positive("o_lora_rank"));
         b.attentionSinks = true;
         b.qkNorm = QkNorm.KEY;
         b.attentionBias = c.flag("attention_bias", false);
-        b.hyperConnections = c.integer("hc_mult");
+        b.hyperConnections = c.positive("hc_mult");
         b.mtpLayers = Builder.positive(c.integer("num_nextn_predict_layers"));
         b.sparseAttention = indexer(c);
-        int window = c.integer("sliding_window");
-        int csa = c.has("compress_rate_csa") ? c.integer("compress_rate_csa") : 4;
-        int hca = c.has("compress_rate_hca") ? c.integer("compress_rate_hca") : 128;
-        List<String> kinds = c.strings("layer_types");
-        if (kinds == null) {
-            List<Integer> ratios = c.integers("compress_ratios");
-            kinds = new ArrayList<>();
-            for (int i = 0; i < b.layers; i++) {
-                if (ratios == null) {
-                    kinds.add(i < 2 || i % 2 == 0 ? "heavily_compressed_attention" : "compressed_sparse_attention");
-                } else if (i < ratios.size()) {
-                    int r = ratios.get(i);
+        int window = c.positive("sliding_window");
+        int csa = c.has("compress_rate_csa") ? c.positive("compress_rate_csa") : 4;
+        int hca = c.has("compress_rate_hca") ? c.positive("compress_rate_hca") : 128;
+        String perLayer = "one per layer (num_hidden_layers = " + b.layers + ")";
+        List<String> kinds = c.layerWords("layer_types", b.layers, perLayer, List.of("sliding_attention",
+                "compressed_sparse_attention", "heavily_compressed_attention"));
+        if (kinds == null && !c.has("layer_types")) {
+            List<Integer> ratios = c.layerNumbers("compress_ratios", b.layers, 1, b.layers + " entries, one per layer,"
+                    + " or " + (b.layers + 1) + " with the MTP layer's last", List.of(0, csa, hca));
+            if (ratios != null) {
+                kinds = new ArrayList<>();
+                for (int r : ratios.subList(0, b.layers)) { // transformers drops the MTP layer's entry
                     kinds.add(r == 0 ? "sliding_attention" : r == csa ? "compressed_sparse_attention"
-                            : r == hca ? "heavily_compressed_attention" : "ratio " + r);
+                            : "heavily_compressed_attention");
                 }
-            }
-            if (ratios == null) {
+            } else if (!c.has("compress_ratios")) {
+                kinds = new ArrayList<>();
+                for (int i = 0; i < b.layers; i++) {
+                    kinds.add(i < 2 || i % 2 == 0 ? "heavily_compressed_attention" : "compressed_sparse_attention");
+                }
                 c.note("compress_ratios: absent, DeepseekV4Config default (2 HCA layers, then CSA and HCA alternating)"
                         + " applied");
             }
         }
-        List<LayerGroup> perLayer = new ArrayList<>();
-        for (String kind : kinds.subList(0, Math.min(kinds.size(), b.layers))) {
-            switch (kind) {
-                case "sliding_attention" -> perLayer.add(new LayerGroup(1, Attention.SLIDING, window, null, null,
-                        true, null, null, null, false, null, null));
-                case "compressed_sparse_attention" -> perLayer.add(new LayerGroup(1, Attention.FULL, window, null,
-                        null, true, csa, null, true, true, null, null));
-                case "heavily_compressed_attention" -> perLayer.add(new LayerGroup(1, Attention.FULL, window, null,
-                        null, true, hca, null, false, false, null, null));
-                default -> c.problem("compress_ratios", kind, "each entry must be 0, " + csa + " (CSA) or " + hca
-                        + " (HCA)");
-            }
+        List<LayerGroup> layers = new ArrayList<>();
+        for (String kind : kinds == null ? List.<String>of() : kinds) {
+            layers.add(switch (kind) {
+                case "sliding_attention" -> new LayerGroup(1, Attention.SLIDING, window, null, null, true, null, null,
+                        null, false, null, null);
+                case "compressed_sparse_attention" -> new LayerGroup(1, Attention.FULL, window, null, null, true, csa,
+                        null, true, true, null, null);
+                default -> new LayerGroup(1, Attention.FULL, window, null, null, true, hca, null, false, false, null,
+                        null);
+            });
         }
-        if (perLayer.size() < b.layers && !perLayer.isEmpty()) {
-            c.problem("compress_ratios", kinds.size(), "must give one entry for each of the " + b.layers + " layers");
-        }
-        b.pattern = perLayer.isEmpty() ? null : Builder.runs(perLayer);
+        b.pattern = layers.isEmpty() ? null : Builder.runs(layers);
         return b.build();
     }
 
-    /** The FFN group i has in an already spelled-out pattern (moe_layer_freq); null leaves it to the MoE rule. */
+    /** The FFN layer {@code index} has in a pattern already built (moe_layer_freq); null leaves it to the MoE rule. */
     private static Ffn ffnIn(List<LayerGroup> pattern, int index) {
         if (pattern == null) {
             return null;
         }
         int n = 0;
-        for (LayerGroup g : pattern) {
+        for (int k = 0; ; k++) { // the groups repeat in order until every layer has one
+            LayerGroup g = pattern.get(k % pattern.size());
             if (index < n + g.count()) {
                 return g.ffn();
             }
             n += g.count();
         }
-        return null;
     }
 }

@@ -23,7 +23,7 @@ final class DenseFamilies {
         b.attentionBias = c.flag("attention_bias", false);
         b.outputProjectionBias = b.attentionBias;
         b.mlpBias = c.flag("mlp_bias", false);
-        Integer window = windowOf(c);
+        Integer window = windowOf(c, b);
         if (window != null) {
             b.pattern = List.of(LayerGroup.of(1, Attention.SLIDING, window));
         }
@@ -35,7 +35,7 @@ final class DenseFamilies {
         Builder b = Builder.standard(c, false);
         b.ffnSize = c.integer("intermediate_size");
         b.attentionBias = true;
-        b.pattern = qwenSliding(c, b.layers);
+        b.pattern = qwenSliding(c, b);
         return b.build();
     }
 
@@ -46,7 +46,7 @@ final class DenseFamilies {
         b.attentionBias = c.flag("attention_bias", false);
         b.outputProjectionBias = b.attentionBias;
         b.qkNorm = QkNorm.PER_HEAD;
-        b.pattern = qwenSliding(c, b.layers);
+        b.pattern = qwenSliding(c, b);
         return b.build();
     }
 
@@ -66,7 +66,7 @@ final class DenseFamilies {
         b.ffnSize = c.integer("intermediate_size");
         b.attentionBias = c.flag("attention_bias", false);
         b.normsPerLayer = 4;
-        Integer window = windowOf(c);
+        Integer window = windowOf(c, b);
         if (window != null) {
             b.pattern = List.of(LayerGroup.of(1, Attention.SLIDING, window), LayerGroup.of(1, Attention.FULL, null));
         }
@@ -84,46 +84,61 @@ final class DenseFamilies {
         b.outputProjectionBias = b.attentionBias;
         b.normsPerLayer = 4;
         b.qkNorm = QkNorm.PER_HEAD;
-        int window = c.integer("sliding_window");
-        List<String> types = c.strings("layer_types");
-        if (types == null) {
-            int every = c.integer("sliding_window_pattern");
+        Integer window = b.window(c, "sliding_window");
+        List<String> types = slidingOrFullTypes(c, b.layers);
+        if (types == null && !c.hasProblem("layer_types")) {
+            int every = c.positive("sliding_window_pattern");
             types = new ArrayList<>();
-            for (int i = 0; i < b.layers; i++) {
-                types.add((i + 1) % Math.max(1, every) == 0 ? "full_attention" : "sliding_attention");
+            for (int i = 0; i < b.layers && every > 0; i++) {
+                types.add((i + 1) % every == 0 ? "full_attention" : "sliding_attention");
             }
         }
-        b.pattern = slidingOrFull(c, types, window);
+        b.pattern = slidingOrFull(types, window);
         return b.build();
     }
 
-    /** Layer types "sliding_attention" and "full_attention" as a pattern. */
-    static List<LayerGroup> slidingOrFull(HfConfig c, List<String> types, int window) {
-        List<LayerGroup> perLayer = new ArrayList<>();
-        for (String type : types) {
-            switch (type) {
-                case "sliding_attention" -> perLayer.add(LayerGroup.of(1, Attention.SLIDING, window));
-                case "full_attention" -> perLayer.add(LayerGroup.of(1, Attention.FULL, null));
-                default -> c.problem("layer_types", type, "must be sliding_attention or full_attention");
-            }
-        }
-        return perLayer.isEmpty() ? null : Builder.runs(perLayer);
+    /** layer_types of sliding_attention and full_attention, one per layer (transformers' layer_type_validation). */
+    static List<String> slidingOrFullTypes(HfConfig c, int layers) {
+        return c.layerWords("layer_types", layers, "one per layer (num_hidden_layers = " + layers + ")",
+                List.of("sliding_attention", "full_attention"));
     }
 
-    /** Mistral, Mixtral and Phi-3 attend within sliding_window on every layer when it is set. */
-    static Integer windowOf(HfConfig c) {
-        return Builder.positive(c.has("sliding_window") ? c.integer("sliding_window") : null);
+    /**
+     * Layer types "sliding_attention" and "full_attention" as a pattern; a null window (none, or one no context
+     * reaches) makes the sliding layers full.
+     */
+    static List<LayerGroup> slidingOrFull(List<String> types, Integer window) {
+        if (types == null || types.isEmpty()) {
+            return null;
+        }
+        List<LayerGroup> perLayer = new ArrayList<>();
+        for (String type : types) {
+            boolean sliding = type.equals("sliding_attention") && window != null;
+            perLayer.add(sliding ? LayerGroup.of(1, Attention.SLIDING, window)
+                    : LayerGroup.of(1, Attention.FULL, null));
+        }
+        List<LayerGroup> pattern = Builder.runs(perLayer);
+        return Builder.allPlainFull(pattern) ? null : pattern;
+    }
+
+    /**
+     * Mistral, Mixtral and Phi-3 attend within sliding_window on every layer when it is set (null: no window); a
+     * window must hold at least one token.
+     */
+    static Integer windowOf(HfConfig c, Builder b) {
+        return c.has("sliding_window") ? b.window(c, "sliding_window") : null;
     }
 
     /**
      * Qwen2/Qwen3 (and their MoE variants) carry a window that is off unless use_sliding_window is true; then layers
      * from max_window_layers on slide (transformers' Qwen2 layer_types rule).
      */
-    static List<LayerGroup> qwenSliding(HfConfig c, int layers) {
+    static List<LayerGroup> qwenSliding(HfConfig c, Builder b) {
+        int layers = b.layers;
         if (!c.flag("use_sliding_window", false)) {
-            return null;
+            return null; // sliding_window is then unused (Qwen2Config sets it to None)
         }
-        Integer window = windowOf(c);
+        Integer window = b.window(c, "sliding_window");
         if (window == null) {
             return null;
         }
@@ -134,9 +149,5 @@ final class DenseFamilies {
         }
         List<LayerGroup> pattern = Builder.runs(perLayer);
         return Builder.allPlainFull(pattern) ? null : pattern;
-    }
-
-    static ModelArchitecture.Attention attentionOf(String type) {
-        return type.equals("sliding_attention") ? Attention.SLIDING : Attention.FULL;
     }
 }

@@ -8,7 +8,6 @@ import dev.headroom.catalog.ModelArchitecture.Moe;
 import dev.headroom.catalog.ModelArchitecture.NormKind;
 import dev.headroom.catalog.ModelArchitecture.QkNorm;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -25,23 +24,30 @@ final class MoeFamilies {
     static ModelArchitecture mixtral(HfConfig c) {
         Builder b = Builder.standard(c, false);
         b.ffnSize = c.integer("intermediate_size");
-        b.moe = new Moe(c.integer("num_local_experts"), c.integer("num_experts_per_tok"), 0, b.ffnSize, 0);
-        Integer window = DenseFamilies.windowOf(c);
+        b.moe = localExperts(c, b.ffnSize);
+        Integer window = DenseFamilies.windowOf(c, b);
         if (window != null) {
             b.pattern = List.of(LayerGroup.of(1, Attention.SLIDING, window));
         }
         return b.build();
     }
 
+    /** num_local_experts experts of {@code width}, num_experts_per_tok of them per token, on every layer. */
+    private static Moe localExperts(HfConfig c, int width) {
+        int experts = Builder.experts(c, "num_local_experts");
+        return new Moe(experts, Builder.activeExperts(c, "num_experts_per_tok", "num_local_experts", experts), 0,
+                width, 0);
+    }
+
     /** Phi-3.5-MoE: the Mixtral layout with LayerNorms (weight and bias) and attention biases. */
     static ModelArchitecture phimoe(HfConfig c) {
         Builder b = Builder.standard(c, false);
         b.ffnSize = c.integer("intermediate_size");
-        b.moe = new Moe(c.integer("num_local_experts"), c.integer("num_experts_per_tok"), 0, b.ffnSize, 0);
+        b.moe = localExperts(c, b.ffnSize);
         b.norm = NormKind.LAYERNORM;
         b.attentionBias = c.flag("attention_bias", false);
         b.outputProjectionBias = b.attentionBias;
-        Integer window = DenseFamilies.windowOf(c);
+        Integer window = DenseFamilies.windowOf(c, b);
         if (window != null) {
             b.pattern = List.of(LayerGroup.of(1, Attention.SLIDING, window));
         }
@@ -53,9 +59,10 @@ final class MoeFamilies {
         Builder b = Builder.standard(c, false);
         b.ffnSize = c.integer("intermediate_size");
         // MiniMaxM2Config maps num_experts to num_local_experts
-        int experts = c.has("num_experts") && !c.has("num_local_experts") ? c.integer("num_experts")
-                : c.integer("num_local_experts");
-        b.moe = new Moe(experts, c.integer("num_experts_per_tok"), 0, b.ffnSize, 0);
+        String expertsKey = c.has("num_experts") && !c.has("num_local_experts") ? "num_experts" : "num_local_experts";
+        int experts = Builder.experts(c, expertsKey);
+        b.moe = new Moe(experts, Builder.activeExperts(c, "num_experts_per_tok", expertsKey, experts), 0, b.ffnSize,
+                0);
         b.qkNorm = QkNorm.WHOLE;
         return b.build();
     }
@@ -79,13 +86,13 @@ final class MoeFamilies {
             sharedWidth = c.integer("shared_expert_intermediate_size");
             shared = sharedWidth > 0 ? 1 : 0;
         }
-        int step = c.integer("decoder_sparse_step");
-        b.moe = new Moe(c.integer("num_experts"), c.integer("num_experts_per_tok"), shared,
-                c.integer("moe_intermediate_size"), 0, step, shared > 0 ? sharedWidth : null);
-        List<Integer> mlpOnly = c.integers("mlp_only_layers");
-        List<LayerGroup> sliding = DenseFamilies.qwenSliding(c, b.layers);
-        if (mlpOnly != null && !mlpOnly.isEmpty()) {
-            Set<Integer> dense = new HashSet<>(mlpOnly);
+        int step = c.between("decoder_sparse_step", 1, b.layers, "num_hidden_layers");
+        int experts = Builder.experts(c, "num_experts");
+        b.moe = new Moe(experts, Builder.activeExperts(c, "num_experts_per_tok", "num_experts", experts), shared,
+                c.positive("moe_intermediate_size"), 0, step, shared > 0 ? sharedWidth : null);
+        Set<Integer> dense = c.layerIndexes("mlp_only_layers", b.layers);
+        List<LayerGroup> sliding = DenseFamilies.qwenSliding(c, b);
+        if (dense != null && !dense.isEmpty()) {
             List<LayerGroup> perLayer = new ArrayList<>();
             for (int i = 0; i < b.layers; i++) {
                 Ffn ffn = dense.contains(i) ? Ffn.DENSE : null;
@@ -112,17 +119,17 @@ final class MoeFamilies {
         b.outputProjectionBias = b.attentionBias;
         b.mlpBias = true;
         b.attentionSinks = true;
-        b.moe = new Moe(c.integer("num_local_experts"), c.integer("num_experts_per_tok"), 0, b.ffnSize, 0);
-        int window = c.integer("sliding_window");
-        List<String> types = c.strings("layer_types");
-        if (types == null) {
+        b.moe = localExperts(c, b.ffnSize);
+        Integer window = b.window(c, "sliding_window");
+        List<String> types = DenseFamilies.slidingOrFullTypes(c, b.layers);
+        if (types == null && !c.hasProblem("layer_types")) {
             types = new ArrayList<>();
             for (int i = 0; i < b.layers; i++) {
                 types.add((i + 1) % 2 == 1 ? "sliding_attention" : "full_attention");
             }
             c.note("layer_types: absent, GptOssConfig default (even layers sliding, odd layers full) applied");
         }
-        b.pattern = DenseFamilies.slidingOrFull(c, types, window);
+        b.pattern = DenseFamilies.slidingOrFull(types, window);
         return b.build();
     }
 
@@ -137,29 +144,35 @@ final class MoeFamilies {
         b.attentionBias = c.flag("attention_bias", false);
         b.outputProjectionBias = b.attentionBias;
         b.ffnSize = c.integer("intermediate_size_mlp");
-        int expertWidth = c.integer("intermediate_size");
-        int step = c.integer("interleave_moe_layer_step");
-        b.moe = new Moe(c.integer("num_local_experts"), c.integer("num_experts_per_tok"), 1, expertWidth, 0, step,
-                null);
+        int expertWidth = c.positive("intermediate_size");
+        int step = c.between("interleave_moe_layer_step", 1, b.layers, "num_hidden_layers");
+        int experts = Builder.experts(c, "num_local_experts");
+        b.moe = new Moe(experts, Builder.activeExperts(c, "num_experts_per_tok", "num_local_experts", experts), 1,
+                expertWidth, 0, step, null);
         if (c.flag("use_qk_norm", false)) {
             b.qkNorm = QkNorm.UNWEIGHTED;
         }
-        int chunk = c.integer("attention_chunk_size");
-        List<Integer> moeLayers = c.integers("moe_layers");
-        Set<Integer> moeSet = moeLayers == null || moeLayers.isEmpty() ? null : new HashSet<>(moeLayers);
-        List<Integer> rope = c.integers("no_rope_layers");
-        List<String> types = c.strings("layer_types");
-        int interval = rope == null || rope.isEmpty() ? c.integer("no_rope_layer_interval") : 0;
-        List<LayerGroup> perLayer = new ArrayList<>();
+        int chunk = c.positive("attention_chunk_size");
+        String perLayer = "one per layer (num_hidden_layers = " + b.layers + ")";
+        // Llama4TextConfig: moe_layers given (even empty) names the MoE layers; absent, the step rule applies
+        Set<Integer> moeSet = c.layerIndexes("moe_layers", b.layers);
+        List<String> types = c.layerWords("layer_types", b.layers, perLayer,
+                List.of("chunked_attention", "full_attention"));
+        boolean ropeEmpty = c.has("no_rope_layers") && c.node("no_rope_layers").isEmpty();
+        List<Integer> rope = types != null || c.hasProblem("layer_types") || ropeEmpty ? null
+                : c.layerNumbers("no_rope_layers", b.layers, 0, b.layers + " entries, " + perLayer
+                        + " (1: RoPE and chunked, 0: NoPE and global)", List.of(0, 1));
+        int interval = types == null && rope == null ? c.positive("no_rope_layer_interval") : 1;
+        List<LayerGroup> groups = new ArrayList<>();
         for (int i = 0; i < b.layers; i++) {
-            boolean chunked = types != null ? types.get(Math.min(i, types.size() - 1)).equals("chunked_attention")
-                    : rope != null && !rope.isEmpty() ? rope.get(Math.min(i, rope.size() - 1)) != 0
+            boolean chunked = types != null ? types.get(i).equals("chunked_attention")
+                    : rope != null ? rope.get(i) != 0
                     : (i + 1) % Math.max(1, interval) != 0;
             Ffn ffn = moeSet == null ? null : moeSet.contains(i) ? Ffn.MOE : Ffn.DENSE;
-            perLayer.add(new LayerGroup(1, chunked ? Attention.CHUNKED : Attention.FULL, chunked ? chunk : null,
+            groups.add(new LayerGroup(1, chunked ? Attention.CHUNKED : Attention.FULL, chunked ? chunk : null,
                     null, null, null, null, ffn));
         }
-        b.pattern = Builder.runs(perLayer);
+        b.pattern = Builder.runs(groups);
         return b.build();
     }
 
@@ -174,9 +187,10 @@ final class MoeFamilies {
         if (c.flag("use_qk_norm", false)) {
             b.qkNorm = QkNorm.PER_HEAD;
         }
-        b.moe = new Moe(c.integer("n_routed_experts"), c.integer("num_experts_per_tok"),
-                c.integer("n_shared_experts"), c.integer("moe_intermediate_size"),
-                c.integer("first_k_dense_replace"));
+        int experts = Builder.experts(c, "n_routed_experts");
+        b.moe = new Moe(experts, Builder.activeExperts(c, "num_experts_per_tok", "n_routed_experts", experts),
+                c.integer("n_shared_experts"), c.positive("moe_intermediate_size"),
+                c.between("first_k_dense_replace", 0, b.layers - 1, "num_hidden_layers - 1"));
         b.mtpLayers = Builder.positive(c.optionalInteger("num_nextn_predict_layers"));
         return b.build();
     }
