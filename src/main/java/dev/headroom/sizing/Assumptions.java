@@ -45,8 +45,10 @@ final class Assumptions {
         }
         if (memory.recurrentStateElements > 0) {
             map.put("recurrentStateBytes", new Estimate.Assumption("Bytes per element of linear-attention / Mamba states",
-                    memory.recurrentStateBytes, "bytes", "kept in the model dtype whatever the KV cache dtype"
-                            + " (vLLM --mamba-ssm-cache-dtype auto)"));
+                    memory.recurrentStateBytes, "bytes", (memory.recurrentStateDeclared
+                            ? "the dtype the config declares for the state (mamba_ssm_dtype)"
+                            : "the model dtype, the config declaring none")
+                            + "; the convolution window in the model dtype; an FP8 KV cache shrinks neither"));
         }
         map.put("embeddingBits", new Estimate.Assumption("Bits per weight of the embedding", memory.embeddingBits, "bits",
                 "formats keep embeddings at 16 bits unless GGUF quantizes them (WeightFormat)"));

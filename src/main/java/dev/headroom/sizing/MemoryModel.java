@@ -75,7 +75,11 @@ final class MemoryModel {
     final double indexerBytesPerToken;
     final double recurrentStateElements;
     final double recurrentConvElements;
+    /** Bytes per element of the recurrent (SSM or DeltaNet) state, and of its convolution window. */
     final double recurrentStateBytes;
+    final double recurrentConvBytes;
+    /** Whether the state dtype is the config's own (mamba_ssm_dtype), else the model dtype. */
+    final boolean recurrentStateDeclared;
     final double largestLayerParams;
     final double totalParams;
 
@@ -225,9 +229,13 @@ final class MemoryModel {
         normBytes = training ? Math.max(2, weights.baseBits(groupSize) / 8) : 2;
         kvBytes = precision.kvCache().bytes();
         activationBytes = precision.activations().bytes();
-        // vLLM keeps Mamba and linear-attention states in the model's dtype (--mamba-ssm-cache-dtype auto): a KV
-        // cache in FP8 does not shrink them.
-        recurrentStateBytes = Math.max(activationBytes, kvBytes);
+        // The state is kept in the dtype the config declares for it (Qwen3.5's mamba_ssm_dtype, Nemotron-H's
+        // mamba_ssm_cache_dtype: float32), else in the model's; the convolution window in the model's. A KV cache
+        // in FP8 shrinks neither.
+        Integer declared = a == null || a.recurrent() == null ? null : a.recurrent().stateBytes();
+        recurrentStateDeclared = declared != null;
+        recurrentConvBytes = Math.max(activationBytes, kvBytes);
+        recurrentStateBytes = declared != null ? declared : recurrentConvBytes;
         flashAttention = parallelism.flashAttention();
         dropout = parallelism.dropout();
         sequenceParallel = parallelism.sequenceParallel();
@@ -574,7 +582,7 @@ final class MemoryModel {
 
     /** Bytes of the fixed-size state of one recurrent layer for one sequence on one GPU (heads split over ranks). */
     private double recurrentBytesPerSequence(int t) {
-        return (recurrentStateElements + recurrentConvElements) / t * recurrentStateBytes;
+        return (recurrentStateElements * recurrentStateBytes + recurrentConvElements * recurrentConvBytes) / t;
     }
 
     /**

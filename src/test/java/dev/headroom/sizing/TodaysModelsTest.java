@@ -203,4 +203,33 @@ class TodaysModelsTest {
         Estimate e = ENGINE.estimate(s);
         assertThat(e.memory().stage()).isEqualTo("middle");
     }
+
+    /**
+     * Qwen3.5-27B (config.json: 16 full-attention layers of 4 KV heads x 256, 48 Gated DeltaNet layers with 16 key
+     * heads and 48 value heads of 128, conv kernel 4, mamba_ssm_dtype float32). One sequence of 32,768 tokens:
+     * full layers 16 x 32,768 x 4,096 B; each linear layer a state of 48 x 128 x 128 = 786,432 elements at 4 B and
+     * a convolution window of 3 x (2 x 16 x 128 + 48 x 128) = 30,720 elements at 2 B, whatever the context.
+     */
+    @Test
+    void qwen35LinearLayersKeepAFixedStatePerSequence() {
+        Estimate e = ENGINE.estimate(unpaged(Scenarios.inference("qwen3.5-27b", WeightFormat.BF16, "h100-sxm", 1, 32_767, 1)));
+        long state = 48L * (786_432 * 4 + 30_720 * 2);
+        assertThat(e.memory().kvCacheBytes()).isEqualTo(16L * 32_768 * 4096 + state);
+        assertThat(e.kvCacheBytesPerTokenByContext().get("1024")).isEqualTo(Math.round(16 * 4096 + state / 1024.0));
+        // two sequences hold two states
+        Estimate two = ENGINE.estimate(unpaged(Scenarios.inference("qwen3.5-27b", WeightFormat.BF16, "h100-sxm", 2, 32_767, 1)));
+        assertThat(two.memory().kvCacheBytes()).isEqualTo(2 * e.memory().kvCacheBytes());
+    }
+
+    /**
+     * Nemotron 3 Nano 30B-A3B (config.json: 6 attention blocks of 2 KV heads x 128; 23 Mamba-2 blocks of 64 heads x
+     * 64 with state 128, 8 groups, conv kernel 4, mamba_ssm_cache_dtype float32): per sequence 23 x (524,288 x 4 B
+     * + 18,432 x 2 B) = 49,082,368 B of state, so at 1,024 tokens 6 x 1,024 + 49,082,368 / 1,024 = 54,076 B/token.
+     */
+    @Test
+    void nemotronMambaBlocksKeepAFixedState() {
+        Estimate e = ENGINE.estimate(Scenarios.inference("nemotron-3-nano-30b-a3b", WeightFormat.BF16, "h100-sxm", 1, 1000, 24));
+        assertThat(e.kvCacheBytesPerTokenByContext().get("1024")).isEqualTo(54_076L);
+        assertThat(e.assumptions().get("recurrentStateBytes").value()).isEqualTo(4.0);
+    }
 }
