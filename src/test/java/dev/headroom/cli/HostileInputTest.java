@@ -271,7 +271,7 @@ class HostileInputTest {
                 + " \"max_position_embeddings\": 8192}");
         CliTest.Run run = run("size", "--model", config.toString(), "--gpu", "h100-sxm");
         assertThat(run.code()).as(run.err()).isEqualTo(2);
-        assertThat(run.err()).contains("attentionHeads = 0: must be between 1 and").doesNotContain("internal error", "by zero");
+        assertThat(run.err()).contains("num_attention_heads = 0: must be 1 or more").doesNotContain("internal error", "by zero");
     }
 
     @Test
