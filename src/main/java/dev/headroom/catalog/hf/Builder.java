@@ -165,7 +165,8 @@ final class Builder {
                 LayerGroup.of(1, ModelArchitecture.Attention.FULL, null)));
     }
 
-    static Integer positive(Integer value) {
+    /** A count where 0 means the part is absent (MTP layers): null then, as the catalog writes it. */
+    static Integer nullIfZero(Integer value) {
         return value == null || value <= 0 ? null : value;
     }
 }

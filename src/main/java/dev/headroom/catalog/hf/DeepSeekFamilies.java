@@ -87,7 +87,7 @@ final class DeepSeekFamilies {
                 c.positive("v_head_dim"));
         b.kvHeads = b.heads; // MLA caches one latent per token; num_key_value_heads is unused
         b.headDim = b.mla.qkNopeHeadDim() + b.mla.qkRopeHeadDim();
-        b.mtpLayers = Builder.positive(c.optionalInteger("num_nextn_predict_layers"));
+        b.mtpLayers = Builder.nullIfZero(c.optionalInteger("num_nextn_predict_layers"));
         // DeepseekV3 tests layer_idx % moe_layer_freq: 0 divides by zero there
         int freq = c.has("moe_layer_freq") ? c.positive("moe_layer_freq") : 1;
         if (freq > 1) {
@@ -133,7 +133,7 @@ final class DeepSeekFamilies {
         b.qkNorm = QkNorm.KEY;
         b.attentionBias = c.flag("attention_bias", false);
         b.hyperConnections = c.positive("hc_mult");
-        b.mtpLayers = Builder.positive(c.integer("num_nextn_predict_layers"));
+        b.mtpLayers = Builder.nullIfZero(c.integer("num_nextn_predict_layers"));
         b.sparseAttention = indexer(c);
         int window = c.positive("sliding_window");
         int csa = c.has("compress_rate_csa") ? c.positive("compress_rate_csa") : 4;

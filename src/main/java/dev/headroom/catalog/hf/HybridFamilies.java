@@ -34,7 +34,7 @@ final class HybridFamilies {
         b.recurrent = new Recurrent(c.positive("linear_num_key_heads"), c.positive("linear_num_value_heads"),
                 c.positive("linear_key_head_dim"), c.positive("linear_value_head_dim"),
                 c.positive("linear_conv_kernel_dim"), stateBytes(c, "mamba_ssm_dtype", null, null));
-        b.mtpLayers = Builder.positive(c.optionalInteger("mtp_num_hidden_layers"));
+        b.mtpLayers = Builder.nullIfZero(c.optionalInteger("mtp_num_hidden_layers"));
         if (moe) {
             int shared = c.integer("shared_expert_intermediate_size");
             int experts = Builder.experts(c, "num_experts");
@@ -137,7 +137,7 @@ final class HybridFamilies {
             b.moe = new Moe(experts, Builder.activeExperts(c, "num_experts_per_tok", "n_routed_experts", experts),
                     shared, c.positive("moe_intermediate_size"), 0, null, sharedWidth);
         }
-        b.mtpLayers = Builder.positive(c.optionalInteger("num_nextn_predict_layers"));
+        b.mtpLayers = Builder.nullIfZero(c.optionalInteger("num_nextn_predict_layers"));
         b.pattern = perLayer.isEmpty() ? null : Builder.runs(perLayer);
         return b.build();
     }

@@ -191,7 +191,7 @@ final class MoeFamilies {
         b.moe = new Moe(experts, Builder.activeExperts(c, "num_experts_per_tok", "n_routed_experts", experts),
                 c.integer("n_shared_experts"), c.positive("moe_intermediate_size"),
                 c.between("first_k_dense_replace", 0, b.layers - 1, "num_hidden_layers - 1"));
-        b.mtpLayers = Builder.positive(c.optionalInteger("num_nextn_predict_layers"));
+        b.mtpLayers = Builder.nullIfZero(c.optionalInteger("num_nextn_predict_layers"));
         return b.build();
     }
 }
