@@ -20,7 +20,7 @@ class HuggingFaceImporterTest {
 
     /** Catalog ids whose published config.json is read from ../shared/fixtures, by its file name there. */
     private static final java.util.Map<String, String> SHARED = java.util.Map.of("mistral-7b", "mistral-7b-v0.1",
-            "mixtral-8x7b", "mixtral-8x7b-v0.1", "qwen2.5-7b", "qwen2.5-7b");
+            "mixtral-8x7b", "mixtral-8x7b-v0.1", "qwen2.5-7b", "qwen2.5-7b", "deepseek-v3", "deepseek-v3");
 
     static Path fixture(String name) {
         if (SHARED.containsKey(name)) {
