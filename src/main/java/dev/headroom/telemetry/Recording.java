@@ -116,7 +116,8 @@ public final class Recording {
             }
             List<Snapshot> ticks = contents.ticks();
             long now = System.currentTimeMillis();
-            if (!ticks.isEmpty() && ticks.get(ticks.size() - 1).epochMillis() >= now) {
+            // A tick in this very millisecond is not "later": two ticks may share a millisecond (report handles it).
+            if (!ticks.isEmpty() && ticks.get(ticks.size() - 1).epochMillis() > now) {
                 throw new RefusedTargetException(file + ": its last tick is " + (ticks.get(ticks.size() - 1).epochMillis()
                         - now) + " ms later than this machine's clock, so appended ticks would run time backwards;"
                         + " nothing appended; give --overwrite to replace it, or another file");
