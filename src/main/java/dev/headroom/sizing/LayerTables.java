@@ -65,6 +65,27 @@ final class LayerTables {
         return tables;
     }
 
+    /** A bare parameter count: one dense "layer" holding everything, no cache. */
+    static LayerTables parametersOnly(double parameters) {
+        return new LayerTables(parameters);
+    }
+
+    private LayerTables(double parameters) {
+        count = null;
+        mixerPrefix = new double[] {0, 0};
+        denseFfnPrefix = new double[] {0, parameters};
+        expertPrefix = new double[] {0, 0};
+        sharedPrefix = new double[] {0, 0};
+        normPrefix = new double[] {0, 0};
+        denseCountPrefix = new int[] {0, 1};
+        moeCountPrefix = new int[] {0, 0};
+        recurrentCountPrefix = new int[] {0, 0};
+        attentionCountPrefix = new int[] {0, 1};
+        expertsPerMoeLayer = sharedPerMoeLayer = largestMixer = largestDenseFfn = largestShared = widestDenseFfn = 0;
+        uniformLayers = true;
+        windowed = unwindowed = new KvClasses(new MemoryModel.KvClass[0], new int[0][]);
+    }
+
     private LayerTables(ModelArchitecture a) {
         count = ParameterCounter.count(a);
         int layers = a.layers();

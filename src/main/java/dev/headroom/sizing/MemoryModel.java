@@ -38,16 +38,8 @@ final class MemoryModel {
     final int moeLayers;
     /** Every layer has the same parts and cache: a middle pipeline stage is never the heaviest. */
     private final boolean uniformLayers;
-    /** Prefix sums over layers, shared with {@link LayerTables}: entry i covers layers 0 .. i-1. */
-    private final double[] mixerPrefix;
-    private final double[] denseFfnPrefix;
-    private final double[] expertPrefix;
-    private final double[] sharedPrefix;
-    private final double[] normPrefix;
-    private final int[] denseCountPrefix;
-    private final int[] moeCountPrefix;
-    private final int[] recurrentCountPrefix;
-    private final int[] attentionCountPrefix;
+    /** Prefix sums over the layers (entry i covers layers 0 .. i-1), built once per architecture. */
+    private final LayerTables tables;
     /** KV classes: layers with the same window and KV shape, with the prefix count of each class. */
     private final KvClass[] kvClasses;
     private final int[][] kvClassPrefix;
@@ -143,21 +135,12 @@ final class MemoryModel {
             tied = Boolean.TRUE.equals(a.tiedEmbeddings());
             positionParams = (a.learnedPositions() == null ? 0 : a.learnedPositions()) * hidden;
             ModelArchitecture.Moe moe = a.moe();
-            LayerTables tables = LayerTables.of(a);
-            mixerPrefix = tables.mixerPrefix;
-            denseFfnPrefix = tables.denseFfnPrefix;
-            expertPrefix = tables.expertPrefix;
-            sharedPrefix = tables.sharedPrefix;
-            normPrefix = tables.normPrefix;
-            denseCountPrefix = tables.denseCountPrefix;
-            moeCountPrefix = tables.moeCountPrefix;
-            recurrentCountPrefix = tables.recurrentCountPrefix;
-            attentionCountPrefix = tables.attentionCountPrefix;
+            tables = LayerTables.of(a);
             LayerTables.KvClasses kv = tables.kv(scenario.kvCache().slidingWindow());
             kvClasses = kv.classes();
             kvClassPrefix = kv.prefix();
-            denseLayers = denseCountPrefix[layers];
-            moeLayers = moeCountPrefix[layers];
+            denseLayers = tables.denseCountPrefix[layers];
+            moeLayers = tables.moeCountPrefix[layers];
             expertsPerMoeLayer = tables.expertsPerMoeLayer;
             sharedPerMoeLayer = tables.sharedPerMoeLayer;
             largestMixer = tables.largestMixer;
@@ -192,15 +175,7 @@ final class MemoryModel {
             denseLayers = 1;
             moeLayers = 0;
             uniformLayers = true;
-            mixerPrefix = new double[] {0, 0};
-            denseFfnPrefix = new double[] {0, totalParams}; // one "layer" holding everything
-            expertPrefix = new double[] {0, 0};
-            sharedPrefix = new double[] {0, 0};
-            normPrefix = new double[] {0, 0};
-            denseCountPrefix = new int[] {0, 1};
-            moeCountPrefix = new int[] {0, 0};
-            recurrentCountPrefix = new int[] {0, 0};
-            attentionCountPrefix = new int[] {0, 1};
+            tables = LayerTables.parametersOnly(totalParams);
             kvClasses = new KvClass[0];
             kvClassPrefix = new int[0][];
             expertsPerMoeLayer = sharedPerMoeLayer = largestMixer = largestDenseFfn = largestShared = 0;
@@ -373,8 +348,8 @@ final class MemoryModel {
         int from = firstLayerOf(stage, p);
         int to = from + layersOf(stage, p);
         return new StageParams(linearParams(from, to, t, p), expertParams(from, to, t), normParams(from, to),
-                embeddingParams(stage, t), stage == 0 ? visionParams / t : 0, outputParams(stage, p, t), to - from, sum(denseCountPrefix, from, to),
-                sum(moeCountPrefix, from, to));
+                embeddingParams(stage, t), stage == 0 ? visionParams / t : 0, outputParams(stage, p, t), to - from, sum(tables.denseCountPrefix, from, to),
+                sum(tables.moeCountPrefix, from, to));
     }
 
     private static double sum(double[] prefix, int from, int to) {
@@ -390,15 +365,15 @@ final class MemoryModel {
         if (!hasArchitecture) {
             return totalParams / ((double) t * p);
         }
-        return (sum(mixerPrefix, from, to) + sum(denseFfnPrefix, from, to) + sum(sharedPrefix, from, to)) / t;
+        return (sum(tables.mixerPrefix, from, to) + sum(tables.denseFfnPrefix, from, to) + sum(tables.sharedPrefix, from, to)) / t;
     }
 
     private double expertParams(int from, int to, int t) {
-        return sum(expertPrefix, from, to) / expertShards(t);
+        return sum(tables.expertPrefix, from, to) / expertShards(t);
     }
 
     private double normParams(int from, int to) {
-        return sum(normPrefix, from, to);
+        return sum(tables.normPrefix, from, to);
     }
 
     /** The embedding, and a vision tower: both run before the first layer. */
@@ -459,8 +434,8 @@ final class MemoryModel {
         int n = base + (stage < extra ? 1 : 0); // as layersOf and firstLayerOf, with one division
         int from = stage * base + Math.min(stage, extra);
         int to = from + n;
-        int dense = hasArchitecture ? sum(denseCountPrefix, from, to) : 1;
-        int moeLayers = sum(moeCountPrefix, from, to);
+        int dense = hasArchitecture ? sum(tables.denseCountPrefix, from, to) : 1;
+        int moeLayers = sum(tables.moeCountPrefix, from, to);
         double linear = linearParams(from, to, t, p);
         double experts = expertParams(from, to, t);
         double norms = normParams(from, to);
@@ -625,7 +600,7 @@ final class MemoryModel {
                 kv += n * layerKvBytes(kvClasses[c], tokens, prefix, batch, t);
             }
         }
-        int recurrent = recurrentCountPrefix[to] - recurrentCountPrefix[from];
+        int recurrent = tables.recurrentCountPrefix[to] - tables.recurrentCountPrefix[from];
         return recurrent == 0 ? kv : kv + recurrent * batch * recurrentBytesPerSequence(t);
     }
 
@@ -679,7 +654,7 @@ final class MemoryModel {
             }
             bytes += kvClassPrefix[c][layers] * perLayer;
         }
-        bytes += recurrentCountPrefix[layers] * recurrentBytesPerSequence(1);
+        bytes += tables.recurrentCountPrefix[layers] * recurrentBytesPerSequence(1);
         return bytes / context;
     }
 
@@ -738,7 +713,7 @@ final class MemoryModel {
 
     /** FLOPs per token of the recurrent layers: the state update and the read-out, 2 x 2 per state element. */
     double recurrentWorkPerToken() {
-        return recurrentCountPrefix[layers] * 4 * recurrentStateElements;
+        return tables.recurrentCountPrefix[layers] * 4 * recurrentStateElements;
     }
 
     /**
@@ -768,10 +743,10 @@ final class MemoryModel {
     /** Korthikanti Table 2, term by term, generalised (see the class comment). */
     private double trainingActivations(int stage, int p, int t, int microBatch, int sequence, int from, int to) {
         int stageLayers = to - from;
-        int attentionLayers = sum(attentionCountPrefix, from, to);
-        int recurrentLayers = sum(recurrentCountPrefix, from, to);
-        int denseLayersHere = sum(denseCountPrefix, from, to);
-        int moeLayersHere = sum(moeCountPrefix, from, to);
+        int attentionLayers = sum(tables.attentionCountPrefix, from, to);
+        int recurrentLayers = sum(tables.recurrentCountPrefix, from, to);
+        int denseLayersHere = sum(tables.denseCountPrefix, from, to);
+        int moeLayersHere = sum(tables.moeCountPrefix, from, to);
         double sbh = (double) sequence * microBatch * hidden;
         double sb = (double) sequence * microBatch;
         double b = activationBytes;
