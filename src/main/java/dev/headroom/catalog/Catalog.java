@@ -14,12 +14,15 @@ import java.util.stream.Collectors;
  * @param warnings user-catalog problems that were skipped; the built-in entries still load
  */
 public record Catalog(Map<String, Gpu> gpus, Map<String, Model> models, Map<String, CloudOffer> offers,
-                      List<FileInfo> files, List<String> warnings) {
+                      Map<String, HostPlatform> hosts, Map<String, Network> networks, List<FileInfo> files,
+                      List<String> warnings) {
 
     public Catalog {
         gpus = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(gpus));
         models = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(models));
         offers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(offers));
+        hosts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(hosts));
+        networks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(networks));
         files = List.copyOf(files);
         warnings = List.copyOf(warnings);
     }
@@ -41,6 +44,14 @@ public record Catalog(Map<String, Gpu> gpus, Map<String, Model> models, Map<Stri
 
     public Optional<CloudOffer> offer(String id) {
         return Optional.ofNullable(offers.get(id));
+    }
+
+    public Optional<HostPlatform> host(String id) {
+        return Optional.ofNullable(id == null ? null : hosts.get(id));
+    }
+
+    public Optional<Network> network(String id) {
+        return Optional.ofNullable(id == null ? null : networks.get(id));
     }
 
     public Gpu requireGpu(String id) {

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import java.util.List;
 import java.util.function.BiFunction;
 
-/** The three catalogs, each with its file name, entry type and validation. */
+/** The catalogs, each with its file name, entry type and validation. */
 public enum CatalogKind {
     GPUS("gpus.json", new TypeReference<CatalogFile<Gpu>>() { }, (file, entry) -> CatalogValidator.validate(file, (Gpu) entry)),
     MODELS("models.json", new TypeReference<CatalogFile<Model>>() { }, (file, entry) -> CatalogValidator.validate(file, (Model) entry)),
-    OFFERS("cloud-offers.json", new TypeReference<CatalogFile<CloudOffer>>() { }, (file, entry) -> CatalogValidator.validate(file, (CloudOffer) entry));
+    OFFERS("cloud-offers.json", new TypeReference<CatalogFile<CloudOffer>>() { }, (file, entry) -> CatalogValidator.validate(file, (CloudOffer) entry)),
+    HOSTS("hosts.json", new TypeReference<CatalogFile<HostPlatform>>() { }, (file, entry) -> CatalogValidator.validate(file, (HostPlatform) entry)),
+    NETWORKS("networks.json", new TypeReference<CatalogFile<Network>>() { }, (file, entry) -> CatalogValidator.validate(file, (Network) entry));
 
     private final String fileName;
     private final TypeReference<? extends CatalogFile<? extends CatalogEntry>> type;

@@ -63,12 +63,15 @@ public final class CatalogLoader {
         List<String> warnings = new ArrayList<>();
         List<Catalog.FileInfo> files = new ArrayList<>();
         Set<String> userIds = new HashSet<>();
+        Map<String, HostPlatform> hosts = merged(CatalogKind.HOSTS, HostPlatform.class, files, warnings, new HashSet<>());
+        Map<String, Network> networks = merged(CatalogKind.NETWORKS, Network.class, files, warnings, new HashSet<>());
         Map<String, Gpu> gpus = merged(CatalogKind.GPUS, Gpu.class, files, warnings, userIds);
+        dropGpusWithUnknownPlatforms(gpus, hosts.keySet(), networks.keySet(), userIds, warnings);
         Map<String, Model> models = merged(CatalogKind.MODELS, Model.class, files, warnings, userIds);
         Set<String> userOfferIds = new HashSet<>();
         Map<String, CloudOffer> offers = merged(CatalogKind.OFFERS, CloudOffer.class, files, warnings, userOfferIds);
         dropOffersForUnknownGpus(offers, gpus.keySet(), userOfferIds, warnings);
-        return new Catalog(gpus, models, offers, files, warnings);
+        return new Catalog(gpus, models, offers, hosts, networks, files, warnings);
     }
 
     private <T extends CatalogEntry> Map<String, T> merged(CatalogKind kind, Class<T> type,
@@ -256,6 +259,35 @@ public final class CatalogLoader {
         String detail = dev.headroom.common.JsonErrors.readable(e.getOriginalMessage());
         String rule = path.isEmpty() ? "is not valid JSON: " + detail : "field " + path + " cannot be read: " + detail;
         return new Problem(where, null, null, null, rule);
+    }
+
+    /** A GPU's node names its default host platform and network; one naming neither file's entry cannot be sized. */
+    private static void dropGpusWithUnknownPlatforms(Map<String, Gpu> gpus, Set<String> hostIds, Set<String> networkIds,
+                                                     Set<String> userGpuIds, List<String> warnings) {
+        List<Problem> builtInProblems = new ArrayList<>();
+        gpus.values().removeIf(gpu -> {
+            Gpu.Node node = gpu.node();
+            Problem problem = null;
+            if (node.host() != null && !hostIds.contains(node.host())) {
+                problem = new Problem(CatalogKind.GPUS.fileName(), gpu.id(), "node.host", node.host(),
+                        "names no host platform in " + CatalogKind.HOSTS.fileName());
+            } else if (!networkIds.contains(node.network())) {
+                problem = new Problem(CatalogKind.GPUS.fileName(), gpu.id(), "node.network", node.network(),
+                        "names no network in " + CatalogKind.NETWORKS.fileName());
+            }
+            if (problem == null) {
+                return false;
+            }
+            if (userGpuIds.contains(gpu.id())) {
+                warnings.add(problem.message() + " (entry skipped)");
+            } else {
+                builtInProblems.add(problem);
+            }
+            return true;
+        });
+        if (!builtInProblems.isEmpty()) {
+            throw new CatalogException(builtInProblems);
+        }
     }
 
     /** Users cannot remove GPUs, so a built-in offer naming an unknown GPU is a defect of the build. */

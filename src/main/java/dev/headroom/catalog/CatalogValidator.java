@@ -74,7 +74,24 @@ public final class CatalogValidator {
             r.range("interconnect.pcieGeneration", link.pcieGeneration(), 1, 7);
             r.optionalRange("interconnect.pcieLanes", link.pcieLanes(), 1, 32);
             r.optionalRange("interconnect.gpuLinkBytesPerSecond", link.gpuLinkBytesPerSecond(), 1e9, 1e14);
+            r.optionalRange("interconnect.hostLinkBytesPerSecond", link.hostLinkBytesPerSecond(), 1e9, 1e14);
         }
+
+        Gpu.Node node = gpu.node();
+        if (r.present("node", node)) {
+            r.range("node.gpusPerNode", node.gpusPerNode(), 1, 1024);
+            if (node.gpusPerNode() != null) {
+                r.range("node.domainGpus", node.domainGpus(), 1, node.gpusPerNode());
+            }
+            r.range("node.nicsPerNode", node.nicsPerNode(), 1, 64);
+            r.id("node.network", node.network());
+            if (gpu.gpuClass() != GpuClass.UNIFIED) {
+                r.id("node.host", node.host()); // a unified machine's CPU shares its memory: no host of its own
+            } else if (node.host() != null) {
+                r.fail("node.host", node.host(), "must be null on a unified-memory machine (its CPU shares the memory)");
+            }
+        }
+        validateUnifiedMemory(r, gpu, groups);
 
         Gpu.Price price = gpu.price();
         if (price != null) {
@@ -84,6 +101,50 @@ public final class CatalogValidator {
             r.present("price.basis", price.basis());
         }
         r.sources(gpu.sources(), groups);
+        return r.problems();
+    }
+
+    private static void validateUnifiedMemory(Rules r, Gpu gpu, List<String> groups) {
+        Gpu.UnifiedMemory unified = gpu.unifiedMemory();
+        if (gpu.gpuClass() != GpuClass.UNIFIED) {
+            if (unified != null) {
+                r.fail("unifiedMemory", "present", "applies to gpuClass unified only");
+            }
+            return;
+        }
+        if (r.present("unifiedMemory", unified)) {
+            groups.add("unifiedMemory");
+            r.range("unifiedMemory.defaultGpuShare", unified.defaultGpuShare(), 0.05, 1);
+            if (unified.defaultGpuShare() != null) {
+                r.range("unifiedMemory.maxGpuShare", unified.maxGpuShare(), unified.defaultGpuShare(), 1);
+            }
+            r.present("unifiedMemory.control", unified.control());
+        }
+    }
+
+    public static List<Problem> validate(String file, HostPlatform host) {
+        Rules r = new Rules(file, host.id());
+        r.id("id", host.id());
+        r.present("name", host.name());
+        r.range("memoryBytes", host.memoryBytes(), 1L << 30, MAX_MEMORY_BYTES * 64);
+        r.range("bandwidthBytesPerSecond", host.bandwidthBytesPerSecond(), 1e9, 1e13);
+        r.present("memoryType", host.memoryType());
+        r.sources(host.sources(), List.of("memory", "bandwidth"));
+        return r.problems();
+    }
+
+    public static List<Problem> validate(String file, Network network) {
+        Rules r = new Rules(file, network.id());
+        r.id("id", network.id());
+        r.present("name", network.name());
+        r.present("technology", network.technology());
+        r.range("bytesPerSecond", network.bytesPerSecond(), 1e8, 1e13);
+        r.optionalRange("latencySeconds", network.latencySeconds(), 1e-8, 1e-2);
+        List<String> groups = new ArrayList<>(List.of("bandwidth"));
+        if (network.latencySeconds() != null) {
+            groups.add("latency");
+        }
+        r.sources(network.sources(), groups);
         return r.problems();
     }
 

@@ -20,18 +20,49 @@ public record Gpu(
         String accumulationNote,
         Power power,
         Interconnect interconnect,
+        Node node,
+        UnifiedMemory unifiedMemory,
         Price price,
         String notes,
         List<Source> sources) implements CatalogEntry {
 
     public Gpu {
         sources = sources == null ? List.of() : List.copyOf(sources);
+        node = node == null && gpuClass != null ? Node.typical(gpuClass, interconnect) : node;
     }
 
-    /** Memory the engine may plan with: the usable figure where systems expose less than the physical one. */
+    /**
+     * Memory the engine may plan with: the usable figure where systems expose less than the physical one; on a
+     * unified-memory machine the share the GPU may use by default.
+     */
     public long capacityBytes() {
+        return capacityBytes(null);
+    }
+
+    /** As {@link #capacityBytes()}, with the GPU's share of a unified memory overridden when not null. */
+    public long capacityBytes(Double unifiedShare) {
+        if (unifiedMemory != null) {
+            double share = unifiedShare != null ? unifiedShare : unifiedMemory.defaultGpuShare();
+            return (long) (memory.bytes() * share);
+        }
         return memory.usableBytes() != null ? memory.usableBytes() : memory.bytes();
     }
+
+    public boolean isUnified() {
+        return gpuClass == GpuClass.UNIFIED;
+    }
+
+    /** The software stack its kernels come from, which decides the runtimes that run on it. */
+    public Backend backend() {
+        return switch (vendor) {
+            case "Apple" -> Backend.METAL;
+            case "AMD" -> Backend.ROCM;
+            case "Intel" -> Backend.GAUDI;
+            default -> Backend.CUDA;
+        };
+    }
+
+    public enum Backend { CUDA, ROCM, METAL, GAUDI }
 
     /**
      * @param bytes          advertised capacity; GPU memory "GB" is binary, so 80 GB is 80 GiB
@@ -48,12 +79,54 @@ public record Gpu(
     public record Power(Double tdpWatts, Double idleWatts, Double limitMinWatts, Double limitMaxWatts) {
     }
 
-    /** @param gpuLinkBytesPerSecond total GPU-to-GPU link bandwidth per GPU, null when the card has no link */
+    /**
+     * @param gpuLinkBytesPerSecond  total GPU-to-GPU link bandwidth per GPU, null when the card has no link
+     * @param hostLinkBytesPerSecond total CPU-to-GPU bandwidth per GPU where that link is not PCIe (NVLink-C2C on
+     *                               Grace systems), else null and the PCIe figures apply
+     */
     public record Interconnect(String gpuLink, Double gpuLinkBytesPerSecond, Integer pcieGeneration,
-                               Integer pcieLanes) {
+                               Integer pcieLanes, Double hostLinkBytesPerSecond) {
     }
 
-    /** A purchase price per GPU in US dollars, with the date its source gives and what it is a price of. */
+    /**
+     * The machine the GPU is sold in.
+     *
+     * @param gpusPerNode GPUs one node (server, rack domain, desktop) holds at most
+     * @param domainGpus  GPUs sharing the fast GPU link (NVLink / Infinity Fabric); 1 when there is none
+     * @param nicsPerNode scale-out ports per node for the compute fabric (DGX H100: 8, one per GPU)
+     * @param network     the default scale-out network's id
+     * @param host        the default host platform's id; null on a unified-memory machine, whose CPU shares it
+     */
+    public record Node(Integer gpusPerNode, Integer domainGpus, Integer nicsPerNode, String network, String host) {
+        /**
+         * The node a GPU entry gets when it names none (a user's own card): an HGX-like 8-GPU server with one
+         * NDR port per GPU for data-center parts, a 4-card box on 10 GbE for the rest, one machine for unified.
+         */
+        static Node typical(GpuClass gpuClass, Interconnect link) {
+            boolean linked = link != null && link.gpuLinkBytesPerSecond() != null;
+            return switch (gpuClass) {
+                case DATA_CENTER -> new Node(8, linked ? 8 : 1, 8, "ib-ndr-400", "server-2s-ddr5-4800-16ch");
+                case WORKSTATION -> new Node(4, 1, 1, "ethernet-10", "workstation-ddr5-4800-8ch");
+                case CONSUMER -> new Node(4, 1, 1, "ethernet-10", "desktop-ddr5-5600-2ch");
+                case UNIFIED -> new Node(1, 1, 1, "ethernet-10", null);
+            };
+        }
+    }
+
+    /**
+     * How much of a unified memory the GPU may use: the operating system keeps the rest.
+     *
+     * @param defaultGpuShare the share the GPU gets out of the box (macOS: Metal's recommended working set)
+     * @param maxGpuShare     the most users report running with, leaving the system enough to live
+     * @param control         how a user raises it (a sysctl, a kernel parameter, a firmware setting)
+     */
+    public record UnifiedMemory(Double defaultGpuShare, Double maxGpuShare, String control) {
+    }
+
+    /**
+     * A purchase price per GPU in US dollars, with the date its source gives and what it is a price of; for a
+     * unified-memory machine, the whole system's.
+     */
     public record Price(Double usd, String date, String basis) {
     }
 }

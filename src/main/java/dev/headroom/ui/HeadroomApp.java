@@ -40,7 +40,7 @@ public final class HeadroomApp extends Application {
         } catch (CatalogException e) {
             // A broken built-in catalog is a defect of the build: say so, and run with empty catalogs.
             catalogProblem = e;
-            catalog = new Catalog(Map.of(), Map.of(), Map.of(), List.of(), List.of(e.getMessage()));
+            catalog = new Catalog(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), List.of(), List.of(e.getMessage()));
         }
     }
 

@@ -41,7 +41,7 @@ class CatalogValidatorTest {
                 .toList();
         Gpu unsourced = new Gpu(h100.id(), h100.name(), h100.vendor(), h100.gpuClass(), h100.architecture(),
                 h100.releaseYear(), h100.formFactor(), h100.memory(), h100.denseTflops(), h100.sparsity(),
-                h100.accumulationNote(), h100.power(), h100.interconnect(), h100.price(), h100.notes(), withoutPrice);
+                h100.accumulationNote(), h100.power(), h100.interconnect(), h100.node(), h100.unifiedMemory(), h100.price(), h100.notes(), withoutPrice);
 
         assertThat(CatalogValidator.validate("gpus.json", unsourced)).extracting(Problem::message)
                 .anySatisfy(m -> assertThat(m).contains("no source covers the 'price' figures"));
@@ -92,7 +92,7 @@ class CatalogValidatorTest {
 
     private static Gpu withMemory(Gpu g, Gpu.Memory memory) {
         return new Gpu(g.id(), g.name(), g.vendor(), g.gpuClass(), g.architecture(), g.releaseYear(), g.formFactor(),
-                memory, g.denseTflops(), g.sparsity(), g.accumulationNote(), g.power(), g.interconnect(), g.price(),
+                memory, g.denseTflops(), g.sparsity(), g.accumulationNote(), g.power(), g.interconnect(), g.node(), g.unifiedMemory(), g.price(),
                 g.notes(), g.sources());
     }
 }

@@ -1,0 +1,18 @@
+package dev.headroom.catalog;
+
+import java.util.List;
+
+/**
+ * The CPU side of a machine that holds GPUs: how much memory it typically has and how fast the CPU reads it.
+ * CPU offload (llama.cpp's layers on the CPU, vLLM's weights in pinned host memory) is sized and timed from it.
+ *
+ * @param memoryBytes             a typical installed memory, the default the user overrides with --host-memory
+ * @param bandwidthBytesPerSecond theoretical peak: channels x 8 bytes x transfers per second
+ */
+public record HostPlatform(String id, String name, Long memoryBytes, Double bandwidthBytesPerSecond,
+                           String memoryType, String notes, List<Source> sources) implements CatalogEntry {
+
+    public HostPlatform {
+        sources = sources == null ? List.of() : List.copyOf(sources);
+    }
+}
