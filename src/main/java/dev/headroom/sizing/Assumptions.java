@@ -12,13 +12,16 @@ final class Assumptions {
     private Assumptions() {
     }
 
-    static Map<String, Estimate.Assumption> of(Scenario scenario, MemoryModel memory, WeightFormat weights,
-                                               RuntimeOverheads overheads, Efficiencies efficiencies, Gpu gpu,
-                                               ComputeRate rate, double linkBandwidth) {
+    static Map<String, Estimate.Assumption> of(Scenario scenario, RuntimeProfile profile, MemoryModel memory,
+                                               WeightFormat weights, RuntimeOverheads overheads,
+                                               Efficiencies efficiencies, ResolvedHardware machine, ComputeRate rate,
+                                               double linkBandwidth) {
+        Gpu gpu = machine.gpu();
         double peakFlops = rate.flops();
         Map<String, Estimate.Assumption> map = new LinkedHashMap<>();
-        RuntimeOverheads runtimeDefaults = scenario.runtime().defaults();
-        String runtime = "runtime profile " + scenario.runtime().label() + " (RuntimeProfile: sizing.md §3.8)";
+        RuntimeOverheads runtimeDefaults = profile.defaults(gpu.backend());
+        String runtime = "runtime profile " + profile.label() + " on " + gpu.backend().name().toLowerCase(java.util.Locale.ROOT)
+                + " (RuntimeProfile: sizing.md §3.8)";
 
         map.put("weightFormat", new Estimate.Assumption("Weight format", weights.label(), null,
                 weights == scenario.precision().weights() ? USER : "QLoRA stores frozen weights as NF4 with double quantization"));
@@ -117,8 +120,38 @@ final class Assumptions {
         map.put("linkBandwidth", new Estimate.Assumption("GPU-to-GPU bandwidth, one direction", linkBandwidth, "bytes/s",
                 gpu.interconnect().gpuLink() != null ? gpu.interconnect().gpuLink() + " (catalog total / 2)"
                         : "PCIe Gen" + gpu.interconnect().pcieGeneration()));
+        hardware(map, scenario, machine);
         map.values().removeIf(a -> a.value() == null);
         return Collections.unmodifiableMap(map);
+    }
+
+    /** The machine's figures: nodes, network, host memory and its bandwidth, a unified machine's GPU share. */
+    private static void hardware(Map<String, Estimate.Assumption> map, Scenario scenario, ResolvedHardware machine) {
+        Scenario.Hardware hardware = scenario.hardware();
+        Gpu gpu = machine.gpu();
+        if (gpu.unifiedMemory() != null) {
+            map.put("unifiedGpuShare", new Estimate.Assumption("Share of the unified memory the GPU may use",
+                    round((double) machine.gpuCapacityBytes() / gpu.memory().bytes()), "fraction",
+                    source(hardware.unifiedGpuShare(), gpu.name() + " catalog entry (unifiedMemory.defaultGpuShare)")));
+        }
+        map.put("gpusPerNode", new Estimate.Assumption("GPUs per node", machine.gpusPerNode(), null,
+                source(hardware.nodes().gpusPerNode(), "the plan's GPUs, up to the catalog's node.gpusPerNode ("
+                        + gpu.node().gpusPerNode() + ")")));
+        map.put("nodes", new Estimate.Assumption("Nodes", machine.nodes(), null,
+                source(hardware.nodes().nodes(), "GPUs / GPUs per node, rounded up")));
+        map.put("networkBandwidthPerGpu", new Estimate.Assumption("Scale-out bandwidth per GPU, one direction",
+                machine.networkShareBytesPerSecond(), "bytes/s", machine.network().name() + " x "
+                        + Math.min(gpu.node().nicsPerNode(), machine.gpusPerNode()) + " ports per node / "
+                        + machine.gpusPerNode() + " GPUs (" + source(hardware.nodes().network(), "catalog node.network") + ")"));
+        if (scenario.hardware().offload().any() || gpu.isUnified()) {
+            map.put("hostMemoryBytes", new Estimate.Assumption("Host memory per node", machine.hostCapacityBytes(),
+                    "bytes", source(hardware.offload().hostMemoryBytes(), machine.hostName())));
+            map.put("hostBandwidth", new Estimate.Assumption("Host memory bandwidth (at most the GPU's)",
+                    machine.hostBandwidth(), "bytes/s", source(hardware.offload().hostBandwidth(), machine.hostName())));
+            map.put("hostLinkBandwidth", new Estimate.Assumption("CPU-to-GPU link, one direction",
+                    machine.hostLinkBandwidth(), "bytes/s", gpu.interconnect().hostLinkBytesPerSecond() != null
+                            ? "NVLink-C2C (catalog total / 2)" : "PCIe Gen" + gpu.interconnect().pcieGeneration()));
+        }
     }
 
     private static String source(Object override, String defaultSource) {

@@ -13,6 +13,8 @@ import java.util.Map;
  *                                      architecture
  * @param kvCacheBytesPerTokenByContext the same at 1,024, 8,192, 32,768 and 131,072 tokens (keys are the token
  *                                      counts); null where kvCacheBytesPerToken is
+ * @param host             what CPU offload keeps in one node's host memory; null when nothing is offloaded
+ * @param layout           the nodes and the link each parallel group's traffic crosses
  * @param ruleOfThumbBytes the seed guide's whole-model figure (inference: parameters x bytes x 1.2; training:
  *                         parameters x bytes x 6), shown beside the detailed one so users see why they differ
  */
@@ -21,11 +23,13 @@ public record Estimate(
         long parameters,
         long activeParameters,
         Memory memory,
+        Host host,
         Long kvCacheBytesPerToken,
         Map<String, Long> kvCacheBytesPerTokenByContext,
         long ruleOfThumbBytes,
         Fit fit,
         Performance performance,
+        Layout layout,
         Map<String, Assumption> assumptions,
         List<String> warnings) {
 
@@ -37,6 +41,34 @@ public record Estimate(
      */
     public record Memory(long weightsBytes, Long kvCacheBytes, Long activationsBytes, Long gradientsBytes,
                          Long optimizerStatesBytes, long overheadBytes, long totalBytes, String stage) {
+    }
+
+    /**
+     * Host memory of one node holding offloaded weights (--gpu-layers, --cpu-offload-gb).
+     *
+     * @param capacityBytes            the node's host memory (--host-memory, or the catalog's host platform)
+     * @param bandwidthBytesPerSecond  what the CPU reads it at, at most the GPU's own bandwidth
+     * @param gpuLayers                llama.cpp: repeating layers on the GPU; null for vLLM's weight offload
+     * @param cpuLayers                llama.cpp: repeating layers on the CPU; null for vLLM's weight offload
+     * @param outputOnGpu              llama.cpp: whether the output head is on the GPU; null for vLLM
+     */
+    public record Host(long weightsBytes, long kvCacheBytes, long totalBytes, long capacityBytes, boolean fits,
+                       double bandwidthBytesPerSecond, String platform, Integer gpuLayers, Integer cpuLayers,
+                       Boolean outputOnGpu) {
+    }
+
+    /**
+     * The plan's nodes and where its traffic goes. A link is named for each parallel group of more than one GPU
+     * (null otherwise); times are one decode step's (inference) or one optimizer step's (training).
+     *
+     * @param networkBytesPerSecondPerGpu one direction of the node's scale-out ports divided among its GPUs
+     * @param dataParallelSeconds         the gradient all-reduce before any overlap with the backward pass;
+     *                                    {@code exposedDataParallelSeconds} what outlasts it
+     */
+    public record Layout(int nodes, int gpusPerNode, int domainGpus, String network, double networkBytesPerSecondPerGpu,
+                         String tensorLink, Double tensorSeconds, String pipelineLink, Double pipelineSeconds,
+                         String dataParallelLink, Double dataParallelSeconds, Double exposedDataParallelSeconds,
+                         String expertLink, Double expertSeconds) {
     }
 
     /**
@@ -58,7 +90,8 @@ public record Estimate(
     /**
      * Times in seconds. Inference fields are null for training and the other way round.
      *
-     * @param prefillBound "compute" or "memory": which roofline limits the phase
+     * @param prefillBound "compute", "memory" or "host-link": what limits the phase
+     * @param decodeBound  "compute", "memory", "host-memory" (CPU layers) or "host-link" (offloaded weights)
      */
     public record Performance(Double prefillSeconds, String prefillBound, Double timePerOutputTokenSeconds,
                               String decodeBound, Double outputTokensPerSecond, Double requestLatencySeconds,

@@ -114,6 +114,12 @@ final class MemoryModel {
     final int prefillChunk;
     final double visionParams;
     final double mtpParams;
+    /** llama.cpp layer offload: layers below this index, the input embedding and (with -ngl 0) the head stay on the CPU. */
+    final boolean layerOffload;
+    final int gpuLayerStart;
+    final boolean outputOnGpu;
+    /** vLLM --cpu-offload-gb: weight bytes per GPU kept in host memory. */
+    final double cpuOffloadBytes;
 
     MemoryModel(Scenario scenario, ResolvedModel model, WeightFormat weights, RuntimeOverheads overheads) {
         training = scenario.workload().isTraining();
@@ -246,6 +252,15 @@ final class MemoryModel {
         pagedBlock = block != null ? block : overheads.pagedBlockTokens();
         sharedPrefixTokens = scenario.kvCache().sharedPrefixTokens();
         prefillChunk = overheads.prefillChunkTokens();
+
+        Scenario.Offload offload = scenario.hardware() == null ? Scenario.Offload.NONE : scenario.hardware().offload();
+        // llama.cpp (src/llama-model.cpp, load_tensors): i_gpu_start = max(n_layer + 1 - n_gpu_layers, 0); layer il
+        // and the output head (il = n_layer) go to the GPU when il >= i_gpu_start; the input layer never does.
+        layerOffload = !training && offload.gpuLayers() != null && a != null;
+        int gpuStart = layerOffload ? Math.max(layers + 1 - offload.gpuLayers(), 0) : 0;
+        gpuLayerStart = Math.min(gpuStart, layers);
+        outputOnGpu = !layerOffload || offload.gpuLayers() >= 1;
+        cpuOffloadBytes = training || offload.cpuOffloadBytes() == null ? 0 : offload.cpuOffloadBytes();
     }
 
     /** Share of layer weights in attention V and FFN down projections: the tensors GGUF "_M" mixes upgrade. */
@@ -352,6 +367,29 @@ final class MemoryModel {
                 sum(tables.moeCountPrefix, from, to));
     }
 
+    /** Layers [from, to) of one GPU (tp = pp = 1), with the embedding and the output head where asked. */
+    StageParams layerRange(int from, int to, boolean embedding, boolean output) {
+        return new StageParams(linearParams(from, to, 1, 1), expertParams(from, to, 1), normParams(from, to),
+                embedding ? embeddingParams(0, 1) : 0, embedding ? visionParams : 0,
+                output ? vocab * hidden : 0, to - from, sum(tables.denseCountPrefix, from, to),
+                sum(tables.moeCountPrefix, from, to));
+    }
+
+    /** What llama.cpp keeps on the CPU with --gpu-layers: the layers below the GPU's, the input embedding, maybe the head. */
+    StageParams hostLayers() {
+        return layerRange(0, gpuLayerStart, true, !outputOnGpu);
+    }
+
+    /** What stays on the GPU with --gpu-layers. */
+    StageParams gpuLayers() {
+        return layerRange(gpuLayerStart, layers, false, outputOnGpu);
+    }
+
+    /** Whether this split is the one --gpu-layers places (layer offload is modelled on one GPU). */
+    private boolean offloads(int t, int p) {
+        return layerOffload && t == 1 && p == 1;
+    }
+
     private static double sum(double[] prefix, int from, int to) {
         return prefix[to] - prefix[from];
     }
@@ -434,14 +472,21 @@ final class MemoryModel {
         int n = base + (stage < extra ? 1 : 0); // as layersOf and firstLayerOf, with one division
         int from = stage * base + Math.min(stage, extra);
         int to = from + n;
+        boolean offloaded = offloads(t, p);
+        if (offloaded) {
+            from = gpuLayerStart;
+        }
         int dense = hasArchitecture ? sum(tables.denseCountPrefix, from, to) : 1;
         int moeLayers = sum(tables.moeCountPrefix, from, to);
         double linear = linearParams(from, to, t, p);
         double experts = expertParams(from, to, t);
         double norms = normParams(from, to);
-        double embedding = embeddingParams(stage, t);
-        double output = outputParams(stage, p, t);
+        double embedding = offloaded ? 0 : embeddingParams(stage, t);
+        double output = offloaded && !outputOnGpu ? 0 : outputParams(stage, p, t);
         double weights = weightBytes(linear, experts, norms, embedding, output);
+        if (!training) {
+            weights = Math.max(0, weights - cpuOffloadBytes);
+        }
         double kv = 0;
         double activations = 0;
         double gradients = 0;

@@ -5,14 +5,28 @@ import dev.headroom.catalog.Gpu;
 /**
  * Speed from a roofline per phase plus communication and a fixed per-step cost (shared/reference/sizing.md §3.6,
  * §3.7): prefill is usually compute-bound, decode bandwidth-bound; tensor parallelism adds two all-reduces per
- * layer in the forward pass (four in training), a pipeline adds its bubble (p - 1) / (m v), data parallelism
- * the gradient reduction. All links are the GPU's own (NVLink or PCIe); traffic between nodes is not modelled.
+ * layer in the forward pass (four in training), a pipeline adds its bubble (p - 1) / (m v) and its point-to-point
+ * sends, data parallelism the gradient reduction, expert parallelism an all-to-all per MoE layer.
+ *
+ * <p>Ranks are laid out as Megatron does (tensor innermost, then data, then pipeline): a group whose GPUs sit in one
+ * node talks over the GPU link (NVLink inside its domain, PCIe beyond it); one that spans nodes crosses the
+ * scale-out network, whose ports a node's GPUs share. NCCL runs one ring per port (rail), so a group with g
+ * members on each node moves its cross-node share at g times one GPU's share of the ports, never faster than the
+ * GPU link.
+ *
+ * <p>CPU offload: layers llama.cpp keeps on the CPU are read from host memory at the host bandwidth (their FLOPs
+ * counted at no more than the GPU's rate, which a CPU never beats), and their weights cross the host link once
+ * per prompt micro-batch, where llama.cpp runs the big matmuls on the GPU; weights vLLM keeps in host memory are
+ * read over the host link on every forward pass.
  */
 final class PerformanceModel {
     private final MemoryModel memory;
+    private final ResolvedHardware machine;
     private final double peakFlops;
     private final double bandwidth;
     private final double linkBandwidth;
+    private final double pcieBandwidth;
+    private final double networkLatency;
     private final double prefillEfficiency;
     private final double bandwidthEfficiency;
     private final double interconnectEfficiency;
@@ -23,12 +37,18 @@ final class PerformanceModel {
     private final double outputParams;
     private final double activationBytes;
 
-    PerformanceModel(MemoryModel memory, ResolvedModel model, Gpu gpu, double peakFlops, Efficiencies efficiencies,
-                     RuntimeOverheads overheads) {
+    PerformanceModel(MemoryModel memory, ResolvedModel model, ResolvedHardware machine, double peakFlops,
+                     Efficiencies efficiencies, RuntimeOverheads overheads) {
+        Gpu gpu = machine.gpu();
         this.memory = memory;
+        this.machine = machine;
         this.peakFlops = peakFlops;
         this.bandwidth = gpu.memory().bandwidthBytesPerSecond();
         this.linkBandwidth = oneWayLinkBandwidth(gpu);
+        this.pcieBandwidth = pcieOneWay(gpu.interconnect().pcieGeneration(),
+                gpu.interconnect().pcieLanes() == null ? 16 : gpu.interconnect().pcieLanes());
+        this.networkLatency = machine.network() == null || machine.network().latencySeconds() == null ? 0
+                : machine.network().latencySeconds();
         this.prefillEfficiency = efficiencies.prefillEfficiency();
         this.bandwidthEfficiency = efficiencies.bandwidthEfficiency();
         this.interconnectEfficiency = efficiencies.interconnectEfficiency();
@@ -70,16 +90,97 @@ final class PerformanceModel {
         return linkBandwidth;
     }
 
+    /** A link a collective runs over: its one-way bandwidth, its latency and a name for the estimate. */
+    record Link(String name, double bandwidth, double latency) {
+    }
+
+    /** The link inside a node for a group spanning {@code span} consecutive GPUs: NVLink in its domain, else PCIe. */
+    private Link inNode(int span) {
+        Gpu.Interconnect link = machine.gpu().interconnect();
+        if (span <= machine.domainGpus() && link.gpuLinkBytesPerSecond() != null) {
+            return new Link(link.gpuLink(), linkBandwidth, collectiveLatency);
+        }
+        return new Link("PCIe Gen" + link.pcieGeneration(), pcieBandwidth, collectiveLatency);
+    }
+
+    /**
+     * The link of a group of {@code ranks} GPUs placed {@code stride} apart: inside a node while ranks x stride
+     * fits in one, else the network, with as many of each node's port shares as the group has members there.
+     */
+    Link group(int ranks, int stride) {
+        long span = (long) ranks * stride;
+        int perNode = machine.gpusPerNode();
+        if (span <= perNode) {
+            return inNode((int) span);
+        }
+        int membersPerNode = Math.max(1, perNode / stride);
+        Link inside = inNode(perNode);
+        double across = Math.min(inside.bandwidth(), membersPerNode * machine.networkShareBytesPerSecond());
+        return new Link(machine.network().name(), across, collectiveLatency + networkLatency);
+    }
+
     /** Ring all-reduce: 2 (r - 1) / r of the message crosses each link, plus a fixed latency. */
-    private double allReduce(double bytes, int ranks) {
+    private double allReduce(double bytes, int ranks, Link link) {
         if (ranks <= 1) {
             return 0;
         }
-        return collectiveLatency + 2.0 * (ranks - 1) / ranks * bytes / (linkBandwidth * interconnectEfficiency);
+        return link.latency() + 2.0 * (ranks - 1) / ranks * bytes / (link.bandwidth() * interconnectEfficiency);
     }
 
-    private double pipelineHops(double bytes, int p) {
-        return p <= 1 ? 0 : (p - 1) * (collectiveLatency + bytes / (linkBandwidth * interconnectEfficiency));
+    /** Time for one message to pass every stage boundary of a p-stage pipeline whose stages are t x d GPUs wide. */
+    private double pipelineHops(double bytes, int p, int stageWidth) {
+        if (p <= 1) {
+            return 0;
+        }
+        int crossing = crossingBoundaries(p, stageWidth);
+        Link inside = inNode(Math.min(machine.gpusPerNode(), 2 * stageWidth));
+        double hop = inside.latency() + bytes / (inside.bandwidth() * interconnectEfficiency);
+        double across = Math.min(inside.bandwidth(), machine.networkShareBytesPerSecond());
+        double crossHop = collectiveLatency + networkLatency + bytes / (across * interconnectEfficiency);
+        return (p - 1 - crossing) * hop + crossing * crossHop;
+    }
+
+    /** Stage boundaries that fall between nodes when stages of {@code stageWidth} GPUs fill nodes in order. */
+    private int crossingBoundaries(int p, int stageWidth) {
+        int perNode = machine.gpusPerNode();
+        if ((long) stageWidth * p <= perNode) {
+            return 0;
+        }
+        int stagesPerNode = Math.max(1, perNode / stageWidth);
+        return (p + stagesPerNode - 1) / stagesPerNode - 1;
+    }
+
+    /** The link pipeline sends use at their slowest boundary, for the estimate's layout. */
+    Link pipelineLink(int p, int stageWidth) {
+        if (crossingBoundaries(p, stageWidth) > 0) {
+            return new Link(machine.network().name(), Math.min(inNode(machine.gpusPerNode()).bandwidth(),
+                    machine.networkShareBytesPerSecond()), collectiveLatency + networkLatency);
+        }
+        return inNode(Math.min(machine.gpusPerNode(), 2 * stageWidth));
+    }
+
+    /** The link an expert-parallel group of e GPUs uses: the network once it outgrows a node. */
+    Link expertLink(int e) {
+        return group(e, 1);
+    }
+
+    /**
+     * Expert-parallel all-to-all of one MoE layer: each rank sends its tokens' hidden vectors to the k experts they
+     * route to and gets the results back, (e - 1) / e of them to other ranks; the share beyond the node crosses
+     * the network at the GPU's port share.
+     */
+    private double allToAll(double tokens, int e) {
+        if (e <= 1 || memory.moeLayers == 0) {
+            return 0;
+        }
+        double bytes = 2 * tokens * memory.activeExperts * memory.hidden * memory.activationBytes;
+        int perNode = machine.gpusPerNode();
+        Link inside = inNode(Math.min(e, perNode));
+        double sameNode = (Math.min(e, perNode) - 1.0) / e;
+        double otherNodes = e > perNode ? (double) (e - perNode) / e : 0;
+        double across = Math.min(inside.bandwidth(), machine.networkShareBytesPerSecond());
+        return inside.latency() + (otherNodes > 0 ? networkLatency : 0)
+                + bytes * (sameNode / inside.bandwidth() + (otherNodes > 0 ? otherNodes / across : 0)) / interconnectEfficiency;
     }
 
     /** Weight bytes one tensor rank reads for one forward pass through every stage. */
@@ -88,24 +189,39 @@ final class PerformanceModel {
     }
 
     /** Expert bytes per rank that a decode step at this batch does not touch: E (1 - k/E)^b experts stay cold. */
-    private double untouchedExpertBytes(int t, int batch) {
+    private double untouchedExpertBytes(int t, int batch, double moeLayers) {
         if (memory.experts == 0) {
             return 0;
         }
-        double moeLayers = memory.moeLayers;
         double shards = memory.expertParallel > 1 ? memory.expertParallel : t;
         double allExperts = memory.expertsPerMoeLayer * moeLayers / shards * memory.expertBits / 8;
         double coldShare = Math.pow(1 - memory.activeExperts / memory.experts, batch);
         return allExperts * coldShare;
     }
 
-    record Inference(double prefillSeconds, boolean prefillComputeBound, double timePerOutputToken,
-                     boolean decodeComputeBound, double outputTokensPerSecond, double requestLatency) {
+    /** Parameters a token multiplies by in these layers: dense ones all, routed experts k of E. */
+    private double activeMatmulParams(MemoryModel.StageParams params) {
+        double routed = memory.experts == 0 ? 0 : params.experts() * memory.activeExperts / memory.experts;
+        return params.linear() + routed + params.output();
+    }
+
+    /**
+     * @param prefillBound "compute", "memory" or "host-link" (offloaded weights crossing PCIe / NVLink-C2C)
+     * @param decodeBound  "compute", "memory", "host-memory" (llama.cpp's CPU layers) or "host-link" (vLLM's
+     *                     offloaded weights)
+     * @param tensorSeconds, pipelineSeconds, expertSeconds communication of one decode step
+     */
+    record Inference(double prefillSeconds, String prefillBound, double timePerOutputToken, String decodeBound,
+                     double outputTokensPerSecond, double requestLatency, double hostSeconds, double tensorSeconds,
+                     double pipelineSeconds, double expertSeconds) {
     }
 
     Inference inference(int batch, int inputTokens, int outputTokens, int t, int p) {
         double layers = memory.layers;
         double hidden = memory.hidden;
+        Link tensorLink = group(t, 1);
+        boolean layerOffload = memory.layerOffload && t == 1 && p == 1;
+        double hostLink = machine.hostLinkBandwidth() * interconnectEfficiency;
 
         // QK^T and AV: 4 FLOPs per query, key and unit of width; each query sees the tokens before it, capped by
         // its layer's window, chunk or top-k (MemoryModel.promptAttentionWork averages that over the prompt).
@@ -114,25 +230,66 @@ final class PerformanceModel {
                 + batch * inputTokens * memory.recurrentWorkPerToken();
         double prefillCompute = prefillFlops / (t * peakFlops * prefillEfficiency);
         double weightRead = weightsPerRank(t) / (bandwidth * bandwidthEfficiency);
+        // Weights held in host memory cross the host link once per forward pass: vLLM's on every pass, llama.cpp's
+        // CPU layers once per prompt micro-batch (n_ubatch tokens), for it runs their big matmuls on the GPU.
+        double passes = memory.prefillChunk > 0 ? Math.ceil((double) batch * inputTokens / memory.prefillChunk) : 1;
+        double hostWeights = layerOffload ? memory.weightBytesRead(memory.hostLayers()) : Math.min(memory.cpuOffloadBytes,
+                memory.weightBytes(memory.stageParams(0, p, t)));
+        double prefillTransfer = passes * hostWeights / hostLink;
         double prefillMessage = (double) batch * inputTokens * hidden * activationBytes;
-        double prefill = Math.max(prefillCompute, weightRead) + 2 * layers * allReduce(prefillMessage, t)
-                + pipelineHops(prefillMessage, p) + layers * launchPerLayer;
+        double prefillRoof = Math.max(prefillCompute, weightRead);
+        double prefill = prefillRoof + prefillTransfer + 2 * layers * allReduce(prefillMessage, t, tensorLink)
+                + pipelineHops(prefillMessage, p, t) + layers * launchPerLayer;
+        String prefillBound = prefillTransfer > prefillRoof ? "host-link" : prefillCompute >= weightRead ? "compute" : "memory";
 
         double context = inputTokens + outputTokens / 2.0;
-        double weightsRead = weightsPerRank(t) - untouchedExpertBytes(t, batch);
-        double kvRead = memory.hasArchitecture ? memory.kvCache(0, memory.layers, batch, inputTokens, outputTokens / 2, t) : 0;
-        double decodeMemory = (weightsRead + kvRead) / (bandwidth * bandwidthEfficiency);
-        double decodeFlops = 2 * matmulParams * batch + 4 * batch * memory.attentionWork(context)
-                + batch * memory.recurrentWorkPerToken();
-        double decodeCompute = decodeFlops / (t * peakFlops * prefillEfficiency);
+        int kvTokens = outputTokens / 2;
+        double attentionFlops = 4 * batch * memory.attentionWork(context) + batch * memory.recurrentWorkPerToken();
+        double decodeMemory;
+        double decodeCompute;
+        double host = 0;
+        if (layerOffload) {
+            MemoryModel.StageParams onGpu = memory.gpuLayers();
+            MemoryModel.StageParams onHost = memory.hostLayers();
+            double gpuShare = layers == 0 ? 1 : (double) onGpu.layers() / memory.layers;
+            double gpuRead = memory.weightBytesRead(onGpu) - untouchedExpertBytes(1, batch, onGpu.moeLayers());
+            double gpuKv = memory.kvCache(memory.gpuLayerStart, memory.layers, batch, inputTokens, kvTokens, 1);
+            decodeMemory = (gpuRead + gpuKv) / (bandwidth * bandwidthEfficiency);
+            decodeCompute = (2 * activeMatmulParams(onGpu) * batch + gpuShare * attentionFlops)
+                    / (peakFlops * prefillEfficiency);
+            double hostRead = memory.weightBytesRead(onHost) - untouchedExpertBytes(1, batch, onHost.moeLayers());
+            double hostKv = memory.kvCache(0, memory.gpuLayerStart, batch, inputTokens, kvTokens, 1);
+            double hostFlops = 2 * activeMatmulParams(onHost) * batch + (1 - gpuShare) * attentionFlops;
+            host = (hostRead + hostKv) / (machine.hostBandwidth() * bandwidthEfficiency)
+                    + hostFlops / (peakFlops * prefillEfficiency);
+        } else {
+            double weightsRead = weightsPerRank(t) - untouchedExpertBytes(t, batch, memory.moeLayers) - hostWeights;
+            double kvRead = memory.hasArchitecture ? memory.kvCache(0, memory.layers, batch, inputTokens, kvTokens, t) : 0;
+            decodeMemory = (Math.max(0, weightsRead) + kvRead) / (bandwidth * bandwidthEfficiency);
+            decodeCompute = (2 * matmulParams * batch + attentionFlops) / (t * peakFlops * prefillEfficiency);
+            host = hostWeights / hostLink;
+        }
         double decodeMessage = batch * hidden * activationBytes;
-        double tpot = Math.max(decodeMemory, decodeCompute) + 2 * layers * allReduce(decodeMessage, t)
-                + pipelineHops(decodeMessage, p) + layers * launchPerLayer;
-        return new Inference(prefill, prefillCompute >= weightRead, tpot, decodeCompute > decodeMemory,
-                batch / tpot, prefill + outputTokens * tpot);
+        double tensorSeconds = 2 * layers * allReduce(decodeMessage, t, tensorLink);
+        double pipelineSeconds = pipelineHops(decodeMessage, p, t);
+        double expertSeconds = memory.moeLayers * allToAll((double) batch / t, memory.expertParallel);
+        double gpuPart = Math.max(decodeMemory, decodeCompute);
+        double tpot = gpuPart + host + tensorSeconds + pipelineSeconds + expertSeconds + layers * launchPerLayer;
+        String decodeBound = host > gpuPart ? (layerOffload ? "host-memory" : "host-link")
+                : decodeCompute > decodeMemory ? "compute" : "memory";
+        double prefillExperts = memory.moeLayers * allToAll((double) batch * inputTokens / t, memory.expertParallel);
+        prefill += prefillExperts;
+        return new Inference(prefill, prefillBound, tpot, decodeBound, batch / tpot, prefill + outputTokens * tpot,
+                host, tensorSeconds, pipelineSeconds, expertSeconds);
     }
 
-    record Training(double stepSeconds, double tokensPerSecond, double flopsPerToken, double achievedMfu) {
+    /**
+     * @param dataParallelSeconds the gradient all-reduce of one step before any overlap with the backward pass;
+     *                            {@code exposedDataSeconds} what outlasts it
+     */
+    record Training(double stepSeconds, double tokensPerSecond, double flopsPerToken, double achievedMfu,
+                    double tensorSeconds, double pipelineSeconds, double dataParallelSeconds,
+                    double exposedDataSeconds, double expertSeconds) {
     }
 
     /**
@@ -152,17 +309,25 @@ final class PerformanceModel {
         double compute = flopsPerToken * tokensPerStep / (gpus * peakFlops * mfu);
         double bubble = p > 1 ? (p - 1.0) / (accumulation * virtualStages) : 0;
         double message = (double) microBatch * sequence * memory.hidden * activationBytes;
-        double tensorComm = t > 1 ? memory.layersOf(0, p) * accumulation * 4 * allReduce(message, t) : 0;
+        double tensorComm = t > 1 ? memory.layersOf(0, p) * accumulation * 4 * allReduce(message, t, group(t, 1)) : 0;
+        // Each micro-batch crosses every stage boundary forward (activations) and backward (their gradients).
+        double pipelineComm = 2 * accumulation * pipelineHops(message, p, t * d) / Math.max(1, p - 1);
+        // A stage's MoE layers dispatch and combine forward and backward: twice the forward all-to-alls.
+        double expertComm = 2 * accumulation * memory.moeLayers / p
+                * allToAll((double) microBatch * sequence / t, memory.expertParallel);
         // Gradient reduction runs bucket by bucket during the backward pass (PyTorch DDP, ZeRO), and ZeRO-3
         // prefetches the next layer's weights during compute: only what outlasts that compute is exposed.
         double backward = compute * 2 / 3;
-        double dataComm = Math.max(0, allReduce(gradientBytesPerRank, d) - backward);
+        Link dataLink = group(d, t);
+        double dataParallel = allReduce(gradientBytesPerRank, d, dataLink);
+        double dataComm = Math.max(0, dataParallel - backward);
         if (zeroStage == 3 && d > 1) {
-            dataComm += Math.max(0, allReduce(weightBytesPerRank, d) - compute); // two all-gathers = one all-reduce
+            dataComm += Math.max(0, allReduce(weightBytesPerRank, d, dataLink) - compute); // two all-gathers = one all-reduce
         }
-        double step = compute * (1 + bubble) + tensorComm + dataComm;
+        double step = compute * (1 + bubble) + tensorComm + pipelineComm + expertComm + dataComm;
         double tokensPerSecond = tokensPerStep / step;
         double achieved = modelFlopsPerToken * tokensPerSecond / (gpus * peakFlops);
-        return new Training(step, tokensPerSecond, flopsPerToken, achieved);
+        return new Training(step, tokensPerSecond, flopsPerToken, achieved, tensorComm, pipelineComm, dataParallel,
+                dataComm, expertComm);
     }
 }

@@ -1,6 +1,7 @@
 package dev.headroom.sizing;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.headroom.catalog.Gpu;
 
 /**
  * What a serving or training stack adds to the model's own memory, and its fixed per-step cost. Each term is
@@ -24,7 +25,9 @@ public enum RuntimeProfile implements Labeled {
     VLLM("vllm", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 1L << 29, 0.0, 0.9, 16, 10e-6, 8192)),
     TENSORRT_LLM("tensorrt-llm", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 0L, 0.0, 0.9, 0, 10e-6, 8192)),
     LLAMA_CPP("llama-cpp", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 0L, 0.0, 1.0, 0, 100e-6, 512)),
-    PYTORCH("pytorch", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 0L, 0.075, 1.0, 0, 100e-6, 0));
+    PYTORCH("pytorch", new RuntimeOverheads(287_047_680L, 75_161_928L, 1L << 30, 0L, 0.075, 1.0, 0, 100e-6, 0)),
+    /** Apple's MLX (mlx-lm): Metal only; prefill in steps of 2048 tokens (mlx-lm's prefill_step_size). */
+    MLX("mlx", new RuntimeOverheads(0L, 75_161_928L, 75_161_928L, 0L, 0.0, 1.0, 0, 100e-6, 2048));
 
     private final String label;
     private final RuntimeOverheads defaults;
@@ -42,6 +45,39 @@ public enum RuntimeProfile implements Labeled {
 
     public RuntimeOverheads defaults() {
         return defaults;
+    }
+
+    /**
+     * The profile's terms on a GPU's software stack. Metal has no CUDA context and no CUDA graphs: the
+     * context term is 0 and the workspace stays [assumed] at the CUDA figure; the share of memory the GPU may
+     * use is the unified machine's wired limit, already in its capacity, so nothing is reserved on top. ROCm
+     * (HIP) and Gaudi keep the CUDA figures, [assumed]: no per-platform measurement is published.
+     */
+    public RuntimeOverheads defaults(Gpu.Backend backend) {
+        if (backend != Gpu.Backend.METAL) {
+            return defaults;
+        }
+        RuntimeOverheads d = defaults;
+        return new RuntimeOverheads(0L, d.workspaceBytes(), d.workspaceBytes(), 0L, d.fragmentation(), 1.0,
+                d.pagedBlockTokens(), d.launchSecondsPerLayer(), d.prefillChunkTokens());
+    }
+
+    /** Whether the runtime runs on this stack: vLLM on CUDA, ROCm and Gaudi; TensorRT-LLM CUDA only; MLX Metal only. */
+    public boolean runsOn(Gpu.Backend backend) {
+        return switch (this) {
+            case VLLM -> backend != Gpu.Backend.METAL;
+            case TENSORRT_LLM -> backend == Gpu.Backend.CUDA;
+            case MLX -> backend == Gpu.Backend.METAL;
+            case HF_TRANSFORMERS, PYTORCH, LLAMA_CPP -> true; // PyTorch has MPS on Apple, ROCm and HPU builds
+        };
+    }
+
+    /** The runtime a plan gets on a stack this one does not run on: llama.cpp runs everywhere. */
+    public RuntimeProfile on(Gpu.Backend backend) {
+        if (runsOn(backend)) {
+            return this;
+        }
+        return this == TENSORRT_LLM && backend == Gpu.Backend.ROCM ? VLLM : LLAMA_CPP;
     }
 
     /** The profile a workload gets when the user names none. */

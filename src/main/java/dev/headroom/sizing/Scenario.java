@@ -2,6 +2,7 @@ package dev.headroom.sizing;
 
 import dev.headroom.catalog.ModelArchitecture;
 import dev.headroom.catalog.CatalogIds;
+import dev.headroom.common.Format;
 import dev.headroom.common.Ranges;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -182,10 +183,59 @@ public record Scenario(
         }
     }
 
-    /** A catalog GPU and how many of them the plan has. */
-    public record Hardware(String gpuId, Integer count) {
+    /**
+     * A catalog GPU, how many of them the plan has, how they are grouped in nodes, and what lives in host memory.
+     *
+     * @param unifiedGpuShare on a unified-memory machine, the share of its memory the GPU may use; null takes the
+     *                        catalog's default (macOS: Metal's recommended working set)
+     */
+    public record Hardware(String gpuId, Integer count, Nodes nodes, Offload offload, Double unifiedGpuShare) {
         public Hardware {
             count = count == null ? 1 : count;
+            nodes = nodes == null ? Nodes.DEFAULT : nodes;
+            offload = offload == null ? Offload.NONE : offload;
+        }
+
+        public Hardware(String gpuId, Integer count) {
+            this(gpuId, count, null, null, null);
+        }
+
+        public Hardware withNodes(Nodes value) {
+            return new Hardware(gpuId, count, value, offload, unifiedGpuShare);
+        }
+
+        public Hardware withOffload(Offload value) {
+            return new Hardware(gpuId, count, nodes, value, unifiedGpuShare);
+        }
+    }
+
+    /**
+     * How the GPUs sit in nodes. Null fields take the GPU's catalog node: as many per node as it holds, its
+     * default scale-out network.
+     *
+     * @param nodes       nodes in the plan; null = the GPUs divided by the GPUs per node, rounded up
+     * @param gpusPerNode GPUs in each node; null = the plan's GPUs up to what one of the GPU's nodes holds
+     * @param network     scale-out network id ('headroom catalog list networks'); null = the GPU's default
+     */
+    public record Nodes(Integer nodes, Integer gpusPerNode, String network) {
+        public static final Nodes DEFAULT = new Nodes(null, null, null);
+    }
+
+    /**
+     * Weights and layers placed in host memory.
+     *
+     * @param gpuLayers       llama.cpp's -ngl: the last N of the layers (the output head counting as one) run on
+     *                        the GPU, the rest and the input embedding on the CPU; null = all on the GPU
+     * @param cpuOffloadBytes vLLM's --cpu-offload-gb: weight bytes per GPU kept in pinned host memory and read
+     *                        over the host link on every forward pass; null = none
+     * @param hostMemoryBytes host memory of one node; null = the GPU's host platform from the catalog
+     * @param hostBandwidth   host memory bandwidth in bytes/s; null = the host platform's
+     */
+    public record Offload(Integer gpuLayers, Long cpuOffloadBytes, Long hostMemoryBytes, Double hostBandwidth) {
+        public static final Offload NONE = new Offload(null, null, null, null);
+
+        public boolean any() {
+            return gpuLayers != null || (cpuOffloadBytes != null && cpuOffloadBytes > 0);
         }
     }
 
@@ -258,6 +308,7 @@ public record Scenario(
         } else {
             CatalogIds.problem("gpu", hardware.gpuId()).ifPresent(problems::add);
             range(problems, "gpus", hardware.count(), 1, MAX_GPUS);
+            hardwareProblems(problems);
             // The product and the divisibility only mean something once each degree is in range: a 0 would divide
             // by zero and a negative would be reported as the product instead of as itself.
             if (degreesValid) {
@@ -294,6 +345,36 @@ public record Scenario(
             problems.add(String.format(Locale.ROOT, "gpus = %d: must be a multiple of tp x pp x dp = %d", count,
                     product));
         }
+    }
+
+    /** Node, offload and unified-memory fields that are wrong whatever the GPU is. */
+    private void hardwareProblems(List<String> problems) {
+        Nodes n = hardware.nodes();
+        Ranges.optional(problems, "nodes", n.nodes(), 1, MAX_GPUS);
+        Ranges.optional(problems, "gpus-per-node", n.gpusPerNode(), 1, 1024);
+        if (n.network() != null) {
+            CatalogIds.problem("network", n.network()).ifPresent(problems::add);
+        }
+        Offload o = hardware.offload();
+        Ranges.optional(problems, "gpu-layers", o.gpuLayers(), 0, 100_000);
+        Ranges.optional(problems, "cpu-offload-gb", o.cpuOffloadBytes() == null ? null : o.cpuOffloadBytes() / Format.GIB, 0,
+                1 << 20);
+        Ranges.optional(problems, "host-memory (GiB)", o.hostMemoryBytes() == null ? null : o.hostMemoryBytes() / Format.GIB,
+                1, 1 << 24);
+        Ranges.optional(problems, "host-bandwidth (GB/s)", o.hostBandwidth() == null ? null : o.hostBandwidth() / 1e9,
+                1, 10_000);
+        if (o.gpuLayers() != null && o.cpuOffloadBytes() != null && o.cpuOffloadBytes() > 0) {
+            problems.add("gpu-layers and cpu-offload-gb: choose one; --gpu-layers is llama.cpp's placement,"
+                    + " --cpu-offload-gb vLLM's");
+        }
+        if (o.gpuLayers() != null && (parallelism.tensor() != 1 || parallelism.pipeline() != 1)) {
+            problems.add("gpu-layers = " + o.gpuLayers() + ": layer offload is modelled on one GPU (tp = 1, pp = 1)");
+        }
+        if (o.any() && workload.isTraining()) {
+            problems.add("gpu-layers / cpu-offload-gb place inference weights in host memory; for training use"
+                    + " --offload-optimizer");
+        }
+        Ranges.optional(problems, "unified-gpu-share", hardware.unifiedGpuShare(), 0.05, 1);
     }
 
     /**

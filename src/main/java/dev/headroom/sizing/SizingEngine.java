@@ -42,13 +42,21 @@ public final class SizingEngine {
         if (model != null) {
             structuralProblems(scenario, model, problems);
         }
+        // The machine is resolved once the scenario's own fields are sound: its checks divide by them.
+        ResolvedHardware machine = gpu != null && problems.isEmpty()
+                ? ResolvedHardware.resolve(scenario, gpu, catalog, problems) : null;
         if (!problems.isEmpty()) {
             throw new ScenarioException(problems);
         }
 
         List<String> warnings = new ArrayList<>(scenario.warnings());
         WeightFormat weights = effectiveWeights(scenario, warnings);
-        RuntimeOverheads overheads = scenario.overheads().over(scenario.runtime().defaults());
+        RuntimeProfile runtime = scenario.runtime().on(gpu.backend());
+        if (runtime != scenario.runtime()) {
+            warnings.add(scenario.runtime().label() + " does not run on " + gpu.name() + " (" + backendName(gpu.backend())
+                    + "); sized with " + runtime.label() + " instead: choose with --runtime");
+        }
+        RuntimeOverheads overheads = scenario.overheads().over(runtime.defaults(gpu.backend()));
         Efficiencies efficiencies = scenario.efficiencies().over(Efficiencies.DEFAULTS);
         MemoryModel memory = new MemoryModel(scenario, model, weights, overheads);
         Scenario.Parallelism parallelism = scenario.parallelism();
@@ -63,32 +71,79 @@ public final class SizingEngine {
         MemoryModel.Breakdown peak = memory.stage(heaviest, batch, input, output, t, p);
         String stage = p == 1 ? "only" : heaviest == 0 ? "first" : heaviest == p - 1 ? "last" : "middle";
 
-        long capacity = gpu.capacityBytes();
+        long capacity = machine.gpuCapacityBytes();
         long usable = (long) (capacity * overheads.memoryReservation());
         Estimate.Memory memoryOut = memoryOf(scenario, peak, model.hasArchitecture(), training, stage);
-        Estimate.Fit fit = fit(scenario, model, gpu, memory, memoryOut, usable, batch, input, output, t, p, warnings);
+        Estimate.Fit fit = fit(scenario, model, machine, memory, memoryOut, usable, batch, input, output, t, p, warnings);
+        Estimate.Host host = training ? null : hostMemory(scenario, memory, machine, batch, input, output);
+        if (host != null && !host.fits()) {
+            fit = new Estimate.Fit(fit.gpu(), fit.capacityBytes(), fit.usableBytes(), false, fit.headroomBytes(),
+                    fit.minGpus(), fit.minTensorParallel(), fit.minPipelineParallel(), fit.maxBatch(),
+                    fit.maxContextTokens(), fit.maxConcurrentSequences());
+            warnings.add(String.format(Locale.ROOT, "does not fit in host memory: the offloaded %s need %s of the %s"
+                    + " host memory (--host-memory)", host.gpuLayers() != null ? "layers" : "weights",
+                    Format.gib(host.totalBytes()), Format.gib(host.capacityBytes())));
+        }
 
         ComputeRate rate = ComputeRate.of(gpu, scenario, weights);
         if (rate.warning() != null) {
             warnings.add(rate.warning());
         }
         double peakFlops = rate.flops();
-        PerformanceModel speed = new PerformanceModel(memory, model, gpu, peakFlops, efficiencies, overheads);
+        PerformanceModel speed = new PerformanceModel(memory, model, machine, peakFlops, efficiencies, overheads);
+        Estimate.Layout[] layout = new Estimate.Layout[1];
         Estimate.Performance performance = training
-                ? trainingPerformance(scenario, speed, memory, peak, t, p)
-                : inferencePerformance(speed, batch, input, output, t, p);
+                ? trainingPerformance(scenario, speed, memory, peak, machine, layout)
+                : inferencePerformance(speed, scenario, machine, batch, input, output, layout);
 
-        addWarnings(scenario, model, gpu, overheads, fit, warnings);
+        addWarnings(scenario, runtime, model, machine, overheads, fit, warnings);
         boolean kvApplies = model.hasArchitecture() && !training;
         Long kvPerToken = kvApplies ? Math.round(memory.kvBytesPerTokenAt(input + output)) : null;
         Map<String, Long> kvByContext = kvApplies ? kvByContext(memory) : null;
         long ruleOfThumb = ruleOfThumb(scenario, model, weights);
-        Gpu forAssumptions = gpu;
-        return new Estimate(model.name(), model.parameters(), model.activeParameters(), memoryOut, kvPerToken,
-                kvByContext, ruleOfThumb, fit, performance,
-                new LazyMap<>(() -> Assumptions.of(scenario, memory, weights, overheads, efficiencies, forAssumptions,
-                        rate, speed.linkBandwidth())),
+        return new Estimate(model.name(), model.parameters(), model.activeParameters(), memoryOut, host, kvPerToken,
+                kvByContext, ruleOfThumb, fit, performance, layout[0],
+                new LazyMap<>(() -> Assumptions.of(scenario, runtime, memory, weights, overheads, efficiencies,
+                        machine, rate, speed.linkBandwidth())),
                 warnings);
+    }
+
+    private static String backendName(Gpu.Backend backend) {
+        return switch (backend) {
+            case CUDA -> "CUDA";
+            case ROCM -> "ROCm";
+            case METAL -> "Metal, no CUDA";
+            case GAUDI -> "Gaudi";
+        };
+    }
+
+    /**
+     * What CPU offload keeps in one node's host memory: llama.cpp's CPU layers with their KV cache and the input
+     * embedding, or vLLM's offloaded weights of every GPU in the node. Null when nothing is offloaded.
+     */
+    private static Estimate.Host hostMemory(Scenario scenario, MemoryModel memory, ResolvedHardware machine, int batch,
+                                            int input, int output) {
+        Scenario.Offload offload = scenario.hardware().offload();
+        if (!offload.any()) {
+            return null;
+        }
+        double weights;
+        double kv = 0;
+        Integer gpuLayers = null;
+        if (memory.layerOffload) {
+            weights = memory.weightBytes(memory.hostLayers());
+            kv = memory.kvCache(0, memory.gpuLayerStart, batch, input, output, 1);
+            gpuLayers = memory.layers - memory.gpuLayerStart;
+        } else {
+            Scenario.Parallelism parallelism = scenario.parallelism();
+            double perGpu = Math.min(memory.cpuOffloadBytes, memory.weightBytes(
+                    memory.stageParams(0, parallelism.pipeline(), parallelism.tensor())));
+            weights = perGpu * Math.min(machine.gpus(), machine.gpusPerNode());
+        }
+        long total = Math.round(weights + kv);
+        return new Estimate.Host(Math.round(weights), Math.round(kv), total, machine.hostCapacityBytes(),
+                total <= machine.hostCapacityBytes(), machine.hostBandwidth(), machine.hostName(), gpuLayers,
+                memory.layerOffload ? memory.gpuLayerStart : null, memory.layerOffload ? memory.outputOnGpu : null);
     }
 
     /** Contexts at which KV bytes per token are reported: where windows of 1k to 8k and states change the answer. */
@@ -181,12 +236,13 @@ public final class SizingEngine {
         return weights;
     }
 
-    private Estimate.Fit fit(Scenario scenario, ResolvedModel model, Gpu gpu, MemoryModel memory,
+    private Estimate.Fit fit(Scenario scenario, ResolvedModel model, ResolvedHardware machine, MemoryModel memory,
                              Estimate.Memory current, long usable, int batch, int input, int output, int t, int p,
                              List<String> warnings) {
+        Gpu gpu = machine.gpu();
         boolean fits = current.totalBytes() <= usable;
         int[] layout = minimumLayout(model, memory, usable, batch, input, output, gpu.interconnect().gpuLink() != null,
-                !scenario.workload().isTraining());
+                !scenario.workload().isTraining(), gpu.node().gpusPerNode());
         // Without an architecture nothing grows with the batch, so a largest batch would be made up.
         Integer maxBatch = model.hasArchitecture() ? maxBatch(memory, usable, input, output, t, p) : null;
         Integer maxContext = null;
@@ -213,13 +269,13 @@ public final class SizingEngine {
     }
 
     /**
-     * Smallest tensor x pipeline split that fits. On a tie, GPUs with NVLink take the larger tensor split (inside
+     * Smallest tensor x pipeline split that fits, tensor parallelism inside one node. On a tie, GPUs with NVLink take the larger tensor split (inside
      * the NVLink domain, as NVIDIA advises); GPUs on PCIe only take the pipeline, whose traffic is far smaller.
      * Inference memory only falls as the pipeline deepens; training activations need not (the first stage holds
      * p in-flight micro-batches of ceil(L/p) layers), so training scans the depths in order.
      */
     private static int[] minimumLayout(ResolvedModel model, MemoryModel memory, long usable, int batch, int input,
-                                       int output, boolean preferTensor, boolean monotone) {
+                                       int output, boolean preferTensor, boolean monotone, int gpusPerNode) {
         int bestGpus = Integer.MAX_VALUE;
         int[] best = null;
         int maxPipeline = model.hasArchitecture() ? model.architecture().layers() : 64;
@@ -227,7 +283,7 @@ public final class SizingEngine {
         // split then only needs to look at pipelines short enough to beat it.
         for (int i = TENSOR_SIZES.length - 1; i >= 0; i--) {
             int t = TENSOR_SIZES[i];
-            if (model.hasArchitecture() && !splits(model.architecture(), t)) {
+            if (t > gpusPerNode || (model.hasArchitecture() && !splits(model.architecture(), t))) {
                 continue;
             }
             // A narrower split must use fewer GPUs to win (or as many, where ties go to the pipeline).
@@ -367,19 +423,26 @@ public final class SizingEngine {
         return low;
     }
 
-    private static Estimate.Performance inferencePerformance(PerformanceModel speed, int batch, int input,
-                                                             int output, int t, int p) {
+    private static Estimate.Performance inferencePerformance(PerformanceModel speed, Scenario scenario,
+                                                             ResolvedHardware machine, int batch, int input, int output,
+                                                             Estimate.Layout[] layout) {
+        Scenario.Parallelism parallelism = scenario.parallelism();
+        int t = parallelism.tensor();
+        int p = parallelism.pipeline();
         PerformanceModel.Inference run = speed.inference(batch, input, output, t, p);
-        return new Estimate.Performance(run.prefillSeconds(), run.prefillComputeBound() ? "compute" : "memory",
-                run.timePerOutputToken(), run.decodeComputeBound() ? "compute" : "memory",
-                run.outputTokensPerSecond(), run.requestLatency(), null, null, null, null, null, null);
+        layout[0] = layout(speed, machine, parallelism, run.tensorSeconds(), run.pipelineSeconds(), null, null,
+                run.expertSeconds());
+        return new Estimate.Performance(run.prefillSeconds(), run.prefillBound(), run.timePerOutputToken(),
+                run.decodeBound(), run.outputTokensPerSecond(), run.requestLatency(), null, null, null, null, null, null);
     }
 
     private static Estimate.Performance trainingPerformance(Scenario scenario, PerformanceModel speed,
-                                                            MemoryModel memory, MemoryModel.Breakdown peak, int t,
-                                                            int p) {
+                                                            MemoryModel memory, MemoryModel.Breakdown peak,
+                                                            ResolvedHardware machine, Estimate.Layout[] layout) {
         Scenario.Training training = scenario.training();
         Scenario.Parallelism parallelism = scenario.parallelism();
+        int t = parallelism.tensor();
+        int p = parallelism.pipeline();
         boolean frozen = scenario.workload() == Workload.FINETUNE && training.method() != FinetuneMethod.FULL;
         double factor = (frozen ? 4 : 6) + (training.recompute() == Recompute.FULL ? 2 : 0);
         double gradientBytesPerRank = peak.gradients() * (parallelism.zeroStage() >= 2 ? parallelism.data() : 1);
@@ -387,6 +450,8 @@ public final class SizingEngine {
         PerformanceModel.Training run = speed.training(training.microBatch(), scenario.shape().inputTokens(), t, p,
                 parallelism.data(), training.gradientAccumulation(), parallelism.virtualStages(), factor,
                 training.recompute(), parallelism.zeroStage(), gradientBytesPerRank, weightBytesPerRank);
+        layout[0] = layout(speed, machine, parallelism, run.tensorSeconds(), run.pipelineSeconds(),
+                run.dataParallelSeconds(), run.exposedDataSeconds(), run.expertSeconds());
         Double days = null;
         Double gpuHours = null;
         if (training.trainTokens() != null) {
@@ -396,6 +461,25 @@ public final class SizingEngine {
         }
         return new Estimate.Performance(null, null, null, null, null, null, run.stepSeconds(),
                 run.tokensPerSecond(), run.achievedMfu(), run.flopsPerToken(), days, gpuHours);
+    }
+
+    /** Where each parallel group's traffic goes, and what it costs per step (a decode step, a training step). */
+    private static Estimate.Layout layout(PerformanceModel speed, ResolvedHardware machine,
+                                          Scenario.Parallelism parallelism, double tensorSeconds,
+                                          double pipelineSeconds, Double dataSeconds, Double exposedDataSeconds,
+                                          double expertSeconds) {
+        int t = parallelism.tensor();
+        int p = parallelism.pipeline();
+        int d = parallelism.data();
+        int e = parallelism.expertParallel();
+        boolean training = dataSeconds != null;
+        return new Estimate.Layout(machine.nodes(), machine.gpusPerNode(), machine.domainGpus(),
+                machine.network().id(), machine.networkShareBytesPerSecond(),
+                t > 1 ? speed.group(t, 1).name() : null, t > 1 ? tensorSeconds : null,
+                p > 1 ? speed.pipelineLink(p, training ? t * d : t).name() : null, p > 1 ? pipelineSeconds : null,
+                training && d > 1 ? speed.group(d, t).name() : null, training && d > 1 ? dataSeconds : null,
+                training && d > 1 ? exposedDataSeconds : null,
+                e > 1 ? speed.expertLink(e).name() : null, e > 1 ? expertSeconds : null);
     }
 
     /**
@@ -409,9 +493,22 @@ public final class SizingEngine {
         return Math.round(model.parameters() * bytesPerParameter * multiplier);
     }
 
-    private static void addWarnings(Scenario scenario, ResolvedModel model, Gpu gpu, RuntimeOverheads overheads,
-                                    Estimate.Fit fit, List<String> warnings) {
+    private static void addWarnings(Scenario scenario, RuntimeProfile runtime, ResolvedModel model,
+                                    ResolvedHardware machine, RuntimeOverheads overheads, Estimate.Fit fit,
+                                    List<String> warnings) {
+        Gpu gpu = machine.gpu();
         Scenario.Parallelism parallelism = scenario.parallelism();
+        Gpu.UnifiedMemory unified = gpu.unifiedMemory();
+        if (unified != null) {
+            double share = (double) machine.gpuCapacityBytes() / gpu.memory().bytes();
+            warnings.add(String.format(Locale.ROOT, "%s shares its %s with the system: the GPU may use %s (%.0f %%;"
+                    + " --unified-gpu-share). To raise it: %s", gpu.name(), Format.gib(gpu.memory().bytes()),
+                    Format.gib(machine.gpuCapacityBytes()), share * 100, unified.control()));
+            if (share > unified.maxGpuShare() + 1e-9) {
+                warnings.add(String.format(Locale.ROOT, "unified-gpu-share = %s is above the %.0f %% users report"
+                        + " running with; the system may swap or stall", Format.plain(share), unified.maxGpuShare() * 100));
+            }
+        }
         if (!model.hasArchitecture()) {
             warnings.add("only a parameter count is known: KV cache and activations are not computed (null), and"
                     + " speed ignores attention; give --model or the architecture flags for those");
@@ -422,18 +519,18 @@ public final class SizingEngine {
                     + " KV head, so the cache does not shrink beyond %d ranks", model.architecture().kvHeads(),
                     parallelism.tensor(), model.architecture().kvHeads()));
         }
-        if (parallelism.gpus() > 1 && gpu.interconnect().gpuLink() == null) {
+        if (parallelism.gpus() > 1 && gpu.interconnect().gpuLinkBytesPerSecond() == null && machine.gpusPerNode() > 1) {
             warnings.add(gpu.name() + " has no NVLink: tensor and pipeline traffic goes over PCIe Gen"
                     + gpu.interconnect().pcieGeneration());
         }
         if (gpu.gpuClass() == GpuClass.CONSUMER && gpu.vendor().equals("NVIDIA") && parallelism.gpus() > 1) {
             warnings.add("GeForce cards: NVIDIA's driver licence does not allow data-center deployment");
         }
-        if (scenario.runtime() == RuntimeProfile.VLLM && !scenario.workload().isTraining()) {
+        if (runtime == RuntimeProfile.VLLM && !scenario.workload().isTraining()) {
             warnings.add(overheads.memoryReservation() == 0.9 ? VLLM_RESERVES_DEFAULT
                     : "vLLM pre-allocates " + Math.round(overheads.memoryReservation() * 100) + VLLM_RESERVES);
         }
-        if (scenario.runtime() == RuntimeProfile.LLAMA_CPP && !scenario.workload().isTraining()) {
+        if (runtime == RuntimeProfile.LLAMA_CPP && !scenario.workload().isTraining()) {
             warnings.add("llama.cpp allocates the KV cache for its whole context (n_ctx) at start; size it with"
                     + " --seq/--output-tokens equal to the context you will set");
         }

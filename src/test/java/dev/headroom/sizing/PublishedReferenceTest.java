@@ -182,12 +182,16 @@ class PublishedReferenceTest {
 
     /**
      * PyTorch's CUDA context with lazy loading, 287,047,680 B (pytorch PR #86509), is the context term of every
-     * runtime profile.
+     * runtime profile on CUDA; MLX and everything on Metal have no CUDA context.
      */
     @Test
     void cudaContextIsThePyTorchMeasurement() {
         for (RuntimeProfile profile : RuntimeProfile.values()) {
-            assertThat(profile.defaults().cudaContextBytes()).isEqualTo(287_047_680L);
+            if (profile.runsOn(dev.headroom.catalog.Gpu.Backend.CUDA)) {
+                assertThat(profile.defaults(dev.headroom.catalog.Gpu.Backend.CUDA).cudaContextBytes())
+                        .isEqualTo(287_047_680L);
+            }
+            assertThat(profile.defaults(dev.headroom.catalog.Gpu.Backend.METAL).cudaContextBytes()).isZero();
         }
     }
 }

@@ -1,0 +1,111 @@
+package dev.headroom.sizing;
+
+import dev.headroom.catalog.Catalog;
+import dev.headroom.catalog.Gpu;
+import dev.headroom.catalog.HostPlatform;
+import dev.headroom.catalog.Network;
+import dev.headroom.common.Format;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The machine a scenario runs on: the GPU, its nodes and their scale-out network, and the host memory CPU offload
+ * uses. Scenario fields left null take the GPU's catalog node and host platform.
+ *
+ * @param gpuCapacityBytes       memory the plan may use per GPU (a unified machine's GPU share)
+ * @param domainGpus             GPUs that share the fast GPU link inside a node
+ * @param networkShareBytesPerSecond one direction of the node's scale-out ports divided among its GPUs
+ * @param hostCapacityBytes      host memory of one node (a unified machine: what its GPU share leaves)
+ * @param hostBandwidth          bytes/s the CPU reads host memory at, at most the GPU's own bandwidth
+ * @param hostLinkBandwidth      one direction of the CPU-to-GPU link (PCIe, or NVLink-C2C on Grace)
+ * @param hostName               what the host figures describe, for the estimate's text
+ */
+record ResolvedHardware(Gpu gpu, long gpuCapacityBytes, int gpus, int nodes, int gpusPerNode, int domainGpus,
+                        Network network, double networkShareBytesPerSecond, long hostCapacityBytes,
+                        double hostBandwidth, double hostLinkBandwidth, String hostName) {
+
+    static ResolvedHardware resolve(Scenario scenario, Gpu gpu, Catalog catalog, List<String> problems) {
+        Scenario.Hardware hardware = scenario.hardware();
+        Scenario.Nodes asked = hardware.nodes();
+        Gpu.Node node = gpu.node();
+        int count = hardware.count();
+        int perNode;
+        if (asked.gpusPerNode() != null) {
+            perNode = asked.gpusPerNode();
+        } else if (asked.nodes() != null) {
+            perNode = (int) Math.max(1, (count + (long) asked.nodes() - 1) / asked.nodes());
+        } else {
+            perNode = Math.min(count, node.gpusPerNode());
+        }
+        int nodes = asked.nodes() != null ? asked.nodes() : (int) ((count + (long) perNode - 1) / perNode);
+        if (perNode > node.gpusPerNode()) {
+            problems.add(String.format(Locale.ROOT, "gpus-per-node = %d: a %s node holds at most %d (catalog node.gpusPerNode)",
+                    perNode, gpu.name(), node.gpusPerNode()));
+        }
+        if ((long) nodes * perNode < count) {
+            problems.add(String.format(Locale.ROOT, "nodes x gpus-per-node = %d x %d = %d: fewer than gpus = %d",
+                    nodes, perNode, (long) nodes * perNode, count));
+        } else if (asked.nodes() != null && (long) (nodes - 1) * perNode >= count) {
+            problems.add(String.format(Locale.ROOT, "nodes = %d: gpus = %d fill only %d nodes of %d GPUs", nodes,
+                    count, (count + perNode - 1) / perNode, perNode));
+        }
+        int tensor = scenario.parallelism().tensor();
+        if (tensor > perNode) {
+            problems.add(String.format(Locale.ROOT, "tp = %d: tensor parallelism stays inside one node of %d GPUs"
+                    + " (gpus-per-node); split further with --pp or --dp", tensor, perNode));
+        }
+        String networkId = asked.network() != null ? asked.network() : node.network();
+        Network network = catalog.network(networkId).orElse(null);
+        if (network == null) {
+            problems.add("network = " + Format.echo(networkId) + ": no such network id; 'headroom catalog list networks' lists them");
+        }
+        Double share = hardware.unifiedGpuShare();
+        if (share != null && gpu.unifiedMemory() == null) {
+            problems.add("unified-gpu-share = " + Format.plain(share) + ": " + gpu.name()
+                    + " has memory of its own; the share applies to unified-memory machines");
+            share = null;
+        }
+        long capacity = gpu.capacityBytes(share);
+        Scenario.Offload offload = hardware.offload();
+        HostPlatform host = catalog.host(node.host()).orElse(null);
+        long hostCapacity;
+        double hostBandwidth;
+        String hostName;
+        if (gpu.isUnified()) {
+            // The CPU reads the same memory; the operating system and the CPU side get what the GPU share leaves.
+            hostCapacity = gpu.memory().bytes() - capacity;
+            hostBandwidth = gpu.memory().bandwidthBytesPerSecond();
+            hostName = gpu.name() + " unified memory, CPU side";
+        } else {
+            hostCapacity = host.memoryBytes();
+            hostBandwidth = host.bandwidthBytesPerSecond();
+            hostName = host.name();
+        }
+        if (offload.hostMemoryBytes() != null) {
+            hostCapacity = offload.hostMemoryBytes();
+        }
+        if (offload.hostBandwidth() != null) {
+            hostBandwidth = offload.hostBandwidth();
+        }
+        // Offloaded layers never read faster than the GPU reads its own memory: a server's many channels (a T4 on a
+        // 409.6 GB/s 2-socket host) are spread over NUMA nodes and other work, so the GPU's figure is the cap.
+        hostBandwidth = Math.min(hostBandwidth, gpu.memory().bandwidthBytesPerSecond());
+        double networkShare = network == null ? 0
+                : network.bytesPerSecond() * Math.min(node.nicsPerNode(), Math.max(1, perNode)) / Math.max(1, perNode);
+        return new ResolvedHardware(gpu, capacity, count, nodes, perNode, Math.min(node.domainGpus(), perNode), network,
+                networkShare, hostCapacity, hostBandwidth, hostLinkOneWay(gpu), hostName);
+    }
+
+    /** CPU-to-GPU bandwidth in one direction: NVLink-C2C where the catalog gives it (a total), else PCIe. */
+    static double hostLinkOneWay(Gpu gpu) {
+        Gpu.Interconnect link = gpu.interconnect();
+        if (link.hostLinkBytesPerSecond() != null) {
+            return link.hostLinkBytesPerSecond() / 2;
+        }
+        return PerformanceModel.pcieOneWay(link.pcieGeneration(), link.pcieLanes() == null ? 16 : link.pcieLanes());
+    }
+
+    boolean multiNode() {
+        return nodes > 1;
+    }
+}
