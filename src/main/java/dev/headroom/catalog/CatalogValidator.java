@@ -41,7 +41,7 @@ public final class CatalogValidator {
 
         Gpu.DenseTflops tflops = gpu.denseTflops();
         if (r.present("denseTflops", tflops)) {
-            r.range("denseTflops.fp32", tflops.fp32(), 0.001, MAX_TFLOPS);
+            r.optionalRange("denseTflops.fp32", tflops.fp32(), 0.001, MAX_TFLOPS); // Gaudi 3 publishes none
             if (tflops.fp16() == null && tflops.bf16() == null) {
                 r.fail("denseTflops.fp16", null, "a GPU needs an fp16 or a bf16 figure");
             }
@@ -83,7 +83,7 @@ public final class CatalogValidator {
             if (node.gpusPerNode() != null) {
                 r.range("node.domainGpus", node.domainGpus(), 1, node.gpusPerNode());
             }
-            r.range("node.nicsPerNode", node.nicsPerNode(), 1, 64);
+            r.range("node.nicsPerNode", node.nicsPerNode(), 1, 1024);
             r.id("node.network", node.network());
             if (gpu.gpuClass() != GpuClass.UNIFIED) {
                 r.id("node.host", node.host()); // a unified machine's CPU shares its memory: no host of its own

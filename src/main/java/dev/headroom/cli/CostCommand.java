@@ -117,7 +117,7 @@ final class CostCommand implements Callable<Integer> {
                 ? new BuyerComparison(catalog).compare(scenario, assumptions) : List.of();
         if (json) {
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("assumptions", assumptions.over(CostAssumptions.DEFAULTS));
+            result.put("assumptions", assumptions.over(CostAssumptions.defaultsFor(chosen)));
             result.put("option", option);
             if (compare) {
                 result.put("options", options);

@@ -41,6 +41,16 @@ final class EstimateText {
                 out.println(byContext.substring(0, byContext.length() - 1));
             }
         }
+        Estimate.Host h = e.host();
+        if (h != null) {
+            out.printf(Locale.ROOT, "Host memory per node (%s): %s weights + %s KV cache = %s of %s: %s%n",
+                    h.gpuLayers() != null ? String.format(Locale.ROOT, "%d layers on the GPU, %d on the CPU%s",
+                            h.gpuLayers(), h.cpuLayers(), h.outputOnGpu() ? "" : ", output head on the CPU")
+                            : "offloaded weights of the node's GPUs",
+                    Format.gib(h.weightsBytes()), Format.gib(h.kvCacheBytes()), Format.gib(h.totalBytes()),
+                    Format.gib(h.capacityBytes()), h.fits() ? "fits" : "DOES NOT FIT");
+            out.printf(Locale.ROOT, "  read at %s (%s)%n", Format.gbPerSecond(h.bandwidthBytesPerSecond()), h.platform());
+        }
         out.printf(Locale.ROOT, "Rule of thumb (whole model, %s): %s%n",
                 scenario.workload().isTraining() ? "parameters x bytes x 6" : "parameters x bytes x 1.2",
                 Format.gib(e.ruleOfThumbBytes()));
@@ -56,6 +66,8 @@ final class EstimateText {
                 f.maxContextTokens() == null ? "-" : String.format(Locale.ROOT, "%,d", f.maxContextTokens()),
                 f.maxConcurrentSequences() == null ? "-" : f.maxConcurrentSequences());
         out.println();
+
+        layout(e.layout(), out);
 
         Estimate.Performance s = e.performance();
         out.println("Speed");
@@ -82,6 +94,31 @@ final class EstimateText {
             out.println();
             out.println("Warnings");
             e.warnings().forEach(w -> out.println("  - " + w));
+        }
+    }
+
+    /** Nodes, the network, and where each parallel group's traffic goes with its time per step. */
+    private static void layout(Estimate.Layout l, PrintWriter out) {
+        if (l == null) {
+            return;
+        }
+        out.printf(Locale.ROOT, "Layout: %d node%s x %d GPU%s (fast-link domain %d)%s%n", l.nodes(),
+                l.nodes() == 1 ? "" : "s", l.gpusPerNode(), l.gpusPerNode() == 1 ? "" : "s", l.domainGpus(),
+                l.nodes() == 1 ? "" : ", " + l.network() + " between nodes: "
+                        + Format.gbPerSecond(l.networkBytesPerSecondPerGpu()) + " per GPU");
+        link(out, "tensor parallel", l.tensorLink(), l.tensorSeconds());
+        link(out, "pipeline", l.pipelineLink(), l.pipelineSeconds());
+        if (l.dataParallelLink() != null) {
+            out.printf(Locale.ROOT, "  data-parallel all-reduce over %s: %s per step, %s of it exposed%n",
+                    l.dataParallelLink(), time(l.dataParallelSeconds()), time(l.exposedDataParallelSeconds()));
+        }
+        link(out, "expert all-to-all", l.expertLink(), l.expertSeconds());
+        out.println();
+    }
+
+    private static void link(PrintWriter out, String group, String link, Double seconds) {
+        if (link != null) {
+            out.printf(Locale.ROOT, "  %s over %s: %s per step%n", group, link, time(seconds));
         }
     }
 

@@ -109,7 +109,23 @@ final class SizeCommand implements Callable<Integer> {
 
     @Option(names = "--gpu", paramLabel = "ID") String gpu;
     @Option(names = "--gpus", paramLabel = "N") Integer gpus;
-    @Option(names = "--runtime", paramLabel = "PROFILE", description = "hf-transformers, vllm, tensorrt-llm, llama-cpp, pytorch")
+    @Option(names = "--nodes", paramLabel = "N", description = "Nodes (default: GPUs / GPUs per node, rounded up).")
+    Integer nodes;
+    @Option(names = "--gpus-per-node", paramLabel = "N", description = "GPUs per node (default: up to what one of the GPU's nodes holds: 8 HGX, 72 NVL72).")
+    Integer gpusPerNode;
+    @Option(names = "--network", paramLabel = "ID", description = "Scale-out network between nodes ('headroom catalog list networks'; default: the GPU's).")
+    String network;
+    @Option(names = "--gpu-layers", paramLabel = "N", description = "llama.cpp -ngl: the last N layers (the output head counts as one) on the GPU, the rest on the CPU.")
+    Integer gpuLayers;
+    @Option(names = "--cpu-offload-gb", paramLabel = "GiB", description = "vLLM --cpu-offload-gb: weight GiB per GPU kept in host memory, read over PCIe every pass.")
+    Double cpuOffloadGb;
+    @Option(names = "--host-memory", paramLabel = "GiB", description = "Host memory per node (default: the GPU's host platform, or what a unified machine's GPU share leaves).")
+    Double hostMemoryGib;
+    @Option(names = "--host-bandwidth", paramLabel = "GB/s", description = "Host memory bandwidth (default: the host platform's, e.g. dual-channel DDR5-5600 = 89.6).")
+    Double hostBandwidthGbps;
+    @Option(names = "--unified-gpu-share", paramLabel = "F", description = "Unified-memory machines: share of the memory the GPU may use (macOS raises it with sysctl iogpu.wired_limit_mb).")
+    Double unifiedGpuShare;
+    @Option(names = "--runtime", paramLabel = "PROFILE", description = "hf-transformers, vllm, tensorrt-llm, llama-cpp, pytorch, mlx")
     String runtime;
     @Option(names = "--mfu") Double mfu;
     @Option(names = "--prefill-efficiency") Double prefillEfficiency;
@@ -194,6 +210,7 @@ final class SizeCommand implements Callable<Integer> {
         int pipeline = or(pp, pa.pipeline());
         // dp follows from --gpus only when every term is in range; otherwise validation reports the flag itself
         // ("gpus = -1", "tp = 0") instead of a derived dp or a division by zero.
+        Integer gpus = gpusGiven();
         boolean derivable = dp == null && gpus != null && base == null && gpus >= 1 && tensor >= 1 && pipeline >= 1
                 && gpus % ((long) tensor * pipeline) == 0;
         Integer data = dp != null ? dp : derivable ? Integer.valueOf((int) (gpus / ((long) tensor * pipeline)))
@@ -211,7 +228,7 @@ final class SizeCommand implements Callable<Integer> {
                 pagedBlock != null ? pagedBlock : kv.pagedBlockTokens(), or(sharedPrefix, kv.sharedPrefixTokens()));
 
         String gpuId = gpu != null ? gpu : base != null && base.hardware() != null ? base.hardware().gpuId() : null;
-        Integer count = gpus != null ? gpus : base != null && base.hardware() != null && (tp == null && pp == null
+        Integer count = gpusGiven() != null ? gpusGiven() : base != null && base.hardware() != null && (tp == null && pp == null
                 && dp == null) ? base.hardware().count() : parallelism.gpus() < 1 ? null // a degree out of range says so itself
                 : Integer.valueOf((int) Math.min(Integer.MAX_VALUE, parallelism.gpus()));
         if (gpuId == null) {
@@ -231,7 +248,39 @@ final class SizeCommand implements Callable<Integer> {
                 interconnectEfficiency != null ? interconnectEfficiency : e.interconnectEfficiency(),
                 e.collectiveLatencySeconds());
         return new Scenario(modelSpec, workloadValue, training, precision, shape, parallelism, kvPolicy,
-                new Scenario.Hardware(gpuId, count), runtimeProfile, overheads, efficiencies);
+                hardware(base, gpuId, count, problems), runtimeProfile, overheads, efficiencies);
+    }
+
+    /** --gpus, or --nodes x --gpus-per-node when only those are given. */
+    private Integer gpusGiven() {
+        if (gpus != null || nodes == null || gpusPerNode == null || nodes < 1 || gpusPerNode < 1) {
+            return gpus;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, (long) nodes * gpusPerNode);
+    }
+
+    /** Nodes, offload and the unified share over the saved scenario's; GiB and GB/s checked before conversion. */
+    private Scenario.Hardware hardware(Scenario base, String gpuId, Integer count, List<String> problems) {
+        Scenario.Hardware saved = base != null && base.hardware() != null ? base.hardware()
+                : new Scenario.Hardware(null, null);
+        Scenario.Nodes n = saved.nodes();
+        Scenario.Nodes nodeLayout = new Scenario.Nodes(either(nodes, n.nodes()), either(gpusPerNode, n.gpusPerNode()),
+                network != null ? network : n.network());
+        Scenario.Offload o = saved.offload();
+        int before = problems.size();
+        Ranges.optional(problems, "cpu-offload-gb", cpuOffloadGb, 0, 1 << 20);
+        Ranges.optional(problems, "host-memory (GiB)", hostMemoryGib, 1, 1 << 24);
+        Ranges.optional(problems, "host-bandwidth (GB/s)", hostBandwidthGbps, 1, 10_000);
+        Ranges.optional(problems, "unified-gpu-share", unifiedGpuShare, 0.05, 1);
+        if (problems.size() > before) {
+            return new Scenario.Hardware(gpuId, count);
+        }
+        Scenario.Offload offload = new Scenario.Offload(either(gpuLayers, o.gpuLayers()),
+                cpuOffloadGb != null ? Long.valueOf(Math.round(cpuOffloadGb * Format.GIB)) : o.cpuOffloadBytes(),
+                hostMemoryGib != null ? Long.valueOf(Math.round(hostMemoryGib * Format.GIB)) : o.hostMemoryBytes(),
+                hostBandwidthGbps != null ? Double.valueOf(hostBandwidthGbps * 1e9) : o.hostBandwidth());
+        return new Scenario.Hardware(gpuId, count, nodeLayout, offload,
+                unifiedGpuShare != null ? unifiedGpuShare : saved.unifiedGpuShare());
     }
 
     private Scenario readScenario(List<String> problems) {
@@ -354,6 +403,11 @@ final class SizeCommand implements Callable<Integer> {
 
     private static String str(Integer value) {
         return value == null ? null : value.toString();
+    }
+
+    /** As {@link #or}, where both may be null (an optional field). */
+    private static Integer either(Integer value, Integer fallback) {
+        return value != null ? value : fallback;
     }
 
     private static int or(Integer value, Integer fallback) {

@@ -79,6 +79,26 @@ public final class BuyerComparison {
         if (gpu.vendor().equals("AMD")) {
             caveats.add("ROCm software stack, not CUDA");
         }
+        if (gpu.vendor().equals("Intel")) {
+            caveats.add("Intel Gaudi software (PyTorch and vLLM plugins), not CUDA");
+        }
+        if (gpu.isUnified()) {
+            caveats.add("price and power are the whole system's; the GPU may use "
+                    + Math.round(gpu.unifiedMemory().defaultGpuShare() * 100) + " % of the memory by default ("
+                    + gpu.unifiedMemory().control() + ")");
+            caveats.add(String.format(java.util.Locale.ROOT, "decode is bandwidth-bound: %,.0f GB/s, against"
+                    + " 3,350-8,000 GB/s on HBM GPUs", gpu.memory().bandwidthBytesPerSecond() / 1e9));
+            if (count > 1) {
+                caveats.add(count + " machines clustered over " + gpu.node().network() + ", not one box");
+            }
+        }
+        if (gpu.backend() == Gpu.Backend.METAL) {
+            caveats.add("Apple silicon: Metal (MLX, llama.cpp), no CUDA: vLLM and TensorRT-LLM do not run");
+        }
+        if (gpu.gpuClass() == GpuClass.WORKSTATION && gpu.power().tdpWatts() != null && gpu.power().tdpWatts() >= 450) {
+            caveats.add(Math.round(gpu.power().tdpWatts()) + " W card: workstations fit few; check the Max-Q or"
+                    + " server edition for dense builds");
+        }
         return caveats;
     }
 }

@@ -36,6 +36,23 @@ public record CostAssumptions(Double gpuPriceUsd, Double serverOverhead, Double 
     public static final CostAssumptions NONE = new CostAssumptions(null, null, null, null, null, null, null, null,
             null, null, null, null, null, null);
 
+    /**
+     * The defaults for one GPU. A unified-memory machine is priced and powered whole: its price is the system's
+     * (no server multiple, no cluster fabric), its TDP the system's maximum draw (no server power multiple), and
+     * it idles at the system's measured idle power where the catalog has it.
+     */
+    public static CostAssumptions defaultsFor(dev.headroom.catalog.Gpu gpu) {
+        if (!gpu.isUnified()) {
+            return DEFAULTS;
+        }
+        CostAssumptions d = DEFAULTS;
+        Double idle = gpu.power().idleWatts() != null && gpu.power().tdpWatts() != null
+                ? gpu.power().idleWatts() / gpu.power().tdpWatts() : d.idleFraction;
+        return new CostAssumptions(d.gpuPriceUsd, 1.0, 0.0, d.lifeYears, d.electricityUsdPerKwh, d.pue,
+                d.utilization, d.loadFraction, idle, 1.0, d.coloUsdPerKwMonth, d.maintenanceFraction,
+                d.staffUsdPerYear, d.horizonMonths);
+    }
+
     /** This override over the defaults. */
     public CostAssumptions over(CostAssumptions d) {
         return new CostAssumptions(gpuPriceUsd != null ? gpuPriceUsd : d.gpuPriceUsd,

@@ -12,7 +12,8 @@ import java.util.List;
  * Owned versus rented, per delivered GPU-hour (the structure Epoch AI, SemiAnalysis and build-vs-rent models use,
  * gpus-and-costs.md §3a):
  * <pre>
- *   capex per GPU       = GPU price x server overhead / (1 - network fraction, beyond one node)
+ *   capex per GPU       = GPU price x server overhead / (1 - network fraction, beyond one node); a unified-memory
+ *                         machine's price is the whole system's (CostAssumptions.defaultsFor)
  *   fixed per GPU-hour  = capex / (life x 8760) + colo $/kW-month x kW provisioned / 730
  *                         + maintenance x capex / 8760 + staff / (GPUs x 8760)
  *   energy per busy hour = kW per GPU x load fraction x PUE x $/kWh
@@ -41,7 +42,7 @@ public final class CostEngine {
     public CostOption owned(Gpu gpu, int count, Double tokensPerSecond, CostAssumptions override) {
         List<String> problems = new ArrayList<>(override.problems());
         Ranges.optional(problems, "gpus", count, 1, MAX_GPUS);
-        CostAssumptions a = override.over(CostAssumptions.DEFAULTS);
+        CostAssumptions a = override.over(CostAssumptions.defaultsFor(gpu));
         Double price = a.gpuPriceUsd() != null ? a.gpuPriceUsd() : gpu.price() == null ? null : gpu.price().usd();
         if (price == null) {
             problems.add("gpu-price: " + gpu.id() + " has no purchase price in the catalog (" + gpu.notes()

@@ -262,7 +262,7 @@ public final class SizingEngine {
                         input + output, modelContext));
             }
         }
-        return new Estimate.Fit(gpu.id(), gpu.capacityBytes(), usable, fits, usable - current.totalBytes(),
+        return new Estimate.Fit(gpu.id(), machine.gpuCapacityBytes(), usable, fits, usable - current.totalBytes(),
                 layout == null ? null : layout[0] * layout[1] * (scenario.workload().isTraining()
                         ? scenario.parallelism().data() : 1),
                 layout == null ? null : layout[0], layout == null ? null : layout[1], maxBatch, maxContext, concurrent);
