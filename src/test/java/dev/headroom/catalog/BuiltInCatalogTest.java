@@ -18,7 +18,8 @@ class BuiltInCatalogTest {
     void builtInCatalogsLoadWithoutWarnings() {
         assertThat(catalog.warnings()).isEmpty();
         assertThat(catalog.files()).extracting(Catalog.FileInfo::kind)
-                .containsExactly(CatalogKind.GPUS, CatalogKind.MODELS, CatalogKind.OFFERS);
+                .containsExactly(CatalogKind.HOSTS, CatalogKind.NETWORKS, CatalogKind.GPUS, CatalogKind.MODELS,
+                        CatalogKind.OFFERS);
         assertThat(catalog.files()).allSatisfy(file -> assertThat(file.updated()).matches("\\d{4}-\\d{2}-\\d{2}"));
     }
 

@@ -89,6 +89,13 @@ class HostileInputPropertiesTest {
         range("size --paged-block", 0, 4096);
         range("size --shared-prefix", 0, tokens);
         range("size --gpus", 1, 1 << 20);
+        range("size --nodes", 1, 1 << 20);
+        range("size --gpus-per-node", 1, 1024);
+        range("size --gpu-layers", 0, 100_000);
+        range("size --cpu-offload-gb", 0, 1 << 20);
+        range("size --host-memory", 1, 1 << 24);
+        range("size --host-bandwidth", 1, 10_000);
+        range("size --unified-gpu-share", 0.05, 1);
         RANGES.put("size --mfu", efficiency);
         RANGES.put("size --prefill-efficiency", efficiency);
         RANGES.put("size --bandwidth-efficiency", efficiency);
