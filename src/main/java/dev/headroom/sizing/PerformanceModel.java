@@ -221,7 +221,9 @@ final class PerformanceModel {
         double hidden = memory.hidden;
         Link tensorLink = group(t, 1);
         boolean layerOffload = memory.layerOffload && t == 1 && p == 1;
-        double hostLink = machine.hostLinkBandwidth() * interconnectEfficiency;
+        // Offloaded weights stream from host memory over the host link: the slower of the two sets the pace.
+        double hostLink = Math.min(machine.hostLinkBandwidth() * interconnectEfficiency,
+                machine.hostBandwidth() * bandwidthEfficiency);
 
         // QK^T and AV: 4 FLOPs per query, key and unit of width; each query sees the tokens before it, capped by
         // its layer's window, chunk or top-k (MemoryModel.promptAttentionWork averages that over the prompt).
@@ -257,7 +259,10 @@ final class PerformanceModel {
             decodeMemory = (gpuRead + gpuKv) / (bandwidth * bandwidthEfficiency);
             decodeCompute = (2 * activeMatmulParams(onGpu) * batch + gpuShare * attentionFlops)
                     / (peakFlops * prefillEfficiency);
-            double hostRead = memory.weightBytesRead(onHost) - untouchedExpertBytes(1, batch, onHost.moeLayers());
+            // A tied embedding is the output head: the head on the GPU reads it, the lookup on the CPU does not.
+            double tiedLookup = memory.tied && memory.outputOnGpu ? onHost.embedding() * memory.embeddingBits / 8 : 0;
+            double hostRead = memory.weightBytesRead(onHost) - tiedLookup
+                    - untouchedExpertBytes(1, batch, onHost.moeLayers());
             double hostKv = memory.kvCache(0, memory.gpuLayerStart, batch, inputTokens, kvTokens, 1);
             double hostFlops = 2 * activeMatmulParams(onHost) * batch + (1 - gpuShare) * attentionFlops;
             host = (hostRead + hostKv) / (machine.hostBandwidth() * bandwidthEfficiency)
