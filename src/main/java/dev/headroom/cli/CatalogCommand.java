@@ -7,9 +7,11 @@ import dev.headroom.catalog.CatalogException;
 import dev.headroom.catalog.CatalogLoader;
 import dev.headroom.catalog.CloudOffer;
 import dev.headroom.catalog.Gpu;
+import dev.headroom.catalog.HostPlatform;
 import dev.headroom.catalog.HuggingFaceImporter;
 import dev.headroom.catalog.LayerPlan;
 import dev.headroom.catalog.Model;
+import dev.headroom.catalog.Network;
 import dev.headroom.catalog.ParameterCounter;
 import dev.headroom.catalog.UserCatalog;
 import dev.headroom.common.Format;
@@ -50,14 +52,14 @@ final class CatalogCommand implements Runnable {
         return catalog;
     }
 
-    enum Kind { gpus, models, offers }
+    enum Kind { gpus, models, offers, networks, hosts }
 
-    @Command(name = "list", description = "List one catalog: gpus, models or offers.")
+    @Command(name = "list", description = "List one catalog: gpus, models, offers, networks or hosts.")
     static final class ListCommand implements Runnable {
         @Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "CATALOG", description = "gpus, models or offers")
+        @Parameters(index = "0", paramLabel = "CATALOG", description = "gpus, models, offers, networks or hosts")
         Kind kind;
 
         @Option(names = "--json", description = "Print JSON instead of a table.")
@@ -71,6 +73,8 @@ final class CatalogCommand implements Runnable {
                 case gpus -> printGpus(catalog, out);
                 case models -> printModels(catalog, out);
                 case offers -> printOffers(catalog, out);
+                case networks -> printNetworks(catalog, out);
+                case hosts -> printHosts(catalog, out);
                 default -> throw new IllegalStateException(kind.name());
             }
         }
@@ -113,6 +117,34 @@ final class CatalogCommand implements Runnable {
             table.print(out);
             out.println("DERIVED: counted from the architecture (with any vision tower); ACTIVE: used per text token"
                     + " (differs for MoE); PUBLISHED: the authors' figures; DIFF: derived vs published total.");
+        }
+
+        private void printNetworks(Catalog catalog, PrintWriter out) {
+            if (json) {
+                out.println(Json.write(catalog.networks().values()));
+                return;
+            }
+            TextTable table = new TextTable("ID", "NAME", "TECHNOLOGY", "PER PORT", "LATENCY").alignRight(3, 4);
+            for (Network network : catalog.networks().values()) {
+                table.add(network.id(), network.name(), network.technology(),
+                        Format.gbPerSecond(network.bytesPerSecond()), network.latencySeconds() == null ? null
+                                : String.format(java.util.Locale.ROOT, "%.2g s", network.latencySeconds()));
+            }
+            table.print(out);
+            out.println("PER PORT: one direction of one port; a node's GPUs share its ports (catalog node.nicsPerNode).");
+        }
+
+        private void printHosts(Catalog catalog, PrintWriter out) {
+            if (json) {
+                out.println(Json.write(catalog.hosts().values()));
+                return;
+            }
+            TextTable table = new TextTable("ID", "NAME", "MEMORY", "BANDWIDTH").alignRight(2, 3);
+            for (HostPlatform host : catalog.hosts().values()) {
+                table.add(host.id(), host.name(), Format.gib(host.memoryBytes()),
+                        Format.gbPerSecond(host.bandwidthBytesPerSecond()));
+            }
+            table.print(out);
         }
 
         private void printOffers(Catalog catalog, PrintWriter out) {
