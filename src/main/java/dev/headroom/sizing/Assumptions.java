@@ -101,7 +101,10 @@ final class Assumptions {
                 efficiencies.collectiveLatencySeconds(), "seconds",
                 source(scenario.efficiencies().collectiveLatencySeconds(), "NCCL small-message latency in a node")));
         map.put("cudaContextBytes", new Estimate.Assumption("CUDA context", overheads.cudaContextBytes(), "bytes",
-                source(scenario.overheads().cudaContextBytes(), "PyTorch with lazy loading: 287,047,680 B (pytorch PR #86509)")));
+                source(scenario.overheads().cudaContextBytes(), gpu.backend() == Gpu.Backend.METAL
+                        ? "Metal has no CUDA context: its buffers are views of the mapped weights (llama.cpp #5206)"
+                        : gpu.backend() == Gpu.Backend.CUDA ? "PyTorch with lazy loading: 287,047,680 B (pytorch PR #86509)"
+                        : "[assumed] the CUDA figure (287,047,680 B): no HIP / Gaudi measurement is published")));
         map.put("singleGpuWorkspaceBytes", new Estimate.Assumption("Workspaces on one GPU", memory.workspace, "bytes",
                 source(scenario.overheads().workspaceBytes(), "vLLM non_torch_memory 0.07 GiB single GPU")));
         map.put("multiGpuWorkspaceBytes", new Estimate.Assumption("Workspaces with NCCL", memory.multiGpuWorkspace, "bytes",

@@ -48,10 +48,14 @@ public enum RuntimeProfile implements Labeled {
     }
 
     /**
-     * The profile's terms on a GPU's software stack. Metal has no CUDA context and no CUDA graphs: the
-     * context term is 0 and the workspace stays [assumed] at the CUDA figure; the share of memory the GPU may
-     * use is the unified machine's wired limit, already in its capacity, so nothing is reserved on top. ROCm
-     * (HIP) and Gaudi keep the CUDA figures, [assumed]: no per-platform measurement is published.
+     * The profile's terms on a GPU's software stack. Metal has no CUDA context (llama.cpp's Metal buffers are views
+     * of the mapped weights, ggml-org/llama.cpp#5206) and no CUDA graphs: the context term is 0 and the workspace
+     * stays [assumed] at the CUDA figure (llama.cpp logs a Metal compute buffer of about 404 MiB at a 4k context,
+     * llama.cpp PR #17609, which the activation term covers in part). The share of memory the GPU may use is the
+     * unified machine's wired limit (Metal's recommendedMaxWorkingSetSize, which mlx-lm wires and warns at 90 % of),
+     * already in its capacity, so nothing is reserved on top. ROCm (HIP) and Gaudi keep the CUDA figures,
+     * [assumed]: no per-platform measurement is published; vLLM's gpu_memory_utilization 0.9 is the same code path
+     * on ROCm.
      */
     public RuntimeOverheads defaults(Gpu.Backend backend) {
         if (backend != Gpu.Backend.METAL) {
