@@ -100,14 +100,14 @@ public record Gpu(
     public record Node(Integer gpusPerNode, Integer domainGpus, Integer nicsPerNode, String network, String host) {
         /**
          * The node a GPU entry gets when it names none (a user's own card): an HGX-like 8-GPU server with one
-         * NDR port per GPU for data-center parts, a 4-card box on 10 GbE for the rest, one machine for unified.
+         * NDR port per GPU for data-center parts, an 8-card PCIe box on 10 GbE for the rest, one machine for unified.
          */
         static Node typical(GpuClass gpuClass, Interconnect link) {
             boolean linked = link != null && link.gpuLinkBytesPerSecond() != null;
             return switch (gpuClass) {
                 case DATA_CENTER -> new Node(8, linked ? 8 : 1, 8, "ib-ndr-400", "server-2s-ddr5-4800-16ch");
-                case WORKSTATION -> new Node(4, 1, 1, "ethernet-10", "workstation-ddr5-4800-8ch");
-                case CONSUMER -> new Node(4, 1, 1, "ethernet-10", "desktop-ddr5-5600-2ch");
+                case WORKSTATION -> new Node(8, 1, 1, "ethernet-10", "workstation-ddr5-4800-8ch");
+                case CONSUMER -> new Node(8, 1, 1, "ethernet-10", "desktop-ddr5-5600-2ch");
                 case UNIFIED -> new Node(1, 1, 1, "ethernet-10", null);
             };
         }
