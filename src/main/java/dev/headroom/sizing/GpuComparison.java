@@ -36,7 +36,16 @@ public final class GpuComparison {
             try {
                 planned = engine.estimate(onGpu);
             } catch (ScenarioException e) {
-                continue;
+                // The plan's own split may not exist on this GPU (tensor parallelism beyond a one-GPU node, a
+                // Mac): start from one GPU per replica; the fit search below finds the split it needs.
+                Scenario.Parallelism single = scenario.parallelism().withTensorAndPipeline(1, 1);
+                onGpu = scenario.withParallelism(single).withHardware(new Scenario.Hardware(gpu.id(),
+                        (int) single.gpus()));
+                try {
+                    planned = engine.estimate(onGpu);
+                } catch (ScenarioException again) {
+                    continue;
+                }
             }
             Estimate.Fit fit = planned.fit();
             Estimate atMinimum = planned;
