@@ -526,6 +526,15 @@ public final class SizingEngine {
         if (gpu.gpuClass() == GpuClass.CONSUMER && gpu.vendor().equals("NVIDIA") && parallelism.gpus() > 1) {
             warnings.add("GeForce cards: NVIDIA's driver licence does not allow data-center deployment");
         }
+        Scenario.Offload offload = scenario.hardware().offload();
+        if (offload.gpuLayers() != null && runtime != RuntimeProfile.LLAMA_CPP) {
+            warnings.add("gpu-layers = " + offload.gpuLayers() + " is llama.cpp's placement (-ngl) and the runtime is "
+                    + runtime.label() + ": the layers are placed as llama.cpp would; choose --runtime llama-cpp");
+        }
+        if (offload.cpuOffloadBytes() != null && offload.cpuOffloadBytes() > 0 && runtime != RuntimeProfile.VLLM) {
+            warnings.add("cpu-offload-gb is vLLM's weight offload and the runtime is " + runtime.label()
+                    + ": the weights are streamed as vLLM would; choose --runtime vllm");
+        }
         if (runtime == RuntimeProfile.VLLM && !scenario.workload().isTraining()) {
             warnings.add(overheads.memoryReservation() == 0.9 ? VLLM_RESERVES_DEFAULT
                     : "vLLM pre-allocates " + Math.round(overheads.memoryReservation() * 100) + VLLM_RESERVES);
