@@ -123,6 +123,44 @@ class ReadmeScreenshots {
         });
         shoot(robot, "plan-tab-charts-kv-per-token");
 
+        // A 70B that does not fit one RTX 4090, split with llama.cpp's -ngl 40: the hardware step's node and
+        // offload rows, and the results' host-memory line.
+        robot.interact(() -> tabs.getSelectionModel().select(0));
+        robot.interact(() -> {
+            search.clear();
+            dev.headroom.catalog.Model llama = CATALOG.model("llama-3.1-70b").orElseThrow();
+            models.getSelectionModel().select(llama);
+            models.scrollTo(llama);
+        });
+        robot.clickOn("#step-2");
+        robot.interact(() -> weights.getSelectionModel().select(WeightFormat.Q4_K_M));
+        robot.clickOn("#step-3");
+        robot.doubleClickOn("#plan-batch").eraseText(3).write("1");
+        robot.doubleClickOn("#plan-seq").eraseText(6).write("4096");
+        robot.doubleClickOn("#plan-output-tokens").eraseText(6).write("512");
+        robot.clickOn("#step-4");
+        robot.doubleClickOn("#plan-gpus").eraseText(3).write("1");
+        robot.doubleClickOn("#plan-tp").eraseText(3).write("1");
+        ComboBox<dev.headroom.catalog.Gpu> gpuBox = robot.lookup("#plan-gpu").queryAs(ComboBox.class);
+        ComboBox<dev.headroom.sizing.RuntimeProfile> runtimeBox = robot.lookup("#plan-runtime").queryAs(ComboBox.class);
+        ComboBox<Object> offloadBox = robot.lookup("#plan-cpu-offload").queryAs(ComboBox.class);
+        robot.interact(() -> {
+            gpuBox.setValue(CATALOG.gpu("rtx-4090").orElseThrow());
+            runtimeBox.setValue(dev.headroom.sizing.RuntimeProfile.LLAMA_CPP);
+            offloadBox.getSelectionModel().select(1); // llama.cpp layers
+        });
+        javafx.scene.control.TextField gpuLayers = robot.lookup("#plan-gpu-layers").queryAs(javafx.scene.control.TextField.class);
+        robot.interact(() -> gpuLayers.setText("40")); // below the fold of the step: typed through the control
+        robot.interact(() -> {
+            javafx.scene.Node layers = robot.lookup("#plan-gpu-layers").query();
+            javafx.scene.control.ScrollPane step = (javafx.scene.control.ScrollPane) robot.lookup("#plan-step-pane").query();
+            double top = layers.localToScene(0, 0).getY() - step.getContent().localToScene(0, 0).getY();
+            double scrollable = step.getContent().getBoundsInLocal().getHeight() - step.getViewportBounds().getHeight();
+            step.setVvalue(Math.min(1, Math.max(0, (top - 260) / scrollable)));
+            ((javafx.scene.control.ScrollPane) robot.lookup("#plan-results-scroll").query()).setVvalue(1);
+        });
+        shoot(robot, "plan-5-hardware-offload");
+
         // Monitor: no driver on this machine, then the labelled simulation after some ticks.
         robot.clickOn("#nav-monitor");
         WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS,

@@ -93,6 +93,7 @@ final class PlanView extends BorderPane {
                 stepPane.setContent(steps[(Integer) toggle.getUserData()]);
             }
         });
+        stepPane.setId("plan-step-pane");
         stepPane.setFitToWidth(true);
         stepPane.setPadding(new Insets(4, 12, 4, 12));
         Button back = new Button("Back");
@@ -114,6 +115,7 @@ final class PlanView extends BorderPane {
         results.setId("plan-results-tabs");
         results.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         ScrollPane summary = new ScrollPane(new ResultsPane(vm, this::exportable));
+        summary.setId("plan-results-scroll");
         summary.setFitToWidth(true);
         Tab chartsTab = new Tab("Charts");
         Tab gpusTab = new Tab("GPUs");

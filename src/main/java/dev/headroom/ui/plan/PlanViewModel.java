@@ -4,6 +4,8 @@ import dev.headroom.catalog.Catalog;
 import dev.headroom.catalog.LayerPlan;
 import dev.headroom.catalog.ModelArchitecture;
 import dev.headroom.catalog.ParameterCounter;
+import dev.headroom.common.Format;
+import dev.headroom.common.Ranges;
 import dev.headroom.sizing.Efficiencies;
 import dev.headroom.sizing.Estimate;
 import dev.headroom.sizing.FinetuneMethod;
@@ -51,6 +53,9 @@ import javafx.collections.ObservableMap;
 public final class PlanViewModel {
     /** Where the model comes from. */
     public enum ModelSource { CATALOG, IMPORTED, CUSTOM }
+
+    /** What of the weights lives in host memory: nothing, llama.cpp's CPU layers, or vLLM's offloaded bytes. */
+    public enum CpuOffload { NONE, GPU_LAYERS, WEIGHTS }
 
     private final Catalog catalog;
     private final SizingEngine engine;
@@ -100,6 +105,17 @@ public final class PlanViewModel {
     private final BooleanProperty sequenceParallel = new SimpleBooleanProperty(false);
     private final BooleanProperty offloadOptimizer = new SimpleBooleanProperty(false);
     private final ObjectProperty<RuntimeProfile> runtime = new SimpleObjectProperty<>(RuntimeProfile.VLLM);
+    // Blank node, host and share fields take the GPU's catalog defaults, as the command line's absent flags do.
+    private final StringProperty nodes = new SimpleStringProperty("");
+    private final StringProperty gpusPerNode = new SimpleStringProperty("");
+    /** A catalog network id; blank = the GPU's default network. */
+    private final StringProperty network = new SimpleStringProperty("");
+    private final ObjectProperty<CpuOffload> cpuOffload = new SimpleObjectProperty<>(CpuOffload.NONE);
+    private final StringProperty gpuLayers = new SimpleStringProperty("");
+    private final StringProperty cpuOffloadGib = new SimpleStringProperty("");
+    private final StringProperty hostMemoryGib = new SimpleStringProperty("");
+    private final StringProperty hostBandwidthGbps = new SimpleStringProperty("");
+    private final StringProperty unifiedGpuShare = new SimpleStringProperty("");
 
     private final StringProperty mfu = new SimpleStringProperty("");
     private final StringProperty prefillEfficiency = new SimpleStringProperty("");
@@ -121,6 +137,9 @@ public final class PlanViewModel {
     private final ReadOnlyObjectWrapper<Path> file = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper attentionPattern = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper ffnLayout = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper layoutSummary = new ReadOnlyStringWrapper("");
+    private final ReadOnlyObjectWrapper<HardwareDefaults> hardwareDefaults =
+            new ReadOnlyObjectWrapper<>(HardwareDefaults.NONE);
 
     /** What a loaded plan holds beyond the wizard's fields (group size, paging, prefixes...), kept as it was. */
     private Scenario base = new Scenario(null, null, null, null, null, null, null, null, null, null, null);
@@ -148,7 +167,8 @@ public final class PlanViewModel {
                 headDim, ffn, ffnKind, vocab, experts, activeExperts, maxContext, workload, method, loraRank, weights,
                 kvCache, optimizer, gradientPrecision, masterWeights, batch, inputTokens, outputTokens, microBatch,
                 gradientAccumulation, trainTokens, gpuId, gpuCount, tensorParallel, pipelineParallel, dataParallel,
-                zeroStage, recompute, flashAttention, sequenceParallel, offloadOptimizer, runtime, mfu,
+                zeroStage, recompute, flashAttention, sequenceParallel, offloadOptimizer, runtime, nodes, gpusPerNode,
+                network, cpuOffload, gpuLayers, cpuOffloadGib, hostMemoryGib, hostBandwidthGbps, unifiedGpuShare, mfu,
                 prefillEfficiency, bandwidthEfficiency, interconnectEfficiency, memoryReservation, fragmentation);
     }
 
@@ -179,6 +199,7 @@ public final class PlanViewModel {
             }
         }
         describeModel();
+        describeHardware(result);
         fieldProblems.clear();
         fieldProblems.putAll(fieldMessages);
         problems.setAll(fieldMessages.values());
@@ -198,7 +219,10 @@ public final class PlanViewModel {
             case "seq (input tokens)" -> "seq";
             case "tp x pp x dp" -> "gpus";
             case "gpu-memory-utilization (memory reservation)" -> "memory-reservation";
-            default -> field;
+            case "host-memory (GiB)" -> "host-memory";
+            case "host-bandwidth (GB/s)" -> "host-bandwidth";
+            // "gpu-layers / cpu-offload-gb place inference weights in host memory; for training ..." has no colon
+            default -> field.startsWith("gpu-layers / cpu-offload-gb") ? "cpu-offload" : field;
         };
     }
 
@@ -220,6 +244,7 @@ public final class PlanViewModel {
         Integer tp = n.integer("tp", tensorParallel);
         Integer pp = n.integer("pp", pipelineParallel);
         Integer count = n.integer("gpus", gpuCount);
+        Scenario.Hardware hardware = hardware(n, count);
         Integer dp = dataParallel.get() == null || dataParallel.get().isBlank()
                 ? (tp != null && pp != null && count != null && count % (tp * pp) == 0 ? count / (tp * pp) : 1)
                 : n.integer("dp", dataParallel);
@@ -240,7 +265,55 @@ public final class PlanViewModel {
             return null;
         }
         return new Scenario(model, workload.get(), training, precision, shape, parallelism, base.kvCache(),
-                new Scenario.Hardware(gpuId.get(), count), runtime.get(), overheads, efficiencies);
+                hardware, runtime.get(), overheads, efficiencies);
+    }
+
+    /**
+     * The GPU with its nodes, host memory and unified share. GiB and GB/s are checked before they become bytes, so
+     * a huge value is reported as typed, not as a saturated long; the share only applies to a unified-memory GPU
+     * (its field is disabled for the others, so a share kept from such a machine must not fail the plan).
+     */
+    private Scenario.Hardware hardware(Numbers n, Integer count) {
+        Scenario.Nodes layout = new Scenario.Nodes(n.optionalInteger("nodes", nodes),
+                n.optionalInteger("gpus-per-node", gpusPerNode), blankToNull(network.get()));
+        Integer layersOnGpu = cpuOffload.get() == CpuOffload.GPU_LAYERS ? n.integer("gpu-layers", gpuLayers) : null;
+        Double offloadGib = cpuOffload.get() == CpuOffload.WEIGHTS
+                ? n.decimal("cpu-offload-gb", "cpu-offload-gb", cpuOffloadGib, 0, 1 << 20, true) : null;
+        Double hostGib = n.decimal("host-memory", "host-memory (GiB)", hostMemoryGib, 1, 1 << 24, false);
+        Double hostGbps = n.decimal("host-bandwidth", "host-bandwidth (GB/s)", hostBandwidthGbps, 1, 10_000, false);
+        Double share = selectedGpu() != null && selectedGpu().isUnified()
+                ? n.optionalDecimal("unified-gpu-share", unifiedGpuShare) : null;
+        Scenario.Offload offload = new Scenario.Offload(layersOnGpu, bytes(offloadGib), bytes(hostGib),
+                hostGbps == null ? null : hostGbps * 1e9);
+        return new Scenario.Hardware(gpuId.get(), count, layout, offload, share);
+    }
+
+    private dev.headroom.catalog.Gpu selectedGpu() {
+        return catalog.gpu(gpuId.get()).orElse(null);
+    }
+
+    /** The hardware step's defaults for the selected GPU and the estimate's layout in one line. */
+    private void describeHardware(Estimate result) {
+        dev.headroom.catalog.Gpu gpu = selectedGpu();
+        Double share = null;
+        try {
+            String typed = unifiedGpuShare.get() == null ? "" : unifiedGpuShare.get().trim();
+            double parsed = typed.isEmpty() ? Double.NaN : Double.parseDouble(typed);
+            share = parsed >= 0.05 && parsed <= 1 ? parsed : null; // Scenario's range; outside it the default shows
+        } catch (NumberFormatException e) {
+            // a share being typed: the prompt keeps the default until it is a number
+        }
+        hardwareDefaults.set(HardwareDefaults.of(catalog, gpu, share));
+        layoutSummary.set(result == null || result.layout() == null ? ""
+                : HardwareText.layout(result.layout(), catalog, gpu));
+    }
+
+    private static Long bytes(Double gib) {
+        return gib == null ? null : Long.valueOf(Math.round(gib * Format.GIB));
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.trim();
     }
 
     private Scenario.ModelSpec modelSpec(Numbers n) {
@@ -352,6 +425,7 @@ public final class PlanViewModel {
             offloadOptimizer.set(p.offloadOptimizer());
             gpuId.set(loaded.hardware() == null ? null : loaded.hardware().gpuId());
             gpuCount.set(loaded.hardware() == null ? "1" : Integer.toString(loaded.hardware().count()));
+            loadHardware(loaded.hardware() == null ? new Scenario.Hardware(null, null) : loaded.hardware());
             runtime.set(loaded.runtime());
             mfu.set(text(loaded.efficiencies().mfu()));
             prefillEfficiency.set(text(loaded.efficiencies().prefillEfficiency()));
@@ -363,6 +437,20 @@ public final class PlanViewModel {
             loading = false;
         }
         recompute();
+    }
+
+    private void loadHardware(Scenario.Hardware h) {
+        nodes.set(text(h.nodes().nodes()));
+        gpusPerNode.set(text(h.nodes().gpusPerNode()));
+        network.set(h.nodes().network() == null ? "" : h.nodes().network());
+        Scenario.Offload o = h.offload();
+        boolean weights = o.cpuOffloadBytes() != null && o.cpuOffloadBytes() > 0;
+        cpuOffload.set(o.gpuLayers() != null ? CpuOffload.GPU_LAYERS : weights ? CpuOffload.WEIGHTS : CpuOffload.NONE);
+        gpuLayers.set(text(o.gpuLayers()));
+        cpuOffloadGib.set(o.cpuOffloadBytes() == null ? "" : plain(o.cpuOffloadBytes() / Format.GIB));
+        hostMemoryGib.set(o.hostMemoryBytes() == null ? "" : plain(o.hostMemoryBytes() / Format.GIB));
+        hostBandwidthGbps.set(o.hostBandwidth() == null ? "" : plain(o.hostBandwidth() / 1e9));
+        unifiedGpuShare.set(text(h.unifiedGpuShare()));
     }
 
     /** Back to a fresh plan. */
@@ -409,6 +497,10 @@ public final class PlanViewModel {
         return value == null ? "" : plain(value);
     }
 
+    private static String text(Integer value) {
+        return value == null ? "" : Integer.toString(value);
+    }
+
     private static String plain(double value) {
         return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value)
                 : String.format(Locale.ROOT, "%s", value);
@@ -441,17 +533,49 @@ public final class PlanViewModel {
             }
         }
 
+        /** A whole number, or null when the field is blank (the default applies). */
+        Integer optionalInteger(String field, StringProperty text) {
+            return cleaned(text).isEmpty() ? null : integer(field, text);
+        }
+
         Double optionalDecimal(String field, StringProperty text) {
-            String value = text.get() == null ? "" : text.get().trim().replace(",", "").replace("_", "");
+            return parsed(field, field, cleaned(text));
+        }
+
+        /**
+         * A number between {@code min} and {@code max}; {@code shown} names it in messages as the command line
+         * does, with its unit ("host-memory (GiB) = 0: must be between 1 and 16777216").
+         */
+        Double decimal(String field, String shown, StringProperty text, double min, double max, boolean required) {
+            String value = cleaned(text);
+            if (value.isEmpty()) {
+                if (required) {
+                    messages.put(field, shown + ": is required");
+                }
+                return null;
+            }
+            Double parsed = parsed(field, shown, value);
+            if (parsed != null && !Ranges.within(parsed, min, max)) {
+                messages.put(field, Ranges.outside(shown, parsed, min, max));
+                return null;
+            }
+            return parsed;
+        }
+
+        private Double parsed(String field, String shown, String value) {
             if (value.isEmpty()) {
                 return null;
             }
             try {
                 return Double.parseDouble(value);
             } catch (NumberFormatException e) {
-                messages.put(field, field + " = " + value + ": must be a number");
+                messages.put(field, shown + " = " + value + ": must be a number");
                 return null;
             }
+        }
+
+        private static String cleaned(StringProperty text) {
+            return text.get() == null ? "" : text.get().trim().replace(",", "").replace("_", "");
         }
     }
 
@@ -497,6 +621,17 @@ public final class PlanViewModel {
     public BooleanProperty sequenceParallelProperty() { return sequenceParallel; }
     public BooleanProperty offloadOptimizerProperty() { return offloadOptimizer; }
     public ObjectProperty<RuntimeProfile> runtimeProperty() { return runtime; }
+    public StringProperty nodesProperty() { return nodes; }
+    public StringProperty gpusPerNodeProperty() { return gpusPerNode; }
+    /** A catalog network id, or blank for the GPU's default network. */
+    public StringProperty networkProperty() { return network; }
+    public ObjectProperty<CpuOffload> cpuOffloadProperty() { return cpuOffload; }
+    public StringProperty gpuLayersProperty() { return gpuLayers; }
+    /** vLLM's --cpu-offload-gb: GiB of weights per GPU in host memory. */
+    public StringProperty cpuOffloadGibProperty() { return cpuOffloadGib; }
+    public StringProperty hostMemoryGibProperty() { return hostMemoryGib; }
+    public StringProperty hostBandwidthGbpsProperty() { return hostBandwidthGbps; }
+    public StringProperty unifiedGpuShareProperty() { return unifiedGpuShare; }
     public StringProperty mfuProperty() { return mfu; }
     public StringProperty prefillEfficiencyProperty() { return prefillEfficiency; }
     public StringProperty bandwidthEfficiencyProperty() { return bandwidthEfficiency; }
@@ -520,6 +655,12 @@ public final class PlanViewModel {
     /** The chosen model's FFN layers in words, "3 dense + 58 MoE (256 experts, 8 active, 1 shared)". */
     public ReadOnlyStringProperty ffnLayoutProperty() { return ffnLayout.getReadOnlyProperty(); }
     public String getFfnLayout() { return ffnLayout.get(); }
+    /** The estimate's nodes and network in words, "4 nodes x 8 GPUs (NVLink 4 domain 8), ..."; empty while an input is bad. */
+    public ReadOnlyStringProperty layoutSummaryProperty() { return layoutSummary.getReadOnlyProperty(); }
+    public String getLayoutSummary() { return layoutSummary.get(); }
+    /** What the blank node, host and share fields stand for with the selected GPU. */
+    ReadOnlyObjectProperty<HardwareDefaults> hardwareDefaultsProperty() { return hardwareDefaults.getReadOnlyProperty(); }
+    HardwareDefaults getHardwareDefaults() { return hardwareDefaults.get(); }
 
     /** Inputs in the order a plan comparison lists them, with their current values. */
     static Map<String, String> describe(Scenario s) {
@@ -533,6 +674,11 @@ public final class PlanViewModel {
         rows.put("Input tokens", Integer.toString(s.shape().inputTokens()));
         rows.put("Output tokens", Integer.toString(s.shape().outputTokens()));
         rows.put("GPU", s.hardware().gpuId() + " x " + s.hardware().count());
+        rows.put("Nodes", nodes(s.hardware().nodes()));
+        rows.put("CPU offload", offload(s.hardware().offload()));
+        rows.put("Host memory", host(s.hardware().offload()));
+        rows.put("Unified GPU share", s.hardware().unifiedGpuShare() == null ? "default"
+                : plain(s.hardware().unifiedGpuShare()));
         rows.put("TP x PP x DP", s.parallelism().tensor() + " x " + s.parallelism().pipeline() + " x " + s.parallelism().data());
         rows.put("ZeRO", Integer.toString(s.parallelism().zeroStage()));
         rows.put("Runtime", s.runtime().label());
@@ -541,6 +687,29 @@ public final class PlanViewModel {
 
     static List<String> describeKeys() {
         return new ArrayList<>(List.of("Model", "Workload", "Weights", "KV cache", "Batch", "Input tokens",
-                "Output tokens", "GPU", "TP x PP x DP", "ZeRO", "Runtime"));
+                "Output tokens", "GPU", "Nodes", "CPU offload", "Host memory", "Unified GPU share", "TP x PP x DP",
+                "ZeRO", "Runtime"));
+    }
+
+    /** "4 x 8 GPUs, ib-ndr-400"; blank fields read as what they leave to the GPU's catalog node. */
+    private static String nodes(Scenario.Nodes n) {
+        return (n.nodes() == null ? "derived" : n.nodes().toString()) + " x "
+                + (n.gpusPerNode() == null ? "derived" : n.gpusPerNode().toString()) + " GPUs, "
+                + (n.network() == null ? "GPU default network" : n.network());
+    }
+
+    private static String offload(Scenario.Offload o) {
+        if (o.gpuLayers() != null) {
+            return "llama.cpp: " + o.gpuLayers() + " GPU layers";
+        }
+        if (o.cpuOffloadBytes() != null && o.cpuOffloadBytes() > 0) {
+            return "vLLM: " + Format.gib(o.cpuOffloadBytes()) + " per GPU";
+        }
+        return "none";
+    }
+
+    private static String host(Scenario.Offload o) {
+        return (o.hostMemoryBytes() == null ? "platform default" : Format.gib(o.hostMemoryBytes())) + " at "
+                + (o.hostBandwidth() == null ? "platform default" : plain(o.hostBandwidth() / 1e9) + " GB/s");
     }
 }

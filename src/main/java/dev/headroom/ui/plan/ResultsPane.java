@@ -88,7 +88,7 @@ final class ResultsPane extends VBox {
                                 + fit.minPipelineParallel() + ")"));
         memoryChart.setChart(PlanCharts.memoryBars(List.of(new PlanCharts.Bar(e.model(), e))));
         fillMemory(e);
-        fillFigures(s, e);
+        fillFigures(vm, s, e);
         warnings.setText(e.warnings().isEmpty() ? "" : "⚠ " + String.join("\n⚠ ", e.warnings()));
     }
 
@@ -112,7 +112,7 @@ final class ResultsPane extends VBox {
                 Format.gib(e.fit().usableBytes()))));
     }
 
-    private void fillFigures(Scenario s, Estimate e) {
+    private void fillFigures(PlanViewModel vm, Scenario s, Estimate e) {
         figures.getChildren().clear();
         Estimate.Fit f = e.fit();
         figure("Minimum GPUs", f.minGpus() == null ? "none up to 8 x layers"
@@ -129,6 +129,14 @@ final class ResultsPane extends VBox {
         figure("Rule of thumb (whole model)", Format.gib(e.ruleOfThumbBytes()) + (s.workload().isTraining()
                 ? "  = parameters x bytes x 6" : "  = parameters x bytes x 1.2"));
         figure("Detailed (whole model, all GPUs)", Format.gib(e.memory().totalBytes() * s.hardware().count()));
+        if (e.host() != null) {
+            figure("Host memory per node", HardwareText.host(e.host()));
+            figure("Host memory read", HardwareText.hostRead(e.host()).substring("read at ".length()));
+        }
+        if (e.layout() != null) {
+            figure("Layout", HardwareText.layout(e.layout(), vm.catalog(), vm.catalog().gpu(e.fit().gpu()).orElse(null)));
+            HardwareText.links(e.layout()).forEach(this::figure);
+        }
         Estimate.Performance p = e.performance();
         if (p.prefillSeconds() != null) {
             figure("Time to first token (whole batch)", seconds(p.prefillSeconds()) + " (" + p.prefillBound() + "-bound)");

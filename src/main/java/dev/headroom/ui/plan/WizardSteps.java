@@ -298,7 +298,7 @@ final class WizardSteps {
         ComboBox<Gpu> gpu = new ComboBox<>();
         gpu.setId("plan-gpu");
         List<Gpu> all = List.copyOf(vm.catalog().gpus().values());
-        for (String label : List.of("All", "Consumer", "Workstation", "Data-center")) {
+        for (String label : List.of("All", "Consumer", "Workstation", "Data-center", "Unified")) {
             ToggleButton button = new ToggleButton(label);
             button.setToggleGroup(classes);
             button.setUserData(label);
@@ -384,8 +384,11 @@ final class WizardSteps {
                 + " moves optimizer states to host memory.");
         Forms.row(grid, "Runtime", Forms.choice(vm.runtimeProperty(), List.of(RuntimeProfile.values()),
                 RuntimeProfile::label, "plan-runtime"), "The serving or training stack: CUDA context, workspaces,"
-                + " CUDA graphs, fragmentation, the share of the GPU it reserves (vLLM 90 %), KV paging, prefill chunks.");
-        return page("On which hardware?", "A GPU from the catalog, how many, and how the model is split across them.", grid);
+                + " CUDA graphs, fragmentation, the share of the GPU it reserves (vLLM 90 %), KV paging, prefill chunks."
+                + " On Apple silicon (Metal) vLLM and TensorRT-LLM do not run: the plan is sized with llama.cpp and says so.");
+        new NodeAndOffloadRows(vm, validation).addTo(grid);
+        return page("On which hardware?", "A GPU from the catalog, how many, how they sit in nodes, how the model is"
+                + " split across them, and what lives in host memory.", grid);
     }
 
     // --- helpers ----------------------------------------------------------------------------------------------

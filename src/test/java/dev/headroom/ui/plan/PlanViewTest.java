@@ -180,10 +180,16 @@ class PlanViewTest {
         WaitForAsyncUtils.waitForFxEvents();
 
         TableView<ComparePlansPane.Row> table = robot.lookup("#compare-table").queryAs(TableView.class);
-        Set<Node> highlighted = robot.from(table).lookup(".differs").queryAll();
-        List<String> changed = highlighted.stream()
-                .map(n -> ((javafx.scene.control.TableCell<?, ?>) n).getTableRow().getItem())
-                .map(row -> ((ComparePlansPane.Row) row).field()).distinct().toList();
+        // The table virtualises its rows: look at the top, then at the bottom, where the results follow the inputs.
+        java.util.Set<String> changed = new java.util.LinkedHashSet<>();
+        for (int index : List.of(0, table.getItems().size() - 1)) {
+            robot.interact(() -> table.scrollTo(index));
+            WaitForAsyncUtils.waitForFxEvents();
+            Set<Node> highlighted = robot.from(table).lookup(".differs").queryAll();
+            highlighted.stream().map(n -> ((javafx.scene.control.TableCell<?, ?>) n).getTableRow().getItem())
+                    .filter(java.util.Objects::nonNull)
+                    .map(row -> ((ComparePlansPane.Row) row).field()).forEach(changed::add);
+        }
         assertThat(changed).contains("Weights", "Total per GPU (GiB)").doesNotContain("Model", "GPU", "Batch");
         // KV per token is the engine's, not a formula of the comparison's own
         ComparePlansPane.Row kv = table.getItems().stream().filter(r -> r.field().equals("KV cache per token (bytes)"))
