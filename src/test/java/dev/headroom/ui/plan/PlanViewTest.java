@@ -268,6 +268,113 @@ class PlanViewTest {
         assertThat(Files.readString(html)).contains("Llama 3.1 8B")
                 .contains("<td>" + Format.gib(vm.getEstimate().memory().totalBytes()) + "</td>");
     }
+
+    private javafx.scene.control.TextField field(FxRobot robot, String id) {
+        return robot.lookup(id).queryAs(javafx.scene.control.TextField.class);
+    }
+
+    private boolean resultsShow(FxRobot robot, String start) {
+        return robot.lookup((Node n) -> n instanceof Label l && l.getText() != null && l.getText().startsWith(start)
+                && l.isVisible()).tryQuery().isPresent();
+    }
+
+    /** A unified machine's GPU share is its own field: off for a GPU with memory of its own, on for a Mac. */
+    @Test
+    void theUnifiedShareFieldIsEnabledOnlyForAUnifiedMemoryGpu(FxRobot robot) {
+        select(robot, "#step-4", "#plan-gpu", CATALOG.requireGpu("h100-sxm"));
+        javafx.scene.control.TextField share = field(robot, "#plan-unified-gpu-share");
+        assertThat(share.isDisabled()).isTrue();
+        assertThat(share.getPromptText()).isEqualTo("unified-memory machines only");
+
+        select(robot, "#step-4", "#plan-gpu", CATALOG.requireGpu("apple-m3-ultra-512gb"));
+        assertThat(share.isDisabled()).isFalse();
+        // the catalog's Metal working-set default, and how macOS raises it
+        assertThat(share.getPromptText()).startsWith("0.75");
+        assertThat(share.getTooltip().getText()).contains("sudo sysctl iogpu.wired_limit_mb");
+        // what the share leaves to the CPU: 512 GiB x (1 - 0.75)
+        assertThat(field(robot, "#plan-host-memory").getPromptText()).startsWith("128: what a GPU share of 0.75 leaves");
+    }
+
+    /** A saved plan's nodes, network, host memory and -ngl come back into the hardware step's controls. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aSavedPlansNodesAndOffloadLoadBackIntoTheControls(FxRobot robot) throws Exception {
+        Scenario multiNode = new Scenario(Scenario.ModelSpec.catalog("llama-3.1-8b"), null, null, null, null,
+                new Scenario.Parallelism(8, null, 2, null, null, null, null, null, null, null), null,
+                new Scenario.Hardware("h100-sxm", 16, new Scenario.Nodes(2, 8, "roce-400"),
+                        new Scenario.Offload(null, null, 1024L << 30, null), null), null, null, null);
+        Path file = folder.resolve("two-nodes" + PlanFile.EXTENSION);
+        PlanFile.write(file, multiNode);
+        robot.interact(() -> view.openFile(file));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("#step-4");
+
+        assertThat(field(robot, "#plan-nodes").getText()).isEqualTo("2");
+        assertThat(field(robot, "#plan-gpus-per-node").getText()).isEqualTo("8");
+        assertThat(robot.lookup("#plan-network").queryAs(ComboBox.class).getValue()).isEqualTo("roce-400");
+        assertThat(field(robot, "#plan-host-memory").getText()).isEqualTo("1024");
+        assertThat(robot.lookup("#plan-cpu-offload").queryAs(ComboBox.class).getValue())
+                .isEqualTo(PlanViewModel.CpuOffload.NONE);
+        assertThat(field(robot, "#plan-gpu-layers").isDisabled()).isTrue();
+        // 400 GbE RoCE: one 50 GB/s port per H100 (nicsPerNode 8)
+        assertThat(robot.lookup("#plan-layout").queryAs(Label.class).getText())
+                .startsWith("2 nodes x 8 GPUs (NVLink 4 domain 8), 400 GbE RoCE").endsWith("50 GB/s per GPU");
+        assertThat(vm.currentScenario().hardware()).isEqualTo(multiNode.hardware());
+        assertThat(vm.isDirty()).isFalse();
+
+        Scenario layers = new Scenario(Scenario.ModelSpec.catalog("llama-3.1-70b"), null, null,
+                new Scenario.Precision(WeightFormat.Q4_K_M, null, null, null), null, null, null,
+                new Scenario.Hardware("rtx-4090", 1, null, new Scenario.Offload(40, null, null, null), null),
+                dev.headroom.sizing.RuntimeProfile.LLAMA_CPP, null, null);
+        Path second = folder.resolve("ngl" + PlanFile.EXTENSION);
+        PlanFile.write(second, layers);
+        robot.interact(() -> view.openFile(second));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#plan-cpu-offload").queryAs(ComboBox.class).getValue())
+                .isEqualTo(PlanViewModel.CpuOffload.GPU_LAYERS);
+        javafx.scene.control.TextField gpuLayers = field(robot, "#plan-gpu-layers");
+        assertThat(gpuLayers.getText()).isEqualTo("40");
+        assertThat(gpuLayers.isVisible() && !gpuLayers.isDisabled()).isTrue();
+        assertThat(field(robot, "#plan-nodes").getText()).isEmpty();
+        assertThat(robot.lookup("#plan-network").queryAs(ComboBox.class).getValue()).isEqualTo("");
+    }
+
+    /**
+     * Llama 3.1 70B in Q4_K_M does not fit a 24 GiB RTX 4090; with 40 GPU layers (-ngl 40) it does, and the results
+     * say where the rest lives: the host line and a decode bound by host memory.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void gpuLayersOnAnRtx4090ShowTheHostMemoryLineInTheResults(FxRobot robot) {
+        chooseModel(robot, "Llama 3.1 70B");
+        select(robot, "#step-2", "#plan-weights", WeightFormat.Q4_K_M);
+        select(robot, "#step-4", "#plan-gpu", CATALOG.requireGpu("rtx-4090"));
+        assertThat(resultsShow(robot, "Does not fit")).isTrue();
+        assertThat(resultsShow(robot, "Host memory per node")).isFalse();
+
+        ComboBox<PlanViewModel.CpuOffload> offload = robot.lookup("#plan-cpu-offload").queryAs(ComboBox.class);
+        robot.interact(() -> offload.getSelectionModel().select(PlanViewModel.CpuOffload.GPU_LAYERS));
+        javafx.scene.control.TextField gpuLayers = field(robot, "#plan-gpu-layers");
+        assertThat(vm.fieldProblems().get("gpu-layers")).isEqualTo("gpu-layers: is required");
+        robot.interact(() -> gpuLayers.setText("40"));
+
+        assertThat(vm.currentScenario().hardware().offload()).isEqualTo(new Scenario.Offload(40, null, null, null));
+        Estimate.Host host = vm.getEstimate().host();
+        assertThat(host).isNotNull();
+        // -ngl counts the output head as a layer: 39 of the 80 repeating layers on the GPU, 41 on the CPU
+        assertThat(resultsShow(robot, "Host memory per node")).isTrue();
+        assertThat(resultsShow(robot, "39 layers on the GPU, 41 on the CPU: " + Format.gib(host.weightsBytes())
+                + " weights")).isTrue();
+        assertThat(resultsShow(robot, HardwareText.host(host))).isTrue();
+        assertThat(HardwareText.host(host)).endsWith("of 64.0 GiB, fits");
+        assertThat(robot.lookup("#plan-fits").queryAs(Label.class).getText()).startsWith("Fits on 1 x rtx-4090");
+        assertThat(resultsShow(robot, ResultsPane.seconds(vm.getEstimate().performance().timePerOutputTokenSeconds())
+                + " (host-memory-bound)")).isTrue();
+
+        robot.interact(() -> gpuLayers.setText("-1"));
+        assertThat(vm.problems()).containsExactly("gpu-layers = -1: must be between 0 and 100000");
+    }
+
     /** The model step states the layer pattern; the Charts tab draws KV per token where it varies, and exports it. */
     @Test
     void slidingWindowLayersShowInTheModelStepAndAsAKvChart(FxRobot robot) throws Exception {
