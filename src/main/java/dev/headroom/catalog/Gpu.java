@@ -126,7 +126,14 @@ public record Gpu(
     /**
      * A purchase price per GPU in US dollars, with the date its source gives and what it is a price of; for a
      * unified-memory machine, the whole system's.
+     *
+     * @param includesServer the price is a share of a server or rack (CPUs, switches, chassis), so the cost model
+     *                       adds no server multiple on top; null or false for the GPU alone
      */
-    public record Price(Double usd, String date, String basis) {
+    public record Price(Double usd, String date, String basis, Boolean includesServer) {
+        /** @return whether the price is a share of a whole server or rack (a DGX listing / 8, an NVL72 rack / 72) */
+        public boolean ofSystem() {
+            return Boolean.TRUE.equals(includesServer);
+        }
     }
 }

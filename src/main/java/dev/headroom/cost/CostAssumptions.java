@@ -37,15 +37,21 @@ public record CostAssumptions(Double gpuPriceUsd, Double serverOverhead, Double 
             null, null, null, null, null, null);
 
     /**
-     * The defaults for one GPU. A unified-memory machine is priced and powered whole: its price is the system's
+     * The defaults for one GPU. A price that is a share of a server or rack takes no server multiple. A
+     * unified-memory machine is priced and powered whole: its price is the system's
      * (no server multiple, no cluster fabric), its TDP the system's maximum draw (no server power multiple), and
      * it idles at the system's measured idle power where the catalog has it.
      */
     public static CostAssumptions defaultsFor(dev.headroom.catalog.Gpu gpu) {
-        if (!gpu.isUnified()) {
-            return DEFAULTS;
-        }
         CostAssumptions d = DEFAULTS;
+        if (!gpu.isUnified()) {
+            // A DGX listing / 8 or an NVL72 rack / 72 already pays for the server around the GPU.
+            return gpu.price() != null && gpu.price().ofSystem()
+                    ? new CostAssumptions(d.gpuPriceUsd, 1.0, d.networkFraction, d.lifeYears, d.electricityUsdPerKwh,
+                            d.pue, d.utilization, d.loadFraction, d.idleFraction, d.serverPowerMultiplier,
+                            d.coloUsdPerKwMonth, d.maintenanceFraction, d.staffUsdPerYear, d.horizonMonths)
+                    : DEFAULTS;
+        }
         Double idle = gpu.power().idleWatts() != null && gpu.power().tdpWatts() != null
                 ? gpu.power().idleWatts() / gpu.power().tdpWatts() : d.idleFraction;
         return new CostAssumptions(d.gpuPriceUsd, 1.0, 0.0, d.lifeYears, d.electricityUsdPerKwh, d.pue,

@@ -482,7 +482,8 @@ final class MemoryModel {
         double experts = expertParams(from, to, t);
         double norms = normParams(from, to);
         double embedding = offloaded ? 0 : embeddingParams(stage, t);
-        double output = offloaded && !outputOnGpu ? 0 : outputParams(stage, p, t);
+        // llama.cpp copies a tied embedding to the GPU as the output head when the head is offloaded there.
+        double output = !offloaded ? outputParams(stage, p, t) : outputOnGpu ? vocab * hidden : 0;
         double weights = weightBytes(linear, experts, norms, embedding, output);
         if (!training) {
             weights = Math.max(0, weights - cpuOffloadBytes);

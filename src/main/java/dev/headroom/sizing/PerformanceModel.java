@@ -20,6 +20,14 @@ import dev.headroom.catalog.Gpu;
  * read over the host link on every forward pass.
  */
 final class PerformanceModel {
+    /**
+     * What a collective that leaves the node adds to the in-node latency: measured small-message all-reduces across
+     * two nodes take 46-48 µs on NDR InfiniBand (NVIDIA/nccl#1244, 2024-04-09), 51-57 µs on AWS p6-b200 EFA
+     * (dstackai/dstack#3961), 68-70 µs on p5 EFA (aws/aws-k8s-tester#585), against about 13 µs inside an H100 node;
+     * 40 µs on top of the 10 µs in-node figure is taken. A switch's port-to-port latency (sub-µs) is not the number.
+     */
+    static final double CROSS_NODE_LATENCY = 40e-6;
+
     private final MemoryModel memory;
     private final ResolvedHardware machine;
     private final double peakFlops;
@@ -47,8 +55,7 @@ final class PerformanceModel {
         this.linkBandwidth = oneWayLinkBandwidth(gpu);
         this.pcieBandwidth = pcieOneWay(gpu.interconnect().pcieGeneration(),
                 gpu.interconnect().pcieLanes() == null ? 16 : gpu.interconnect().pcieLanes());
-        this.networkLatency = machine.network() == null || machine.network().latencySeconds() == null ? 0
-                : machine.network().latencySeconds();
+        this.networkLatency = CROSS_NODE_LATENCY;
         this.prefillEfficiency = efficiencies.prefillEfficiency();
         this.bandwidthEfficiency = efficiencies.bandwidthEfficiency();
         this.interconnectEfficiency = efficiencies.interconnectEfficiency();

@@ -39,7 +39,7 @@ record ResolvedHardware(Gpu gpu, long gpuCapacityBytes, int gpus, int nodes, int
         }
         int nodes = asked.nodes() != null ? asked.nodes() : (int) ((count + (long) perNode - 1) / perNode);
         if (perNode > node.gpusPerNode()) {
-            problems.add(String.format(Locale.ROOT, "gpus-per-node = %d: a %s node holds at most %d (catalog node.gpusPerNode)",
+            problems.add(String.format(Locale.ROOT, "gpus-per-node = %d: one %s node holds at most %d (catalog node.gpusPerNode)",
                     perNode, gpu.name(), node.gpusPerNode()));
         }
         if ((long) nodes * perNode < count) {
@@ -53,17 +53,19 @@ record ResolvedHardware(Gpu gpu, long gpuCapacityBytes, int gpus, int nodes, int
         if (tensor > perNode) {
             problems.add(String.format(Locale.ROOT, "tp = %d: tensor parallelism stays inside one node of %d GPUs"
                     + " (gpus-per-node); split further with --pp or --dp", tensor, perNode));
+        } else if (perNode % tensor != 0) {
+            problems.add(String.format(Locale.ROOT, "tp = %d: must divide gpus-per-node = %d, or a tensor group"
+                    + " would straddle two nodes", tensor, perNode));
         }
         String networkId = asked.network() != null ? asked.network() : node.network();
         Network network = catalog.network(networkId).orElse(null);
         if (network == null) {
-            problems.add("network = " + Format.echo(networkId) + ": no such network id; 'headroom catalog list networks' lists them");
+            problems.add("network = " + Format.echo(networkId) + ": no such network id; one of "
+                    + String.join(", ", catalog.networks().keySet()));
         }
         Double share = hardware.unifiedGpuShare();
         if (share != null && gpu.unifiedMemory() == null) {
-            problems.add("unified-gpu-share = " + Format.plain(share) + ": " + gpu.name()
-                    + " has memory of its own; the share applies to unified-memory machines");
-            share = null;
+            share = null; // a plan saved on a Mac, sized on a discrete GPU: SizingEngine warns that it is ignored
         }
         long capacity = gpu.capacityBytes(share);
         Scenario.Offload offload = hardware.offload();

@@ -75,7 +75,7 @@ public final class SizingEngine {
         long usable = (long) (capacity * overheads.memoryReservation());
         Estimate.Memory memoryOut = memoryOf(scenario, peak, model.hasArchitecture(), training, stage);
         Estimate.Fit fit = fit(scenario, model, machine, memory, memoryOut, usable, batch, input, output, t, p, warnings);
-        Estimate.Host host = training ? null : hostMemory(scenario, memory, machine, batch, input, output);
+        Estimate.Host host = training ? null : hostMemory(scenario, memory, machine, batch, input, output, warnings);
         if (host != null && !host.fits()) {
             fit = new Estimate.Fit(fit.gpu(), fit.capacityBytes(), fit.usableBytes(), false, fit.headroomBytes(),
                     fit.minGpus(), fit.minTensorParallel(), fit.minPipelineParallel(), fit.maxBatch(),
@@ -122,7 +122,7 @@ public final class SizingEngine {
      * embedding, or vLLM's offloaded weights of every GPU in the node. Null when nothing is offloaded.
      */
     private static Estimate.Host hostMemory(Scenario scenario, MemoryModel memory, ResolvedHardware machine, int batch,
-                                            int input, int output) {
+                                            int input, int output, List<String> warnings) {
         Scenario.Offload offload = scenario.hardware().offload();
         if (!offload.any()) {
             return null;
@@ -139,6 +139,11 @@ public final class SizingEngine {
             double perGpu = Math.min(memory.cpuOffloadBytes, memory.weightBytes(
                     memory.stageParams(0, parallelism.pipeline(), parallelism.tensor())));
             weights = perGpu * Math.min(machine.gpus(), machine.gpusPerNode());
+            if (memory.cpuOffloadBytes > perGpu) {
+                warnings.add(String.format(Locale.ROOT, "cpu-offload-gb = %s is more than the %s of weights per GPU:"
+                        + " all of them are offloaded", Format.plain(memory.cpuOffloadBytes / Format.GIB),
+                        Format.gib(Math.round(perGpu))));
+            }
         }
         long total = Math.round(weights + kv);
         return new Estimate.Host(Math.round(weights), Math.round(kv), total, machine.hostCapacityBytes(),
@@ -189,7 +194,12 @@ public final class SizingEngine {
     private static void structuralProblems(Scenario scenario, ResolvedModel model, List<String> problems) {
         Scenario.Parallelism parallelism = scenario.parallelism();
         ModelArchitecture a = model.architecture();
+        Integer gpuLayers = scenario.hardware() == null ? null : scenario.hardware().offload().gpuLayers();
         if (a == null) {
+            if (gpuLayers != null) {
+                problems.add("gpu-layers = " + gpuLayers + ": placing layers needs the model's layers; give --model"
+                        + " or the architecture flags instead of --params, or use --cpu-offload-gb");
+            }
             return; // a parameter count splits any way; the estimate warns about what it cannot compute
         }
         int t = parallelism.tensor();
@@ -519,14 +529,21 @@ public final class SizingEngine {
                     + " KV head, so the cache does not shrink beyond %d ranks", model.architecture().kvHeads(),
                     parallelism.tensor(), model.architecture().kvHeads()));
         }
-        if (parallelism.gpus() > 1 && gpu.interconnect().gpuLinkBytesPerSecond() == null && machine.gpusPerNode() > 1) {
-            warnings.add(gpu.name() + " has no NVLink: tensor and pipeline traffic goes over PCIe Gen"
-                    + gpu.interconnect().pcieGeneration());
+        int t = parallelism.tensor();
+        boolean linked = gpu.interconnect().gpuLinkBytesPerSecond() != null;
+        if (t > 1 && (!linked || t > machine.domainGpus())) {
+            warnings.add(gpu.name() + (linked ? " links only " + machine.domainGpus() + " GPUs by "
+                    + gpu.interconnect().gpuLink() : " has no NVLink") + ": the tensor-parallel all-reduces of tp = "
+                    + t + " go over PCIe Gen" + gpu.interconnect().pcieGeneration());
         }
         if (gpu.gpuClass() == GpuClass.CONSUMER && gpu.vendor().equals("NVIDIA") && parallelism.gpus() > 1) {
             warnings.add("GeForce cards: NVIDIA's driver licence does not allow data-center deployment");
         }
         Scenario.Offload offload = scenario.hardware().offload();
+        if (scenario.hardware().unifiedGpuShare() != null && !gpu.isUnified()) {
+            warnings.add("unified-gpu-share = " + Format.plain(scenario.hardware().unifiedGpuShare()) + " is ignored: "
+                    + gpu.name() + " has memory of its own");
+        }
         if (offload.gpuLayers() != null && runtime != RuntimeProfile.LLAMA_CPP) {
             warnings.add("gpu-layers = " + offload.gpuLayers() + " is llama.cpp's placement (-ngl) and the runtime is "
                     + runtime.label() + ": the layers are placed as llama.cpp would; choose --runtime llama-cpp");

@@ -58,8 +58,11 @@ class TodaysHardwareTest {
         Estimate e = ENGINE.estimate(raised);
         assertThat(e.fit().capacityBytes()).isEqualTo((long) ((128L << 30) * 0.9));
         assertThat(e.warnings()).anySatisfy(w -> assertThat(w).contains("unified-gpu-share = 0.9 is above"));
-        assertThatThrownBy(() -> ENGINE.estimate(s.withHardware(new Scenario.Hardware("h100-sxm", 1, null, null, 0.9))))
-                .hasMessageContaining("unified-gpu-share = 0.9: NVIDIA H100 SXM5 80GB has memory of its own");
+        // A plan saved on a Mac and sized on a discrete GPU keeps its share but does not apply it.
+        Estimate discrete = ENGINE.estimate(s.withHardware(new Scenario.Hardware("h100-sxm", 1, null, null, 0.9)));
+        assertThat(discrete.fit().capacityBytes()).isEqualTo(80L << 30);
+        assertThat(discrete.warnings()).anySatisfy(w -> assertThat(w)
+                .contains("unified-gpu-share = 0.9 is ignored: NVIDIA H100 SXM5 80GB has memory of its own"));
     }
 
     /**
@@ -173,6 +176,26 @@ class TodaysHardwareTest {
         assertThat(e.layout().tensorLink()).isEqualTo("NVLink 4");
         assertThat(e.layout().dataParallelSeconds())
                 .isCloseTo(10e-6 + 2 * 3.0 / 4 * gradients / (50e9 * LINK_EFFICIENCY), withinPercentage(3));
+    }
+
+    /** A tensor group may not straddle two nodes: tp must divide the GPUs per node. */
+    @Test
+    void tensorGroupsDoNotStraddleNodes() {
+        Scenario s = pretrain8b(4, 1, 20).withParallelism(Scenarios.parallel(4, 1, 5, 1))
+                .withHardware(new Scenario.Hardware("h100-sxm", 20, new Scenario.Nodes(null, 5, null), null, null));
+        assertThatThrownBy(() -> ENGINE.estimate(s)).hasMessageContaining("tp = 4: must divide gpus-per-node = 5");
+    }
+
+    /** A tied embedding is the output head: with the head on the GPU, llama.cpp keeps a copy of it there. */
+    @Test
+    void aTiedHeadOnTheGpuIsCountedInGpuMemory() {
+        Estimate e = ENGINE.estimate(llamaCpp("llama-3.2-3b", "rtx-4090", new Scenario.Offload(1, null, null, null),
+                1024, 128));
+        ModelArchitecture a = CATALOG.requireModel("llama-3.2-3b").architecture();
+        assertThat(a.tiedEmbeddings()).isTrue();
+        assertThat((double) e.memory().weightsBytes())
+                .isCloseTo(a.vocabSize() * (double) a.hiddenSize() * bits(e, "outputBits") / 8, withinPercentage(1));
+        assertThat(e.host().cpuLayers()).isEqualTo(a.layers());
     }
 
     @Test

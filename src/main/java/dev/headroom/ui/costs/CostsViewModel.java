@@ -104,7 +104,7 @@ public final class CostsViewModel {
         }
         resetAssumptions();
         gpu.set(catalog.gpu("h100-sxm").orElse(catalog.gpus().values().iterator().next()));
-        gpu.addListener((obs, old, now) -> recompute());
+        gpu.addListener((obs, old, now) -> followDefaults(old, now));
         count.addListener((obs, old, now) -> recompute());
         tokensPerSecond.addListener((obs, old, now) -> recompute());
         sensitivityOffer.addListener((obs, old, now) -> recompute());
@@ -112,15 +112,41 @@ public final class CostsViewModel {
         recompute();
     }
 
-    /** Every assumption back to its sourced default. */
+    /** Every assumption back to its sourced default for the selected GPU. */
     public void resetAssumptions() {
         loading = true;
+        CostAssumptions defaults = defaultsOf(gpu.get());
         for (Field field : FIELDS) {
-            Number value = field.value().apply(CostAssumptions.DEFAULTS);
-            values.get(field.key()).set(value == null ? "" : Format.plain(value.doubleValue()));
+            values.get(field.key()).set(text(field.value().apply(defaults)));
         }
         loading = false;
         recompute();
+    }
+
+    /**
+     * A new GPU brings its own defaults (a unified machine or a rack price takes no server multiple): fields still
+     * at the old GPU's default follow; a value the user typed stays.
+     */
+    private void followDefaults(Gpu old, Gpu now) {
+        CostAssumptions before = defaultsOf(old);
+        CostAssumptions after = defaultsOf(now);
+        loading = true;
+        for (Field field : FIELDS) {
+            StringProperty value = values.get(field.key());
+            if (text(field.value().apply(before)).equals(value.get())) {
+                value.set(text(field.value().apply(after)));
+            }
+        }
+        loading = false;
+        recompute();
+    }
+
+    private static CostAssumptions defaultsOf(Gpu gpu) {
+        return gpu == null ? CostAssumptions.DEFAULTS : CostAssumptions.defaultsFor(gpu);
+    }
+
+    private static String text(Number value) {
+        return value == null ? "" : Format.plain(value.doubleValue());
     }
 
     /** The GPU, count and throughput of the current plan, when there is one; the buyer comparison follows it. */

@@ -127,4 +127,22 @@ class CostsViewTest {
         return annotations.stream().filter(a -> a instanceof XYPointerAnnotation)
                 .map(a -> ((XYPointerAnnotation) a).getText()).toList();
     }
+
+    /** A Mac Studio is priced whole: picking it puts the server multiple at 1, and a typed value is kept. */
+    @Test
+    void aUnifiedMachineTakesNoServerMultiple(FxRobot robot) {
+        robot.interact(() -> {
+            vm.countProperty().set("1");
+            vm.gpuProperty().set(CATALOG.requireGpu("apple-m3-ultra-512gb"));
+        });
+        assertThat(vm.valueProperty("server-overhead").get()).isEqualTo("1");
+        assertThat(vm.getOption().capexUsd()).isEqualTo(9_499.0);
+        robot.interact(() -> vm.gpuProperty().set(CATALOG.requireGpu("h100-sxm")));
+        assertThat(vm.valueProperty("server-overhead").get()).isEqualTo("1.64");
+        robot.interact(() -> {
+            vm.valueProperty("server-overhead").set("2");
+            vm.gpuProperty().set(CATALOG.requireGpu("dgx-spark"));
+        });
+        assertThat(vm.valueProperty("server-overhead").get()).isEqualTo("2");
+    }
 }
