@@ -129,6 +129,7 @@ public final class CatalogValidator {
         r.range("memoryBytes", host.memoryBytes(), 1L << 30, MAX_MEMORY_BYTES * 64);
         r.range("bandwidthBytesPerSecond", host.bandwidthBytesPerSecond(), 1e9, 1e13);
         r.present("memoryType", host.memoryType());
+        r.optionalRange("gpusPerHost", host.gpusPerHost(), 1, 1024);
         r.sources(host.sources(), List.of("memory", "bandwidth"));
         return r.problems();
     }

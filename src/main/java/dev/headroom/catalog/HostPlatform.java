@@ -8,9 +8,12 @@ import java.util.List;
  *
  * @param memoryBytes             a typical installed memory, the default the user overrides with --host-memory
  * @param bandwidthBytesPerSecond theoretical peak: channels x 8 bytes x transfers per second
+ * @param gpusPerHost             GPUs one such host serves where a node has several (a Grace feeds 2 GPUs, so a
+ *                                GB200 NVL72 rack has 36); null when one host serves the whole node
  */
 public record HostPlatform(String id, String name, Long memoryBytes, Double bandwidthBytesPerSecond,
-                           String memoryType, String notes, List<Source> sources) implements CatalogEntry {
+                           String memoryType, Integer gpusPerHost, String notes, List<Source> sources)
+        implements CatalogEntry {
 
     public HostPlatform {
         sources = sources == null ? List.of() : List.copyOf(sources);

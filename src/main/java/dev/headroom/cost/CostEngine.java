@@ -12,7 +12,8 @@ import java.util.List;
  * Owned versus rented, per delivered GPU-hour (the structure Epoch AI, SemiAnalysis and build-vs-rent models use,
  * gpus-and-costs.md §3a):
  * <pre>
- *   capex per GPU       = GPU price x server overhead / (1 - network fraction, beyond one node); a unified-memory
+ *   capex per GPU       = GPU price x server overhead / (1 - network fraction, beyond one node of the GPU's
+ *                         catalog node); a unified-memory
  *                         machine's price is the whole system's (CostAssumptions.defaultsFor)
  *   fixed per GPU-hour  = capex / (life x 8760) + colo $/kW-month x kW provisioned / 730
  *                         + maintenance x capex / 8760 + staff / (GPUs x 8760)
@@ -51,7 +52,8 @@ public final class CostEngine {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
-        double network = count > 8 ? a.networkFraction() : 0; // one node needs no cluster fabric
+        // One node (an 8-GPU server, an NVL72 rack) needs no cluster fabric.
+        double network = count > gpu.node().gpusPerNode() ? a.networkFraction() : 0;
         double capexPerGpu = price * a.serverOverhead() / (1 - network);
         double kwPerGpu = gpu.power().tdpWatts() / 1000 * a.serverPowerMultiplier();
         double fixedPerGpuHour = capexPerGpu / (a.lifeYears() * HOURS_PER_YEAR)

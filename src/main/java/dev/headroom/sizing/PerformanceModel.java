@@ -228,9 +228,10 @@ final class PerformanceModel {
         double hidden = memory.hidden;
         Link tensorLink = group(t, 1);
         boolean layerOffload = memory.layerOffload && t == 1 && p == 1;
-        // Offloaded weights stream from host memory over the host link: the slower of the two sets the pace.
+        // Offloaded weights stream from host memory over the host link: the slower of the two sets the pace, and
+        // every GPU of the node streams its share from the same host memory at once.
         double hostLink = Math.min(machine.hostLinkBandwidth() * interconnectEfficiency,
-                machine.hostBandwidth() * bandwidthEfficiency);
+                machine.hostBandwidthPerGpu() * bandwidthEfficiency);
 
         // QK^T and AV: 4 FLOPs per query, key and unit of width; each query sees the tokens before it, capped by
         // its layer's window, chunk or top-k (MemoryModel.promptAttentionWork averages that over the prompt).
@@ -241,10 +242,15 @@ final class PerformanceModel {
         double weightRead = weightsPerRank(t) / (bandwidth * bandwidthEfficiency);
         // Weights held in host memory cross the host link once per forward pass: vLLM's on every pass, llama.cpp's
         // CPU layers once per prompt micro-batch (n_ubatch tokens), for it runs their big matmuls on the GPU.
+        // On a unified machine the GPU reads the CPU side's weights where they are: nothing crosses a link.
         double passes = memory.prefillChunk > 0 ? Math.ceil((double) batch * inputTokens / memory.prefillChunk) : 1;
-        double hostWeights = layerOffload ? memory.weightBytesRead(memory.hostLayers()) : Math.min(memory.cpuOffloadBytes,
-                memory.weightBytes(memory.stageParams(0, p, t)));
-        double prefillTransfer = passes * hostWeights / hostLink;
+        MemoryModel.StageParams onHost = memory.hostLayers();
+        // A tied embedding is the output head: the head on the GPU reads it, the lookup on the CPU does not.
+        double tiedLookup = memory.tied && memory.outputOnGpu ? memory.vocab * memory.hidden * memory.embeddingBits / 8 : 0;
+        // vLLM: each pipeline stage's GPU keeps its own offloaded bytes, and a token passes every stage in turn.
+        double hostWeights = layerOffload ? memory.weightBytesRead(onHost) - tiedLookup
+                : p * Math.min(memory.cpuOffloadBytes, memory.weightBytes(memory.stageParams(0, p, t)));
+        double prefillTransfer = layerOffload && machine.gpu().isUnified() ? 0 : passes * hostWeights / hostLink;
         double prefillMessage = (double) batch * inputTokens * hidden * activationBytes;
         double prefillRoof = Math.max(prefillCompute, weightRead);
         double prefill = prefillRoof + prefillTransfer + 2 * layers * allReduce(prefillMessage, t, tensorLink)
@@ -259,17 +265,13 @@ final class PerformanceModel {
         double host = 0;
         if (layerOffload) {
             MemoryModel.StageParams onGpu = memory.gpuLayers();
-            MemoryModel.StageParams onHost = memory.hostLayers();
             double gpuShare = layers == 0 ? 1 : (double) onGpu.layers() / memory.layers;
             double gpuRead = memory.weightBytesRead(onGpu) - untouchedExpertBytes(1, batch, onGpu.moeLayers());
             double gpuKv = memory.kvCache(memory.gpuLayerStart, memory.layers, batch, inputTokens, kvTokens, 1);
             decodeMemory = (gpuRead + gpuKv) / (bandwidth * bandwidthEfficiency);
             decodeCompute = (2 * activeMatmulParams(onGpu) * batch + gpuShare * attentionFlops)
                     / (peakFlops * prefillEfficiency);
-            // A tied embedding is the output head: the head on the GPU reads it, the lookup on the CPU does not.
-            double tiedLookup = memory.tied && memory.outputOnGpu ? onHost.embedding() * memory.embeddingBits / 8 : 0;
-            double hostRead = memory.weightBytesRead(onHost) - tiedLookup
-                    - untouchedExpertBytes(1, batch, onHost.moeLayers());
+            double hostRead = hostWeights - untouchedExpertBytes(1, batch, onHost.moeLayers());
             double hostKv = memory.kvCache(0, memory.gpuLayerStart, batch, inputTokens, kvTokens, 1);
             double hostFlops = 2 * activeMatmulParams(onHost) * batch + (1 - gpuShare) * attentionFlops;
             host = (hostRead + hostKv) / (machine.hostBandwidth() * bandwidthEfficiency)

@@ -17,12 +17,13 @@ import java.util.Locale;
  * @param networkShareBytesPerSecond one direction of the node's scale-out ports divided among its GPUs
  * @param hostCapacityBytes      host memory of one node (a unified machine: what its GPU share leaves)
  * @param hostBandwidth          bytes/s the CPU reads host memory at, at most the GPU's own bandwidth
+ * @param hostBandwidthPerGpu    what each GPU of the node gets of the host memory's bandwidth when all stream at once
  * @param hostLinkBandwidth      one direction of the CPU-to-GPU link (PCIe, or NVLink-C2C on Grace)
  * @param hostName               what the host figures describe, for the estimate's text
  */
 record ResolvedHardware(Gpu gpu, long gpuCapacityBytes, int gpus, int nodes, int gpusPerNode, int domainGpus,
                         Network network, double networkShareBytesPerSecond, long hostCapacityBytes,
-                        double hostBandwidth, double hostLinkBandwidth, String hostName) {
+                        double hostBandwidth, double hostBandwidthPerGpu, double hostLinkBandwidth, String hostName) {
 
     static ResolvedHardware resolve(Scenario scenario, Gpu gpu, Catalog catalog, List<String> problems) {
         Scenario.Hardware hardware = scenario.hardware();
@@ -72,16 +73,19 @@ record ResolvedHardware(Gpu gpu, long gpuCapacityBytes, int gpus, int nodes, int
         HostPlatform host = catalog.host(node.host()).orElse(null);
         long hostCapacity;
         double hostBandwidth;
+        int hosts;
         String hostName;
         if (gpu.isUnified()) {
             // The CPU reads the same memory; the operating system and the CPU side get what the GPU share leaves.
             hostCapacity = gpu.memory().bytes() - capacity;
             hostBandwidth = gpu.memory().bandwidthBytesPerSecond();
             hostName = gpu.name() + " unified memory, CPU side";
+            hosts = 1;
         } else {
-            hostCapacity = host.memoryBytes();
+            hosts = host.gpusPerHost() == null ? 1 : (perNode + host.gpusPerHost() - 1) / host.gpusPerHost();
+            hostCapacity = host.memoryBytes() * hosts;
             hostBandwidth = host.bandwidthBytesPerSecond();
-            hostName = host.name();
+            hostName = hosts == 1 ? host.name() : hosts + " x " + host.name();
         }
         if (offload.hostMemoryBytes() != null) {
             hostCapacity = offload.hostMemoryBytes();
@@ -92,10 +96,11 @@ record ResolvedHardware(Gpu gpu, long gpuCapacityBytes, int gpus, int nodes, int
         // Offloaded layers never read faster than the GPU reads its own memory: a server's many channels (a T4 on a
         // 409.6 GB/s 2-socket host) are spread over NUMA nodes and other work, so the GPU's figure is the cap.
         hostBandwidth = Math.min(hostBandwidth, gpu.memory().bandwidthBytesPerSecond());
-        double networkShare = network == null ? 0
-                : network.bytesPerSecond() * Math.min(node.nicsPerNode(), Math.max(1, perNode)) / Math.max(1, perNode);
+        // The node's ports shared by its GPUs; NCCL spreads a GPU's traffic over several (PXN) where there are more.
+        double networkShare = network == null ? 0 : network.bytesPerSecond() * node.nicsPerNode() / Math.max(1, perNode);
+        double perGpu = hostBandwidth * hosts / Math.max(1, Math.min(count, perNode));
         return new ResolvedHardware(gpu, capacity, count, nodes, perNode, Math.min(node.domainGpus(), perNode), network,
-                networkShare, hostCapacity, hostBandwidth, hostLinkOneWay(gpu), hostName);
+                networkShare, hostCapacity, hostBandwidth, Math.min(hostBandwidth, perGpu), hostLinkOneWay(gpu), hostName);
     }
 
     /** CPU-to-GPU bandwidth in one direction: NVLink-C2C where the catalog gives it (a total), else PCIe. */

@@ -251,8 +251,9 @@ public final class SizingEngine {
                              List<String> warnings) {
         Gpu gpu = machine.gpu();
         boolean fits = current.totalBytes() <= usable;
+        Integer askedPerNode = scenario.hardware().nodes().gpusPerNode();
         int[] layout = minimumLayout(model, memory, usable, batch, input, output, gpu.interconnect().gpuLink() != null,
-                !scenario.workload().isTraining(), gpu.node().gpusPerNode());
+                !scenario.workload().isTraining(), askedPerNode != null ? askedPerNode : gpu.node().gpusPerNode());
         // Without an architecture nothing grows with the batch, so a largest batch would be made up.
         Integer maxBatch = model.hasArchitecture() ? maxBatch(memory, usable, input, output, t, p) : null;
         Integer maxContext = null;
@@ -293,7 +294,7 @@ public final class SizingEngine {
         // split then only needs to look at pipelines short enough to beat it.
         for (int i = TENSOR_SIZES.length - 1; i >= 0; i--) {
             int t = TENSOR_SIZES[i];
-            if (t > gpusPerNode || (model.hasArchitecture() && !splits(model.architecture(), t))) {
+            if (t > gpusPerNode || gpusPerNode % t != 0 || (model.hasArchitecture() && !splits(model.architecture(), t))) {
                 continue;
             }
             // A narrower split must use fewer GPUs to win (or as many, where ties go to the pipeline).

@@ -45,7 +45,7 @@ public final class CostsViewModel {
                     CostAssumptions::gpuPriceUsd),
             new Field("server-overhead", "Server cost \u00d7 GPU price", "Epoch AI: servers cost 1.64\u00d7 their GPUs.",
                     CostAssumptions::serverOverhead),
-            new Field("network-fraction", "Network share (beyond 8 GPUs)",
+            new Field("network-fraction", "Network share (beyond one node)",
                     "Epoch AI: cluster interconnect is 19 % of total cost; one node needs none.",
                     CostAssumptions::networkFraction),
             new Field("life-years", "Depreciation (years)", "Epoch AI: 5 years straight-line for hardware from 2023 on.",
