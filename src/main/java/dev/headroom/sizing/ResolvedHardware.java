@@ -88,6 +88,11 @@ record ResolvedHardware(Gpu gpu, long gpuCapacityBytes, int gpus, int nodes, int
             hostName = hosts == 1 ? host.name() : hosts + " x " + host.name();
         }
         if (offload.hostMemoryBytes() != null) {
+            if (gpu.isUnified() && offload.hostMemoryBytes() > hostCapacity) {
+                problems.add(String.format(Locale.ROOT, "host-memory (GiB) = %s: %s has %s left beside the GPU's"
+                        + " share; lower --unified-gpu-share to give the CPU side more", Format.plain(
+                        offload.hostMemoryBytes() / Format.GIB), gpu.name(), Format.gib(hostCapacity)));
+            }
             hostCapacity = offload.hostMemoryBytes();
         }
         if (offload.hostBandwidth() != null) {

@@ -102,6 +102,15 @@ class TodaysHardwareTest {
         assertThat(e.performance().outputTokensPerSecond()).isBetween(2.0, 4.0);
     }
 
+    /** On a unified machine the CPU side has only what the GPU's share leaves. */
+    @Test
+    void unifiedHostMemoryCannotExceedWhatTheShareLeaves() {
+        assertThatThrownBy(() -> ENGINE.estimate(llamaCpp("llama-3.1-8b", "apple-m4-max-128gb",
+                new Scenario.Offload(20, null, 64L << 30, null), 1024, 128)))
+                .hasMessageContaining("host-memory (GiB) = 64: Apple Mac Studio M4 Max 128GB")
+                .hasMessageContaining("has 32.0 GiB left");
+    }
+
     /** Host memory is checked: 16 GiB cannot hold 41 layers of a 70B Q4_K_M. */
     @Test
     void offloadBeyondHostMemoryDoesNotFit() {

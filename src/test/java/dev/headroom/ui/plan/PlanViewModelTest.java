@@ -99,10 +99,10 @@ class PlanViewModelTest {
         vm.load(new dev.headroom.sizing.Scenario(dev.headroom.sizing.Scenario.ModelSpec.catalog("llama-3.1-8b"), null,
                 null, null, null, null, null, new dev.headroom.sizing.Scenario.Hardware("apple-m4-max-128gb", 1,
                 new dev.headroom.sizing.Scenario.Nodes(null, null, "thunderbolt-5"),
-                new dev.headroom.sizing.Scenario.Offload(null, null, 48L << 30, 300e9), 0.85),
+                new dev.headroom.sizing.Scenario.Offload(null, null, 16L << 30, 300e9), 0.85),
                 dev.headroom.sizing.RuntimeProfile.MLX, null, null));
         assertThat(vm.networkProperty().get()).isEqualTo("thunderbolt-5");
-        assertThat(vm.hostMemoryGibProperty().get()).isEqualTo("48");
+        assertThat(vm.hostMemoryGibProperty().get()).isEqualTo("16");
         assertThat(vm.hostBandwidthGbpsProperty().get()).isEqualTo("300");
         assertThat(vm.unifiedGpuShareProperty().get()).isEqualTo("0.85");
         assertThat(vm.currentScenario().hardware().unifiedGpuShare()).isEqualTo(0.85);
