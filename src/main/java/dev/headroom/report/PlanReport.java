@@ -93,6 +93,14 @@ public final class PlanReport {
         rows.add(List.of("Runtime overhead", Format.gib(m.overheadBytes())));
         rows.add(List.of("Total per GPU (" + m.stage() + " stage)", Format.gib(m.totalBytes())));
         rows.add(List.of("Rule of thumb, whole model", Format.gib(e.ruleOfThumbBytes())));
+        Estimate.Host h = e.host();
+        if (h != null) {
+            rows.add(List.of(h.gpuLayers() != null
+                    ? "Host memory per node (" + h.gpuLayers() + " layers on the GPU, " + h.cpuLayers() + " on the CPU)"
+                    : "Host memory per node (offloaded weights)", Format.gib(h.totalBytes()) + " of "
+                    + Format.gib(h.capacityBytes()) + (h.fits() ? ", fits" : ", does not fit") + "; read at "
+                    + Format.gbPerSecond(h.bandwidthBytesPerSecond())));
+        }
         return new Report.Section("Memory per GPU", List.of(new Report.Table(List.of("Component", "GiB"), rows),
                 new Report.Chart("memory", PlanCharts.memoryBars(List.of(new PlanCharts.Bar(e.model(), e))),
                         "Per GPU, most loaded GPU; GiB = 2^30 bytes. Dashed line: memory the runtime may use on one "
@@ -115,7 +123,24 @@ public final class PlanReport {
                 : f.minGpus() + " (tp " + f.minTensorParallel() + " x pp " + f.minPipelineParallel() + ")"));
         rows.add(List.of("Largest batch that fits", String.valueOf(f.maxBatch())));
         rows.add(List.of("Longest sequence that fits", String.valueOf(f.maxContextTokens())));
+        Estimate.Layout l = e.layout();
+        if (l != null) {
+            rows.add(List.of("Layout", l.nodes() + (l.nodes() == 1 ? " node" : " nodes") + " x " + l.gpusPerNode()
+                    + (l.gpusPerNode() == 1 ? " GPU" : " GPUs") + " (fast-link domain " + l.domainGpus() + ")" + (l.nodes() == 1 ? ""
+                    : ", " + l.network() + " between nodes, " + Format.gbPerSecond(l.networkBytesPerSecondPerGpu())
+                    + " per GPU")));
+            link(rows, "Tensor parallel", l.tensorLink(), l.tensorSeconds());
+            link(rows, "Pipeline", l.pipelineLink(), l.pipelineSeconds());
+            link(rows, "Data-parallel all-reduce", l.dataParallelLink(), l.dataParallelSeconds());
+            link(rows, "Expert all-to-all", l.expertLink(), l.expertSeconds());
+        }
         return rows;
+    }
+
+    private static void link(List<List<String>> rows, String group, String link, Double seconds) {
+        if (link != null) {
+            rows.add(List.of(group, "over " + link + ", " + seconds(seconds) + " per step"));
+        }
     }
 
     private static List<List<String>> speedRows(Estimate e) {

@@ -541,6 +541,11 @@ public final class SizingEngine {
             warnings.add("GeForce cards: NVIDIA's driver licence does not allow data-center deployment");
         }
         Scenario.Offload offload = scenario.hardware().offload();
+        if (offload.hostBandwidth() != null && offload.hostBandwidth() > gpu.memory().bandwidthBytesPerSecond()) {
+            warnings.add("host-bandwidth = " + Format.gbPerSecond(offload.hostBandwidth()) + " is above " + gpu.name()
+                    + "'s own " + Format.gbPerSecond(gpu.memory().bandwidthBytesPerSecond())
+                    + ": offloaded layers are read at the GPU's figure");
+        }
         if (scenario.hardware().unifiedGpuShare() != null && !gpu.isUnified()) {
             warnings.add("unified-gpu-share = " + Format.plain(scenario.hardware().unifiedGpuShare()) + " is ignored: "
                     + gpu.name() + " has memory of its own");

@@ -72,4 +72,19 @@ class PlanReportTest {
                 .contains("![Memory per GPU](wiki-memory.png)");
         assertThat(ImageIO.read(folder.resolve("wiki-memory.png").toFile()).getWidth()).isEqualTo(1600);
     }
+
+    /** An offloaded plan's report names its host memory, and its layout and links. */
+    @Test
+    void anOffloadedPlansReportNamesHostMemoryAndTheLayout() throws Exception {
+        Scenario offloaded = new Scenario(Scenario.ModelSpec.catalog("llama-3.1-70b"), null, null,
+                new Scenario.Precision(dev.headroom.sizing.WeightFormat.Q4_K_M, null, null, null),
+                new Scenario.Shape(1, 4096, 512), null, null, new Scenario.Hardware("rtx-4090", 1, null,
+                new Scenario.Offload(40, null, null, null), null), dev.headroom.sizing.RuntimeProfile.LLAMA_CPP,
+                null, null);
+        Path file = folder.resolve("offload.md");
+        PlanReport.build(CATALOG, offloaded, null).write(Report.Format.MD, file);
+        assertThat(Files.readString(file))
+                .contains("|Host memory per node (39 layers on the GPU, 41 on the CPU)|20.8 GiB of 64.0 GiB, fits; read at 90 GB/s|")
+                .contains("|Layout|1 node x 1 GPU (fast-link domain 1)|");
+    }
 }
