@@ -130,7 +130,12 @@ public final class CatalogValidator {
         r.range("bandwidthBytesPerSecond", host.bandwidthBytesPerSecond(), 1e9, 1e13);
         r.present("memoryType", host.memoryType());
         r.optionalRange("gpusPerHost", host.gpusPerHost(), 1, 1024);
-        r.sources(host.sources(), List.of("memory", "bandwidth"));
+        r.optionalRange("pcieGeneration", host.pcieGeneration(), 1, 7);
+        List<String> groups = new ArrayList<>(List.of("memory", "bandwidth"));
+        if (host.pcieGeneration() != null) {
+            groups.add("pcie");
+        }
+        r.sources(host.sources(), groups);
         return r.problems();
     }
 

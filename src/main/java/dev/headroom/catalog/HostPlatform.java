@@ -10,9 +10,11 @@ import java.util.List;
  * @param bandwidthBytesPerSecond theoretical peak: channels x 8 bytes x transfers per second
  * @param gpusPerHost             GPUs one such host serves where a node has several (a Grace feeds 2 GPUs, so a
  *                                GB200 NVL72 rack has 36); null when one host serves the whole node
+ * @param pcieGeneration          the CPU's PCIe generation: a Gen6 GPU in a Gen5 server moves Gen5 bytes
  */
 public record HostPlatform(String id, String name, Long memoryBytes, Double bandwidthBytesPerSecond,
-                           String memoryType, Integer gpusPerHost, String notes, List<Source> sources)
+                           String memoryType, Integer gpusPerHost, Integer pcieGeneration, String notes,
+                           List<Source> sources)
         implements CatalogEntry {
 
     public HostPlatform {

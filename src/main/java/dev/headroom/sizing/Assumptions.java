@@ -153,7 +153,9 @@ final class Assumptions {
                     machine.hostBandwidth(), "bytes/s", source(hardware.offload().hostBandwidth(), machine.hostName())));
             map.put("hostLinkBandwidth", new Estimate.Assumption("CPU-to-GPU link, one direction",
                     machine.hostLinkBandwidth(), "bytes/s", gpu.interconnect().hostLinkBytesPerSecond() != null
-                            ? "NVLink-C2C (catalog total / 2)" : "PCIe Gen" + gpu.interconnect().pcieGeneration()));
+                            ? "NVLink-C2C (catalog total / 2)"
+                            : "PCIe at the older of the GPU's (Gen" + gpu.interconnect().pcieGeneration()
+                            + ") and the host CPU's generation"));
         }
     }
 

@@ -105,16 +105,22 @@ record ResolvedHardware(Gpu gpu, long gpuCapacityBytes, int gpus, int nodes, int
         double networkShare = network == null ? 0 : network.bytesPerSecond() * node.nicsPerNode() / Math.max(1, perNode);
         double perGpu = hostBandwidth * hosts / Math.max(1, Math.min(count, perNode));
         return new ResolvedHardware(gpu, capacity, count, nodes, perNode, Math.min(node.domainGpus(), perNode), network,
-                networkShare, hostCapacity, hostBandwidth, Math.min(hostBandwidth, perGpu), hostLinkOneWay(gpu), hostName);
+                networkShare, hostCapacity, hostBandwidth, Math.min(hostBandwidth, perGpu), hostLinkOneWay(gpu, host),
+                hostName);
     }
 
-    /** CPU-to-GPU bandwidth in one direction: NVLink-C2C where the catalog gives it (a total), else PCIe. */
-    static double hostLinkOneWay(Gpu gpu) {
+    /**
+     * CPU-to-GPU bandwidth in one direction: NVLink-C2C where the catalog gives it (a total), else PCIe at the older
+     * of the GPU's and the host CPU's generations.
+     */
+    static double hostLinkOneWay(Gpu gpu, HostPlatform host) {
         Gpu.Interconnect link = gpu.interconnect();
         if (link.hostLinkBytesPerSecond() != null) {
             return link.hostLinkBytesPerSecond() / 2;
         }
-        return PerformanceModel.pcieOneWay(link.pcieGeneration(), link.pcieLanes() == null ? 16 : link.pcieLanes());
+        int generation = host == null || host.pcieGeneration() == null ? link.pcieGeneration()
+                : Math.min(link.pcieGeneration(), host.pcieGeneration());
+        return PerformanceModel.pcieOneWay(generation, link.pcieLanes() == null ? 16 : link.pcieLanes());
     }
 
     boolean multiNode() {
