@@ -43,20 +43,19 @@ public record CostAssumptions(Double gpuPriceUsd, Double serverOverhead, Double 
      * it idles at the system's measured idle power where the catalog has it.
      */
     public static CostAssumptions defaultsFor(dev.headroom.catalog.Gpu gpu) {
-        CostAssumptions d = DEFAULTS;
-        if (!gpu.isUnified()) {
-            // A DGX listing / 8 or an NVL72 rack / 72 already pays for the server around the GPU.
-            return gpu.price() != null && gpu.price().ofSystem()
-                    ? new CostAssumptions(d.gpuPriceUsd, 1.0, d.networkFraction, d.lifeYears, d.electricityUsdPerKwh,
-                            d.pue, d.utilization, d.loadFraction, d.idleFraction, d.serverPowerMultiplier,
-                            d.coloUsdPerKwMonth, d.maintenanceFraction, d.staffUsdPerYear, d.horizonMonths)
-                    : DEFAULTS;
+        if (gpu.isUnified()) {
+            Double idle = gpu.power().idleWatts() != null && gpu.power().tdpWatts() != null
+                    ? gpu.power().idleWatts() / gpu.power().tdpWatts() : null;
+            return wholeSystem(0.0, idle, 1.0);
         }
-        Double idle = gpu.power().idleWatts() != null && gpu.power().tdpWatts() != null
-                ? gpu.power().idleWatts() / gpu.power().tdpWatts() : d.idleFraction;
-        return new CostAssumptions(d.gpuPriceUsd, 1.0, 0.0, d.lifeYears, d.electricityUsdPerKwh, d.pue,
-                d.utilization, d.loadFraction, idle, 1.0, d.coloUsdPerKwMonth, d.maintenanceFraction,
-                d.staffUsdPerYear, d.horizonMonths);
+        // A DGX listing / 8 or an NVL72 rack / 72 already pays for the server around the GPU.
+        return gpu.price() != null && gpu.price().ofSystem() ? wholeSystem(null, null, null) : DEFAULTS;
+    }
+
+    /** The defaults with no server multiple, and the other fields given here where not null. */
+    private static CostAssumptions wholeSystem(Double networkFraction, Double idleFraction, Double serverPower) {
+        return new CostAssumptions(null, 1.0, networkFraction, null, null, null, null, null, idleFraction, serverPower,
+                null, null, null, null).over(DEFAULTS);
     }
 
     /** This override over the defaults. */

@@ -48,7 +48,7 @@ public final class Sensitivity {
      * (25 % either side) around {@code base}, against the offer {@code offerId} for this GPU.
      */
     public Result tornado(Gpu gpu, int count, CostAssumptions base, String offerId) {
-        CostAssumptions a = base.over(CostAssumptions.DEFAULTS);
+        CostAssumptions a = base.over(CostAssumptions.defaultsFor(gpu));
         CostOption option = engine.owned(gpu, count, null, a);
         CostOption.Versus versus = find(option, offerId);
         Double baseMonths = breakEvenMonths(option.capexUsd(), option.monthlyOpexUsd(), versus.monthlyUsd());

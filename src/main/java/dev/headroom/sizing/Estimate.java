@@ -85,6 +85,11 @@ public record Estimate(
     public record Fit(String gpu, long capacityBytes, long usableBytes, boolean fits, long headroomBytes,
                       Integer minGpus, Integer minTensorParallel, Integer minPipelineParallel, Integer maxBatch,
                       Integer maxContextTokens, Long maxConcurrentSequences) {
+        /** The same figures for a plan that fails elsewhere (its host memory): the GPUs may fit, the plan does not. */
+        public Fit notFitting() {
+            return new Fit(gpu, capacityBytes, usableBytes, false, headroomBytes, minGpus, minTensorParallel,
+                    minPipelineParallel, maxBatch, maxContextTokens, maxConcurrentSequences);
+        }
     }
 
     /**

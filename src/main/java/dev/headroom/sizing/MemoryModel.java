@@ -385,6 +385,11 @@ final class MemoryModel {
         return layerRange(gpuLayerStart, layers, false, outputOnGpu);
     }
 
+    /** vLLM's --cpu-offload-gb on one GPU of this split: the asked bytes, at most the first stage's weights. */
+    double offloadedBytesPerGpu(int t, int p) {
+        return Math.min(cpuOffloadBytes, weightBytes(stageParams(0, p, t)));
+    }
+
     /** Whether this split is the one --gpu-layers places (layer offload is modelled on one GPU). */
     private boolean offloads(int t, int p) {
         return layerOffload && t == 1 && p == 1;

@@ -34,7 +34,6 @@ final class PerformanceModel {
     private final double bandwidth;
     private final double linkBandwidth;
     private final double pcieBandwidth;
-    private final double networkLatency;
     private final double prefillEfficiency;
     private final double bandwidthEfficiency;
     private final double interconnectEfficiency;
@@ -53,9 +52,7 @@ final class PerformanceModel {
         this.peakFlops = peakFlops;
         this.bandwidth = gpu.memory().bandwidthBytesPerSecond();
         this.linkBandwidth = oneWayLinkBandwidth(gpu);
-        this.pcieBandwidth = pcieOneWay(gpu.interconnect().pcieGeneration(),
-                gpu.interconnect().pcieLanes() == null ? 16 : gpu.interconnect().pcieLanes());
-        this.networkLatency = CROSS_NODE_LATENCY;
+        this.pcieBandwidth = pcieOneWay(gpu.interconnect(), gpu.interconnect().pcieGeneration());
         this.prefillEfficiency = efficiencies.prefillEfficiency();
         this.bandwidthEfficiency = efficiencies.bandwidthEfficiency();
         this.interconnectEfficiency = efficiencies.interconnectEfficiency();
@@ -77,7 +74,12 @@ final class PerformanceModel {
         if (link.gpuLinkBytesPerSecond() != null) {
             return link.gpuLinkBytesPerSecond() / 2;
         }
-        return pcieOneWay(link.pcieGeneration(), link.pcieLanes() == null ? 16 : link.pcieLanes());
+        return pcieOneWay(link, link.pcieGeneration());
+    }
+
+    /** The GPU's PCIe link in one direction at {@code generation} (16 lanes where the catalog gives none). */
+    static double pcieOneWay(Gpu.Interconnect link, int generation) {
+        return pcieOneWay(generation, link.pcieLanes() == null ? 16 : link.pcieLanes());
     }
 
     /** PCIe payload bandwidth per direction: 0.985 GB/s per Gen3 lane, doubling each generation. */
@@ -120,10 +122,17 @@ final class PerformanceModel {
         if (span <= perNode) {
             return inNode((int) span);
         }
-        int membersPerNode = Math.max(1, perNode / stride);
-        Link inside = inNode(perNode);
-        double across = Math.min(inside.bandwidth(), membersPerNode * machine.networkShareBytesPerSecond());
-        return new Link(machine.network().name(), across, collectiveLatency + networkLatency);
+        return acrossNodes(Math.max(1, perNode / stride));
+    }
+
+    /**
+     * The scale-out network for a group with {@code membersPerNode} GPUs on each node: their port shares together,
+     * never faster than the link inside the node, and the cross-node latency on top.
+     */
+    private Link acrossNodes(int membersPerNode) {
+        double inside = inNode(machine.gpusPerNode()).bandwidth();
+        return new Link(machine.network().name(), Math.min(inside, membersPerNode * machine.networkShareBytesPerSecond()),
+                collectiveLatency + CROSS_NODE_LATENCY);
     }
 
     /** Ring all-reduce: 2 (r - 1) / r of the message crosses each link, plus a fixed latency. */
@@ -141,9 +150,9 @@ final class PerformanceModel {
         }
         int crossing = crossingBoundaries(p, stageWidth);
         Link inside = inNode(Math.min(machine.gpusPerNode(), 2 * stageWidth));
+        Link across = acrossNodes(1);
         double hop = inside.latency() + bytes / (inside.bandwidth() * interconnectEfficiency);
-        double across = Math.min(inside.bandwidth(), machine.networkShareBytesPerSecond());
-        double crossHop = collectiveLatency + networkLatency + bytes / (across * interconnectEfficiency);
+        double crossHop = across.latency() + bytes / (across.bandwidth() * interconnectEfficiency);
         return (p - 1 - crossing) * hop + crossing * crossHop;
     }
 
@@ -160,8 +169,7 @@ final class PerformanceModel {
     /** The link pipeline sends use at their slowest boundary, for the estimate's layout. */
     Link pipelineLink(int p, int stageWidth) {
         if (crossingBoundaries(p, stageWidth) > 0) {
-            return new Link(machine.network().name(), Math.min(inNode(machine.gpusPerNode()).bandwidth(),
-                    machine.networkShareBytesPerSecond()), collectiveLatency + networkLatency);
+            return acrossNodes(1);
         }
         return inNode(Math.min(machine.gpusPerNode(), 2 * stageWidth));
     }
@@ -185,9 +193,12 @@ final class PerformanceModel {
         Link inside = inNode(Math.min(e, perNode));
         double sameNode = (Math.min(e, perNode) - 1.0) / e;
         double otherNodes = e > perNode ? (double) (e - perNode) / e : 0;
-        double across = Math.min(inside.bandwidth(), machine.networkShareBytesPerSecond());
-        return inside.latency() + (otherNodes > 0 ? networkLatency : 0)
-                + bytes * (sameNode / inside.bandwidth() + (otherNodes > 0 ? otherNodes / across : 0)) / interconnectEfficiency;
+        double time = inside.latency() + bytes * sameNode / (inside.bandwidth() * interconnectEfficiency);
+        if (otherNodes > 0) {
+            Link across = acrossNodes(1);
+            time += CROSS_NODE_LATENCY + bytes * otherNodes / (across.bandwidth() * interconnectEfficiency);
+        }
+        return time;
     }
 
     /** Weight bytes one tensor rank reads for one forward pass through every stage. */
@@ -219,7 +230,7 @@ final class PerformanceModel {
      * @param tensorSeconds, pipelineSeconds, expertSeconds communication of one decode step
      */
     record Inference(double prefillSeconds, String prefillBound, double timePerOutputToken, String decodeBound,
-                     double outputTokensPerSecond, double requestLatency, double hostSeconds, double tensorSeconds,
+                     double outputTokensPerSecond, double requestLatency, double tensorSeconds,
                      double pipelineSeconds, double expertSeconds) {
     }
 
@@ -249,7 +260,7 @@ final class PerformanceModel {
         double tiedLookup = memory.tied && memory.outputOnGpu ? memory.vocab * memory.hidden * memory.embeddingBits / 8 : 0;
         // vLLM: each pipeline stage's GPU keeps its own offloaded bytes, and a token passes every stage in turn.
         double hostWeights = layerOffload ? memory.weightBytesRead(onHost) - tiedLookup
-                : p * Math.min(memory.cpuOffloadBytes, memory.weightBytes(memory.stageParams(0, p, t)));
+                : p * memory.offloadedBytesPerGpu(t, p);
         double prefillTransfer = layerOffload && machine.gpu().isUnified() ? 0 : passes * hostWeights / hostLink;
         double prefillMessage = (double) batch * inputTokens * hidden * activationBytes;
         double prefillRoof = Math.max(prefillCompute, weightRead);
@@ -294,7 +305,7 @@ final class PerformanceModel {
         double prefillExperts = memory.moeLayers * allToAll((double) batch * inputTokens / t, memory.expertParallel);
         prefill += prefillExperts;
         return new Inference(prefill, prefillBound, tpot, decodeBound, batch / tpot, prefill + outputTokens * tpot,
-                host, tensorSeconds, pipelineSeconds, expertSeconds);
+                tensorSeconds, pipelineSeconds, expertSeconds);
     }
 
     /**

@@ -120,10 +120,6 @@ record ResolvedHardware(Gpu gpu, long gpuCapacityBytes, int gpus, int nodes, int
         }
         int generation = host == null || host.pcieGeneration() == null ? link.pcieGeneration()
                 : Math.min(link.pcieGeneration(), host.pcieGeneration());
-        return PerformanceModel.pcieOneWay(generation, link.pcieLanes() == null ? 16 : link.pcieLanes());
-    }
-
-    boolean multiNode() {
-        return nodes > 1;
+        return PerformanceModel.pcieOneWay(link, generation);
     }
 }

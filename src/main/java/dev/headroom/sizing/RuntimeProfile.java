@@ -43,10 +43,6 @@ public enum RuntimeProfile implements Labeled {
         return label;
     }
 
-    public RuntimeOverheads defaults() {
-        return defaults;
-    }
-
     /**
      * The profile's terms on a GPU's software stack. Metal has no CUDA context (llama.cpp's Metal buffers are views
      * of the mapped weights, ggml-org/llama.cpp#5206) and no CUDA graphs: the context term is 0 and the workspace

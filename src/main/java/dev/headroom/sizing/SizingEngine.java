@@ -77,9 +77,7 @@ public final class SizingEngine {
         Estimate.Fit fit = fit(scenario, model, machine, memory, memoryOut, usable, batch, input, output, t, p, warnings);
         Estimate.Host host = training ? null : hostMemory(scenario, memory, machine, batch, input, output, warnings);
         if (host != null && !host.fits()) {
-            fit = new Estimate.Fit(fit.gpu(), fit.capacityBytes(), fit.usableBytes(), false, fit.headroomBytes(),
-                    fit.minGpus(), fit.minTensorParallel(), fit.minPipelineParallel(), fit.maxBatch(),
-                    fit.maxContextTokens(), fit.maxConcurrentSequences());
+            fit = fit.notFitting();
             warnings.add(String.format(Locale.ROOT, "does not fit in host memory: the offloaded %s need %s of the %s"
                     + " host memory (--host-memory)", host.gpuLayers() != null ? "layers" : "weights",
                     Format.gib(host.totalBytes()), Format.gib(host.capacityBytes())));
@@ -91,10 +89,10 @@ public final class SizingEngine {
         }
         double peakFlops = rate.flops();
         PerformanceModel speed = new PerformanceModel(memory, model, machine, peakFlops, efficiencies, overheads);
-        Estimate.Layout[] layout = new Estimate.Layout[1];
-        Estimate.Performance performance = training
-                ? trainingPerformance(scenario, speed, memory, peak, machine, layout)
-                : inferencePerformance(speed, scenario, machine, batch, input, output, layout);
+        Speed run = training
+                ? trainingPerformance(scenario, speed, memory, peak, machine)
+                : inferencePerformance(speed, scenario, machine, batch, input, output);
+        Estimate.Performance performance = run.performance();
 
         addWarnings(scenario, runtime, model, machine, overheads, fit, warnings);
         boolean kvApplies = model.hasArchitecture() && !training;
@@ -102,7 +100,7 @@ public final class SizingEngine {
         Map<String, Long> kvByContext = kvApplies ? kvByContext(memory) : null;
         long ruleOfThumb = ruleOfThumb(scenario, model, weights);
         return new Estimate(model.name(), model.parameters(), model.activeParameters(), memoryOut, host, kvPerToken,
-                kvByContext, ruleOfThumb, fit, performance, layout[0],
+                kvByContext, ruleOfThumb, fit, performance, run.layout(),
                 new LazyMap<>(() -> Assumptions.of(scenario, runtime, memory, weights, overheads, efficiencies,
                         machine, rate, speed.linkBandwidth())),
                 warnings);
@@ -136,8 +134,7 @@ public final class SizingEngine {
             gpuLayers = memory.layers - memory.gpuLayerStart;
         } else {
             Scenario.Parallelism parallelism = scenario.parallelism();
-            double perGpu = Math.min(memory.cpuOffloadBytes, memory.weightBytes(
-                    memory.stageParams(0, parallelism.pipeline(), parallelism.tensor())));
+            double perGpu = memory.offloadedBytesPerGpu(parallelism.tensor(), parallelism.pipeline());
             weights = perGpu * Math.min(machine.gpus(), machine.gpusPerNode());
             if (memory.cpuOffloadBytes > perGpu) {
                 warnings.add(String.format(Locale.ROOT, "cpu-offload-gb = %s is more than the %s of weights per GPU:"
@@ -434,22 +431,24 @@ public final class SizingEngine {
         return low;
     }
 
-    private static Estimate.Performance inferencePerformance(PerformanceModel speed, Scenario scenario,
-                                                             ResolvedHardware machine, int batch, int input, int output,
-                                                             Estimate.Layout[] layout) {
+    /** The speed figures of an estimate and where its traffic went. */
+    private record Speed(Estimate.Performance performance, Estimate.Layout layout) {
+    }
+
+    private static Speed inferencePerformance(PerformanceModel speed, Scenario scenario, ResolvedHardware machine,
+                                              int batch, int input, int output) {
         Scenario.Parallelism parallelism = scenario.parallelism();
         int t = parallelism.tensor();
         int p = parallelism.pipeline();
         PerformanceModel.Inference run = speed.inference(batch, input, output, t, p);
-        layout[0] = layout(speed, machine, parallelism, run.tensorSeconds(), run.pipelineSeconds(), null, null,
-                run.expertSeconds());
-        return new Estimate.Performance(run.prefillSeconds(), run.prefillBound(), run.timePerOutputToken(),
-                run.decodeBound(), run.outputTokensPerSecond(), run.requestLatency(), null, null, null, null, null, null);
+        return new Speed(new Estimate.Performance(run.prefillSeconds(), run.prefillBound(), run.timePerOutputToken(),
+                run.decodeBound(), run.outputTokensPerSecond(), run.requestLatency(), null, null, null, null, null, null),
+                layout(speed, machine, parallelism, run.tensorSeconds(), run.pipelineSeconds(), null, null,
+                        run.expertSeconds()));
     }
 
-    private static Estimate.Performance trainingPerformance(Scenario scenario, PerformanceModel speed,
-                                                            MemoryModel memory, MemoryModel.Breakdown peak,
-                                                            ResolvedHardware machine, Estimate.Layout[] layout) {
+    private static Speed trainingPerformance(Scenario scenario, PerformanceModel speed, MemoryModel memory,
+                                             MemoryModel.Breakdown peak, ResolvedHardware machine) {
         Scenario.Training training = scenario.training();
         Scenario.Parallelism parallelism = scenario.parallelism();
         int t = parallelism.tensor();
@@ -461,8 +460,6 @@ public final class SizingEngine {
         PerformanceModel.Training run = speed.training(training.microBatch(), scenario.shape().inputTokens(), t, p,
                 parallelism.data(), training.gradientAccumulation(), parallelism.virtualStages(), factor,
                 training.recompute(), parallelism.zeroStage(), gradientBytesPerRank, weightBytesPerRank);
-        layout[0] = layout(speed, machine, parallelism, run.tensorSeconds(), run.pipelineSeconds(),
-                run.dataParallelSeconds(), run.exposedDataSeconds(), run.expertSeconds());
         Double days = null;
         Double gpuHours = null;
         if (training.trainTokens() != null) {
@@ -470,8 +467,10 @@ public final class SizingEngine {
             days = seconds / 86_400;
             gpuHours = seconds / 3_600 * t * p * parallelism.data();
         }
-        return new Estimate.Performance(null, null, null, null, null, null, run.stepSeconds(),
-                run.tokensPerSecond(), run.achievedMfu(), run.flopsPerToken(), days, gpuHours);
+        return new Speed(new Estimate.Performance(null, null, null, null, null, null, run.stepSeconds(),
+                run.tokensPerSecond(), run.achievedMfu(), run.flopsPerToken(), days, gpuHours),
+                layout(speed, machine, parallelism, run.tensorSeconds(), run.pipelineSeconds(),
+                        run.dataParallelSeconds(), run.exposedDataSeconds(), run.expertSeconds()));
     }
 
     /** Where each parallel group's traffic goes, and what it costs per step (a decode step, a training step). */
