@@ -48,6 +48,11 @@ public record Gpu(
         return memory.usableBytes() != null ? memory.usableBytes() : memory.bytes();
     }
 
+    /** On a unified-memory machine, what the GPU's share leaves to the CPU side and the system. */
+    public long cpuSideBytes(Double unifiedShare) {
+        return memory.bytes() - capacityBytes(unifiedShare);
+    }
+
     public boolean isUnified() {
         return gpuClass == GpuClass.UNIFIED;
     }

@@ -20,4 +20,9 @@ public record HostPlatform(String id, String name, Long memoryBytes, Double band
     public HostPlatform {
         sources = sources == null ? List.of() : List.copyOf(sources);
     }
+
+    /** Hosts in a node of {@code gpus} GPUs: one, or one per {@link #gpusPerHost()} GPUs (36 Graces per NVL72). */
+    public int hostsFor(int gpus) {
+        return gpusPerHost == null ? 1 : (gpus + gpusPerHost - 1) / gpusPerHost;
+    }
 }

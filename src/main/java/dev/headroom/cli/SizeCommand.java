@@ -268,10 +268,7 @@ final class SizeCommand implements Callable<Integer> {
                 network != null ? network : n.network());
         Scenario.Offload o = saved.offload();
         int before = problems.size();
-        Ranges.optional(problems, "cpu-offload-gb", cpuOffloadGb, 0, 1 << 20);
-        Ranges.optional(problems, "host-memory (GiB)", hostMemoryGib, 1, 1 << 24);
-        Ranges.optional(problems, "host-bandwidth (GB/s)", hostBandwidthGbps, 1, 10_000);
-        Ranges.optional(problems, "unified-gpu-share", unifiedGpuShare, 0.05, 1);
+        Scenario.Offload.unitProblems(problems, cpuOffloadGb, hostMemoryGib, hostBandwidthGbps, unifiedGpuShare);
         if (problems.size() > before) {
             return new Scenario.Hardware(gpuId, count);
         }

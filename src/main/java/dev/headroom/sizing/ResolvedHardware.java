@@ -77,12 +77,12 @@ record ResolvedHardware(Gpu gpu, long gpuCapacityBytes, int gpus, int nodes, int
         String hostName;
         if (gpu.isUnified()) {
             // The CPU reads the same memory; the operating system and the CPU side get what the GPU share leaves.
-            hostCapacity = gpu.memory().bytes() - capacity;
+            hostCapacity = gpu.cpuSideBytes(share);
             hostBandwidth = gpu.memory().bandwidthBytesPerSecond();
             hostName = gpu.name() + " unified memory, CPU side";
             hosts = 1;
         } else {
-            hosts = host.gpusPerHost() == null ? 1 : (perNode + host.gpusPerHost() - 1) / host.gpusPerHost();
+            hosts = host.hostsFor(perNode);
             hostCapacity = host.memoryBytes() * hosts;
             hostBandwidth = host.bandwidthBytesPerSecond();
             hostName = hosts == 1 ? host.name() : hosts + " x " + host.name();

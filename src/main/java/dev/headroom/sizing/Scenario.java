@@ -233,6 +233,24 @@ public record Scenario(
      */
     public record Offload(Integer gpuLayers, Long cpuOffloadBytes, Long hostMemoryBytes, Double hostBandwidth) {
         public static final Offload NONE = new Offload(null, null, null, null);
+        public static final double MAX_OFFLOAD_GIB = 1 << 20;
+        public static final double MIN_HOST_GIB = 1;
+        public static final double MAX_HOST_GIB = 1 << 24;
+        public static final double MIN_HOST_GBPS = 1;
+        public static final double MAX_HOST_GBPS = 10_000;
+        public static final double MIN_UNIFIED_SHARE = 0.05;
+
+        /**
+         * The offload and unified-share fields in the units people type (GiB, GB/s, a fraction), checked before
+         * they become bytes: a NaN or a huge value is reported as given, not as what a conversion made of it.
+         */
+        public static void unitProblems(List<String> problems, Double offloadGib, Double hostGib, Double hostGbps,
+                                        Double unifiedShare) {
+            Ranges.optional(problems, "cpu-offload-gb", offloadGib, 0, MAX_OFFLOAD_GIB);
+            Ranges.optional(problems, "host-memory (GiB)", hostGib, MIN_HOST_GIB, MAX_HOST_GIB);
+            Ranges.optional(problems, "host-bandwidth (GB/s)", hostGbps, MIN_HOST_GBPS, MAX_HOST_GBPS);
+            Ranges.optional(problems, "unified-gpu-share", unifiedShare, MIN_UNIFIED_SHARE, 1);
+        }
 
         public boolean any() {
             return gpuLayers != null || (cpuOffloadBytes != null && cpuOffloadBytes > 0);
@@ -357,12 +375,9 @@ public record Scenario(
         }
         Offload o = hardware.offload();
         Ranges.optional(problems, "gpu-layers", o.gpuLayers(), 0, 100_000);
-        Ranges.optional(problems, "cpu-offload-gb", o.cpuOffloadBytes() == null ? null : o.cpuOffloadBytes() / Format.GIB, 0,
-                1 << 20);
-        Ranges.optional(problems, "host-memory (GiB)", o.hostMemoryBytes() == null ? null : o.hostMemoryBytes() / Format.GIB,
-                1, 1 << 24);
-        Ranges.optional(problems, "host-bandwidth (GB/s)", o.hostBandwidth() == null ? null : o.hostBandwidth() / 1e9,
-                1, 10_000);
+        Offload.unitProblems(problems, o.cpuOffloadBytes() == null ? null : o.cpuOffloadBytes() / Format.GIB,
+                o.hostMemoryBytes() == null ? null : o.hostMemoryBytes() / Format.GIB,
+                o.hostBandwidth() == null ? null : o.hostBandwidth() / 1e9, hardware.unifiedGpuShare());
         if (o.gpuLayers() != null && o.cpuOffloadBytes() != null && o.cpuOffloadBytes() > 0) {
             problems.add("gpu-layers and cpu-offload-gb: choose one; --gpu-layers is llama.cpp's placement,"
                     + " --cpu-offload-gb vLLM's");
@@ -374,7 +389,6 @@ public record Scenario(
             problems.add("gpu-layers / cpu-offload-gb place inference weights in host memory; for training use"
                     + " --offload-optimizer");
         }
-        Ranges.optional(problems, "unified-gpu-share", hardware.unifiedGpuShare(), 0.05, 1);
     }
 
     /**

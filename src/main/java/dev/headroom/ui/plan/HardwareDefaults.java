@@ -27,7 +27,7 @@ record HardwareDefaults(boolean unified, String gpusPerNode, String hostMemoryGi
         if (gpu.isUnified() && gpu.unifiedMemory() != null) {
             Gpu.UnifiedMemory u = gpu.unifiedMemory();
             double used = share != null ? share : u.defaultGpuShare();
-            long left = gpu.memory().bytes() - gpu.capacityBytes(share);
+            long left = gpu.cpuSideBytes(share);
             return new HardwareDefaults(true, perNode,
                     gib(left) + ": what a GPU share of " + Format.plain(used) + " leaves",
                     gbps(gpu.memory().bandwidthBytesPerSecond()) + ": the unified memory's",
@@ -38,7 +38,9 @@ record HardwareDefaults(boolean unified, String gpusPerNode, String hostMemoryGi
         if (host == null) {
             return new HardwareDefaults(false, perNode, "", "", "", "");
         }
-        return new HardwareDefaults(false, perNode, gib(host.memoryBytes()) + ": " + host.name(),
+        int hosts = host.hostsFor(gpu.node().gpusPerNode());
+        return new HardwareDefaults(false, perNode, gib(host.memoryBytes() * hosts) + ": "
+                        + (hosts == 1 ? host.name() : hosts + " x " + host.name()),
                 gbps(host.bandwidthBytesPerSecond()) + ": " + host.name(), "", "");
     }
 

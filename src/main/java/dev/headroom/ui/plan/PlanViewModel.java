@@ -278,9 +278,12 @@ public final class PlanViewModel {
                 n.optionalInteger("gpus-per-node", gpusPerNode), blankToNull(network.get()));
         Integer layersOnGpu = cpuOffload.get() == CpuOffload.GPU_LAYERS ? n.integer("gpu-layers", gpuLayers) : null;
         Double offloadGib = cpuOffload.get() == CpuOffload.WEIGHTS
-                ? n.decimal("cpu-offload-gb", "cpu-offload-gb", cpuOffloadGib, 0, 1 << 20, true) : null;
-        Double hostGib = n.decimal("host-memory", "host-memory (GiB)", hostMemoryGib, 1, 1 << 24, false);
-        Double hostGbps = n.decimal("host-bandwidth", "host-bandwidth (GB/s)", hostBandwidthGbps, 1, 10_000, false);
+                ? n.decimal("cpu-offload-gb", "cpu-offload-gb", cpuOffloadGib, 0, Scenario.Offload.MAX_OFFLOAD_GIB, true)
+                : null;
+        Double hostGib = n.decimal("host-memory", "host-memory (GiB)", hostMemoryGib, Scenario.Offload.MIN_HOST_GIB,
+                Scenario.Offload.MAX_HOST_GIB, false);
+        Double hostGbps = n.decimal("host-bandwidth", "host-bandwidth (GB/s)", hostBandwidthGbps,
+                Scenario.Offload.MIN_HOST_GBPS, Scenario.Offload.MAX_HOST_GBPS, false);
         Double share = selectedGpu() != null && selectedGpu().isUnified()
                 ? n.optionalDecimal("unified-gpu-share", unifiedGpuShare) : null;
         Scenario.Offload offload = new Scenario.Offload(layersOnGpu, bytes(offloadGib), bytes(hostGib),
@@ -299,7 +302,7 @@ public final class PlanViewModel {
         try {
             String typed = unifiedGpuShare.get() == null ? "" : unifiedGpuShare.get().trim();
             double parsed = typed.isEmpty() ? Double.NaN : Double.parseDouble(typed);
-            share = parsed >= 0.05 && parsed <= 1 ? parsed : null; // Scenario's range; outside it the default shows
+            share = parsed >= Scenario.Offload.MIN_UNIFIED_SHARE && parsed <= 1 ? parsed : null; // Scenario's range; outside it the default shows
         } catch (NumberFormatException e) {
             // a share being typed: the prompt keeps the default until it is a number
         }
