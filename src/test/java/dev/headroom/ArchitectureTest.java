@@ -15,7 +15,8 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule domainHasNoToolkit = noClasses()
             .that().resideInAnyPackage("dev.headroom.catalog..", "dev.headroom.sizing..", "dev.headroom.cost..",
-                    "dev.headroom.telemetry..", "dev.headroom.settings..", "dev.headroom.common..")
+                    "dev.headroom.serving..", "dev.headroom.telemetry..", "dev.headroom.settings..",
+                    "dev.headroom.common..")
             .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "atlantafx..",
                     "org.kordamp.ikonli..")
             .because("the engine runs from the CLI, tests and benchmarks without a toolkit");
@@ -49,16 +50,22 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule sizingDependsOnlyOnCatalog = noClasses()
             .that().resideInAPackage("dev.headroom.sizing..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.headroom.cost..", "dev.headroom.telemetry..",
-                    "dev.headroom.report..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.headroom.cost..", "dev.headroom.serving..",
+                    "dev.headroom.telemetry..", "dev.headroom.report..")
             .allowEmptyShould(true)
             .because("sizing ──► catalog only");
+
+    @ArchTest
+    static final ArchRule servingUsesSizingAndCost = noClasses()
+            .that().resideInAPackage("dev.headroom.serving..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.headroom.telemetry..", "dev.headroom.report..")
+            .because("serving ──► sizing, cost (and the catalog they read)");
 
     @ArchTest
     static final ArchRule telemetryStandsAlone = noClasses()
             .that().resideInAPackage("dev.headroom.telemetry..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.headroom.catalog..", "dev.headroom.sizing..",
-                    "dev.headroom.cost..", "dev.headroom.report..")
+                    "dev.headroom.cost..", "dev.headroom.serving..", "dev.headroom.report..")
             .allowEmptyShould(true)
             .because("telemetry depends on nothing of ours but common value types");
 

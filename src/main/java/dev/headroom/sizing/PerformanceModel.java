@@ -206,6 +206,92 @@ final class PerformanceModel {
         return memory.weightBytesRead(memory.stageParams(0, 1, t));
     }
 
+    /**
+     * The time of one continuous-batching step of a t x p replica, built once: the serving simulator calls it on
+     * every step. Same roofline as {@link #inference}: the step reads the weights once (less the experts none of
+     * its tokens routes to) and every decoding sequence's KV; its FLOPs are every token's matmuls plus the
+     * attention of each prefill token at its position and of each decoding token at its context; communication is
+     * affine in the step's tokens.
+     */
+    MixedStep mixedStep(int t, int p) {
+        return new MixedStep(t, p);
+    }
+
+    final class MixedStep {
+        private final int t;
+        private final double weightRead;
+        private final double hostSeconds;
+        private final double communicationFixed;
+        private final double communicationPerToken;
+        private final double launch;
+
+        private MixedStep(int t, int p) {
+            this.t = t;
+            double hostLink = Math.min(machine.hostLinkBandwidth() * interconnectEfficiency,
+                    machine.hostBandwidthPerGpu() * bandwidthEfficiency);
+            double hostWeights = p * memory.offloadedBytesPerGpu(t, p);
+            this.weightRead = weightsPerRank(t) - hostWeights;
+            this.hostSeconds = hostWeights > 0 ? hostWeights / hostLink : 0;
+            double one = communication(1, t, p);
+            double two = communication(2, t, p);
+            this.communicationPerToken = two - one;
+            this.communicationFixed = one - communicationPerToken;
+            this.launch = memory.layers * launchPerLayer;
+        }
+
+        /**
+         * @param prefillTokens   prompt tokens computed in this step (chunks of one or more requests)
+         * @param prefillPosition their mean position in their sequence (a chunk of n at offset a: a + n / 2)
+         * @param prefillRequests requests whose prompt ends in this step (each computes one output-head row)
+         * @param decoders        sequences generating one token each
+         * @param decodeContext   their mean context in tokens
+         */
+        double seconds(int prefillTokens, double prefillPosition, int prefillRequests, int decoders,
+                       double decodeContext) {
+            int tokens = prefillTokens + decoders;
+            if (tokens <= 0) {
+                return 0;
+            }
+            return Math.max(computeSeconds(prefillTokens, prefillPosition, prefillRequests, decoders, decodeContext),
+                    readSeconds(tokens, decoders, decodeContext))
+                    + hostSeconds + communicationFixed + communicationPerToken * tokens + launch;
+        }
+
+        /** "compute" when the step's FLOPs take longer than its reads, else "memory". */
+        String bound(int prefillTokens, double prefillPosition, int decoders, double decodeContext) {
+            return computeSeconds(prefillTokens, prefillPosition, 0, decoders, decodeContext)
+                    > readSeconds(prefillTokens + decoders, decoders, decodeContext) ? "compute" : "memory";
+        }
+
+        private double computeSeconds(int prefillTokens, double prefillPosition, int prefillRequests, int decoders,
+                                      double decodeContext) {
+            int tokens = prefillTokens + decoders;
+            double flops = 2 * (matmulParams - outputParams) * tokens + 2 * outputParams * (decoders + prefillRequests)
+                    + tokens * memory.recurrentWorkPerToken();
+            if (prefillTokens > 0) {
+                flops += 4.0 * prefillTokens * memory.attentionWork(prefillPosition);
+            }
+            if (decoders > 0) {
+                flops += 4.0 * decoders * memory.attentionWork(decodeContext);
+            }
+            return flops / (t * peakFlops * prefillEfficiency);
+        }
+
+        private double readSeconds(int tokens, int decoders, double decodeContext) {
+            double kv = decoders > 0 && memory.hasArchitecture
+                    ? memory.kvCache(0, memory.layers, decoders, (int) Math.round(decodeContext), 0, t) : 0;
+            double bytes = Math.max(0, weightRead - untouchedExpertBytes(t, tokens, memory.moeLayers)) + kv;
+            return bytes / (bandwidth * bandwidthEfficiency);
+        }
+    }
+
+    /** Tensor all-reduces, pipeline sends and expert all-to-alls of one forward pass of {@code tokens} tokens. */
+    private double communication(int tokens, int t, int p) {
+        double message = (double) tokens * memory.hidden * activationBytes;
+        return 2 * memory.layers * allReduce(message, t, group(t, 1)) + pipelineHops(message, p, t)
+                + memory.moeLayers * allToAll((double) tokens / t, memory.expertParallel);
+    }
+
     /** Expert bytes per rank that a decode step at this batch does not touch: E (1 - k/E)^b experts stay cold. */
     private double untouchedExpertBytes(int t, int batch, double moeLayers) {
         if (memory.experts == 0) {

@@ -282,6 +282,11 @@ public record Scenario(
                 overheads, efficiencies);
     }
 
+    public Scenario withOverheads(RuntimeOverheads value) {
+        return new Scenario(model, workload, training, precision, shape, parallelism, kvCache, hardware, runtime,
+                value, efficiencies);
+    }
+
     /** Every problem with this scenario, each naming the field, the value and what is allowed. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();

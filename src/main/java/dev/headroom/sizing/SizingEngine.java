@@ -29,6 +29,43 @@ public final class SizingEngine {
     }
 
     public Estimate estimate(Scenario scenario) {
+        return evaluate(scenario).estimate();
+    }
+
+    /**
+     * What the serving simulator needs of one replica: the KV block budget and the step-time function of a mixed
+     * continuous-batching step, from the same models as {@link #estimate}. The scenario's shape is the workload's
+     * mean request (batch 1); {@code maxBatchedTokens} is the token budget of one step, at which the runtime
+     * profiles its activation peak before it hands the rest to the KV cache (vLLM's profile run).
+     */
+    public ServingProfile servingProfile(Scenario scenario, int maxBatchedTokens) {
+        List<String> problems = new ArrayList<>();
+        if (scenario.workload().isTraining()) {
+            problems.add("workload = " + scenario.workload().label() + ": the serving simulator serves inference only");
+        }
+        if (scenario.hardware() != null && scenario.hardware().offload().gpuLayers() != null) {
+            problems.add("gpu-layers = " + scenario.hardware().offload().gpuLayers() + ": the simulator schedules as"
+                    + " vLLM does; llama.cpp's CPU layers are not simulated (use --cpu-offload-gb)");
+        }
+        if (!problems.isEmpty()) {
+            throw new ScenarioException(problems);
+        }
+        RuntimeOverheads o = scenario.overheads();
+        Scenario profiled = scenario.withOverheads(new RuntimeOverheads(o.cudaContextBytes(), o.workspaceBytes(),
+                o.multiGpuWorkspaceBytes(), o.cudaGraphBytes(), o.fragmentation(), o.memoryReservation(),
+                o.pagedBlockTokens(), o.launchSecondsPerLayer(), maxBatchedTokens));
+        Evaluated e = evaluate(profiled);
+        int context = e.model().hasArchitecture() ? e.model().architecture().maxContextTokens() : Integer.MAX_VALUE;
+        return new ServingProfile(profiled, e.estimate(), e.memory(), e.speed(), e.machine(), e.overheads(),
+                maxBatchedTokens, context);
+    }
+
+    /** An estimate with the models it was computed from, for callers inside the engine that need more of them. */
+    private record Evaluated(Estimate estimate, ResolvedModel model, MemoryModel memory, PerformanceModel speed, ResolvedHardware machine,
+                             RuntimeOverheads overheads) {
+    }
+
+    private Evaluated evaluate(Scenario scenario) {
         List<String> problems = scenario.problems();
         ResolvedModel model = scenario.model() == null ? null
                 : ResolvedModel.resolve(scenario.model(), catalog, problems);
@@ -99,11 +136,12 @@ public final class SizingEngine {
         Long kvPerToken = kvApplies ? Math.round(memory.kvBytesPerTokenAt(input + output)) : null;
         Map<String, Long> kvByContext = kvApplies ? kvByContext(memory) : null;
         long ruleOfThumb = ruleOfThumb(scenario, model, weights);
-        return new Estimate(model.name(), model.parameters(), model.activeParameters(), memoryOut, host, kvPerToken,
-                kvByContext, ruleOfThumb, fit, performance, run.layout(),
+        Estimate estimate = new Estimate(model.name(), model.parameters(), model.activeParameters(), memoryOut, host,
+                kvPerToken, kvByContext, ruleOfThumb, fit, performance, run.layout(),
                 new LazyMap<>(() -> Assumptions.of(scenario, runtime, memory, weights, overheads, efficiencies,
                         machine, rate, speed.linkBandwidth())),
                 warnings);
+        return new Evaluated(estimate, model, memory, speed, machine, overheads);
     }
 
     private static String backendName(Gpu.Backend backend) {
