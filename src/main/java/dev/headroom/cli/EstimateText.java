@@ -73,14 +73,14 @@ final class EstimateText {
         out.println("Speed");
         if (s.prefillSeconds() != null) {
             out.printf(Locale.ROOT, "  time to first token (prefill of the whole batch): %s (%s-bound)%n",
-                    time(s.prefillSeconds()), s.prefillBound());
-            out.printf(Locale.ROOT, "  time per output token: %s (%s-bound)%n", time(s.timePerOutputTokenSeconds()),
+                    Format.time(s.prefillSeconds()), s.prefillBound());
+            out.printf(Locale.ROOT, "  time per output token: %s (%s-bound)%n", Format.time(s.timePerOutputTokenSeconds()),
                     s.decodeBound());
             out.printf(Locale.ROOT, "  output tokens/s for the batch: %,.1f   request latency: %s%n",
-                    s.outputTokensPerSecond(), time(s.requestLatencySeconds()));
+                    s.outputTokensPerSecond(), Format.time(s.requestLatencySeconds()));
         } else {
             out.printf(Locale.ROOT, "  step: %s   tokens/s: %,.0f   MFU achieved: %.1f %%%n",
-                    time(s.trainingStepSeconds()), s.trainingTokensPerSecond(), s.mfu() * 100);
+                    Format.time(s.trainingStepSeconds()), s.trainingTokensPerSecond(), s.mfu() * 100);
             if (s.trainingDays() != null) {
                 out.printf(Locale.ROOT, "  to train %.3g tokens: %.1f days, %,.0f GPU-hours%n",
                         scenario.training().trainTokens(), s.trainingDays(), s.trainingGpuHours());
@@ -110,7 +110,7 @@ final class EstimateText {
         link(out, "pipeline", l.pipelineLink(), l.pipelineSeconds());
         if (l.dataParallelLink() != null) {
             out.printf(Locale.ROOT, "  data-parallel all-reduce over %s: %s per step, %s of it exposed%n",
-                    l.dataParallelLink(), time(l.dataParallelSeconds()), time(l.exposedDataParallelSeconds()));
+                    l.dataParallelLink(), Format.time(l.dataParallelSeconds()), Format.time(l.exposedDataParallelSeconds()));
         }
         link(out, "expert all-to-all", l.expertLink(), l.expertSeconds());
         out.println();
@@ -118,7 +118,7 @@ final class EstimateText {
 
     private static void link(PrintWriter out, String group, String link, Double seconds) {
         if (link != null) {
-            out.printf(Locale.ROOT, "  %s over %s: %s per step%n", group, link, time(seconds));
+            out.printf(Locale.ROOT, "  %s over %s: %s per step%n", group, link, Format.time(seconds));
         }
     }
 
@@ -139,15 +139,5 @@ final class EstimateText {
 
     private static String signedGib(long bytes) {
         return (bytes < 0 ? "-" : "") + Format.gib(Math.abs(bytes));
-    }
-
-    private static String time(double seconds) {
-        if (seconds < 1) {
-            return String.format(Locale.ROOT, "%.1f ms", seconds * 1000);
-        }
-        if (seconds < 600) {
-            return String.format(Locale.ROOT, "%.2f s", seconds);
-        }
-        return String.format(Locale.ROOT, "%.1f min", seconds / 60);
     }
 }

@@ -69,8 +69,8 @@ final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
         long intervalMillis;
         Long durationMillis;
         try {
-            intervalMillis = interval == null ? 1000 : MonitorCommand.DurationParser.interval(interval);
-            durationMillis = duration == null ? null : MonitorCommand.DurationParser.millis("duration", duration);
+            intervalMillis = interval == null ? 1000 : DurationParser.interval(interval);
+            durationMillis = duration == null ? null : DurationParser.millis("duration", duration);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

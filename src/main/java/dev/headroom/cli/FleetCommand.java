@@ -56,7 +56,7 @@ final class FleetCommand implements Callable<Integer> {
         }
         long millis;
         try {
-            millis = MonitorCommand.DurationParser.millis("timeout", timeout, MIN_TIMEOUT_MILLIS, MAX_TIMEOUT_MILLIS);
+            millis = DurationParser.millis("timeout", timeout, MIN_TIMEOUT_MILLIS, MAX_TIMEOUT_MILLIS);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -73,4 +73,15 @@ public final class Format {
     public static String percent(double fraction) {
         return String.format(Locale.ROOT, "%.2f %%", fraction * 100);
     }
+
+    /** A duration as a person reads it: 12.3 ms, 1.23 s, 12.5 min. */
+    public static String time(double seconds) {
+        if (seconds < 1) {
+            return String.format(Locale.ROOT, "%.1f ms", seconds * 1000);
+        }
+        if (seconds < 600) {
+            return String.format(Locale.ROOT, "%.2f s", seconds);
+        }
+        return String.format(Locale.ROOT, "%.1f min", seconds / 60);
+    }
 }

@@ -107,7 +107,9 @@ final class Simulator implements Replica.Sink {
     Simulator(Setup setup, Load load, RunLength length, Slo slo, long seed, Listener listener, BooleanSupplier cancelled) {
         this.setup = setup;
         this.load = load;
-        this.length = length;
+        // A trace with no length given runs all its rows.
+        this.length = length.durationSeconds() == null && length.requests() == null
+                && load.arrivals() instanceof Arrivals.Trace t ? RunLength.ofRequests(t.trace().size()) : length;
         this.slo = slo;
         this.listener = listener;
         this.cancelled = cancelled;
@@ -655,9 +657,9 @@ final class Simulator implements Replica.Sink {
         if (!stable) {
             double arrivalRate = issued / arrivalSpan;
             double served = completed / span;
-            verdict = String.format(Locale.ROOT, "unstable: arrivals exceed what %d replica%s serve (%.3g requests/s"
+            verdict = String.format(Locale.ROOT, "unstable: arrivals exceed what %d %s (%.3g requests/s"
                             + " arrive, %.3g/s complete; about %.3g/s per replica at this length mix)",
-                    serving(), serving() == 1 ? "" : "s", arrivalRate, served,
+                    serving(), serving() == 1 ? "replica serves" : "replicas serve", arrivalRate, served,
                     setup.capacity() == null ? served / Math.max(1, serving()) : setup.capacity().requestsPerSecondPerReplica());
         } else if (completed == 0) {
             verdict = "no request completed";
