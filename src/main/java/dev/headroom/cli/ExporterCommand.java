@@ -1,7 +1,9 @@
 package dev.headroom.cli;
 
+import dev.headroom.common.Durations;
 import dev.headroom.common.HeapTrim;
 import dev.headroom.telemetry.GpuInfo;
+import dev.headroom.telemetry.Sampler;
 import dev.headroom.telemetry.GpuSource;
 import dev.headroom.telemetry.SourceUnavailableException;
 import dev.headroom.telemetry.Sources;
@@ -69,8 +71,8 @@ final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
         long intervalMillis;
         Long durationMillis;
         try {
-            intervalMillis = interval == null ? 1000 : DurationParser.interval(interval);
-            durationMillis = duration == null ? null : DurationParser.millis("duration", duration);
+            intervalMillis = interval == null ? 1000 : Durations.millis("interval", interval, Sampler.MIN_INTERVAL_MILLIS, Durations.MAX_MILLIS);
+            durationMillis = duration == null ? null : Durations.millis("duration", duration);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

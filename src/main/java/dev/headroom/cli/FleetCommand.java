@@ -1,5 +1,6 @@
 package dev.headroom.cli;
 
+import dev.headroom.common.Durations;
 import dev.headroom.common.Format;
 import dev.headroom.common.TerminalText;
 import dev.headroom.telemetry.GpuInfo;
@@ -56,7 +57,7 @@ final class FleetCommand implements Callable<Integer> {
         }
         long millis;
         try {
-            millis = DurationParser.millis("timeout", timeout, MIN_TIMEOUT_MILLIS, MAX_TIMEOUT_MILLIS);
+            millis = Durations.millis("timeout", timeout, MIN_TIMEOUT_MILLIS, MAX_TIMEOUT_MILLIS);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

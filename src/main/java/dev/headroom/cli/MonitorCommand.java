@@ -2,6 +2,7 @@ package dev.headroom.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headroom.common.Durations;
 import dev.headroom.common.Format;
 import dev.headroom.common.Ranges;
 import dev.headroom.common.RefusedTargetException;
@@ -72,8 +73,8 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
         long intervalMillis;
         Long durationMillis;
         try {
-            intervalMillis = interval == null ? 1000 : DurationParser.interval(interval);
-            durationMillis = duration == null ? null : DurationParser.millis("duration", duration);
+            intervalMillis = interval == null ? 1000 : Durations.millis("interval", interval, Sampler.MIN_INTERVAL_MILLIS, Durations.MAX_MILLIS);
+            durationMillis = duration == null ? null : Durations.millis("duration", duration);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -1,23 +1,12 @@
 package dev.headroom.cli;
 
 import dev.headroom.catalog.Catalog;
-import dev.headroom.common.Format;
-import dev.headroom.common.Ranges;
 import dev.headroom.serving.Arrivals;
-import dev.headroom.serving.Autoscaling;
-import dev.headroom.serving.Balancer;
-import dev.headroom.serving.ClusterSpec;
-import dev.headroom.serving.Lengths;
-import dev.headroom.serving.Load;
-import dev.headroom.serving.RunLength;
-import dev.headroom.serving.SchedulerSettings;
+import dev.headroom.serving.ServingSpec;
 import dev.headroom.serving.Simulation;
 import dev.headroom.serving.SimulationResult;
-import dev.headroom.serving.Slo;
 import dev.headroom.sizing.Scenario;
 import dev.headroom.sizing.ScenarioException;
-import dev.headroom.sizing.Workload;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,10 +24,6 @@ import picocli.CommandLine.Spec;
             "Prints TTFT, TPOT and end-to-end latency percentiles, throughput, goodput, SLO attainment, preemptions,"
                 + " utilization and the period's cost; --json prints one object."})
 final class SimulateCommand implements Callable<Integer> {
-    /** vllm bench serve's random dataset: 1024 prompt tokens and 128 output tokens, 1000 prompts, seed 0. */
-    static final String DEFAULT_INPUT = "1024";
-    static final String DEFAULT_OUTPUT = "128";
-    static final long DEFAULT_REQUESTS = 1000;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -56,16 +41,16 @@ final class SimulateCommand implements Callable<Integer> {
                     + " with --rate its times are scaled to that mean rate.")
     String arrival;
     @Option(names = "--input-tokens", paramLabel = "N|uniform:A:B|lognormal:MEAN:SD",
-            description = "Prompt tokens per request (default " + DEFAULT_INPUT + ", vllm bench serve's random dataset).")
+            description = "Prompt tokens per request (default " + ServingSpec.DEFAULT_INPUT + ", vllm bench serve's random dataset).")
     String inputTokens;
     @Option(names = "--output-tokens", paramLabel = "N|uniform:A:B|lognormal:MEAN:SD",
-            description = "Output tokens per request (default " + DEFAULT_OUTPUT + ").")
+            description = "Output tokens per request (default " + ServingSpec.DEFAULT_OUTPUT + ").")
     String outputTokens;
     @Option(names = "--prefix-hit-rate", paramLabel = "F", description = "Share of prompt tokens found in the prefix cache (0-1).")
     Double prefixHitRate;
     @Option(names = "--duration", paramLabel = "DURATION", description = "Arrivals for this long (e.g. 1h), then drain.")
     String duration;
-    @Option(names = "--requests", paramLabel = "N", description = "Arrivals for N requests (default " + DEFAULT_REQUESTS
+    @Option(names = "--requests", paramLabel = "N", description = "Arrivals for N requests (default " + ServingSpec.DEFAULT_REQUESTS
             + ", vllm bench serve's --num-prompts; a trace: all its rows).")
     Long requests;
 
@@ -156,140 +141,9 @@ final class SimulateCommand implements Callable<Integer> {
 
     private Simulation.Input input(List<String> problems) {
         Scenario scenario = options.scenario(problems, null, null, null);
-        if (scenario != null && scenario.workload() != Workload.INFERENCE) {
-            problems.add("workload = " + scenario.workload().label() + ": simulate serves inference only");
-        }
-        Arrivals arrivals = arrivals(problems);
-        boolean trace = arrivals instanceof Arrivals.Trace;
-        Lengths in = lengths(problems, "input-tokens", inputTokens, DEFAULT_INPUT, arrivals);
-        Lengths out = lengths(problems, "output-tokens", outputTokens, DEFAULT_OUTPUT, arrivals);
-        Double think = seconds(problems, "think-time", thinkTime, 0, Math.round(Load.MAX_THINK_SECONDS * 1000));
-        if (findMaxRate && (rate != null || users != null)) {
-            problems.add((rate != null ? "rate = " + Format.plain(rate) : "users = " + users)
-                    + ": --find-max-rate searches the Poisson rate itself; drop --rate and --users");
-        }
-        // The search sets the rate of each probe; 1/s only stands in until then.
-        Load load = new Load(arrivals, findMaxRate ? Double.valueOf(1) : rate, findMaxRate ? null : users, think, in, out, prefixHitRate == null ? 0 : prefixHitRate,
-                priorityShare == null ? 0 : priorityShare);
-        if (users != null && arrival != null) {
-            problems.add("arrival = " + Format.echo(arrival) + ": a closed loop (--users) sends a request when the last"
-                    + " one ends; --arrival is for --rate");
-        }
-        Double seconds = seconds(problems, "duration", duration, 1);
-        RunLength length = new RunLength(seconds, requests == null && seconds == null && !trace ? Long.valueOf(DEFAULT_REQUESTS)
-                : requests);
-        Ranges.optional(problems, "max-batched-tokens", maxBatchedTokens, 16, SchedulerSettings.MAX_TOKENS);
-        Ranges.optional(problems, "max-seqs", maxSeqs, 1, SchedulerSettings.MAX_SEQS);
-        SchedulerSettings.Priority classes = priority(problems);
-        SchedulerSettings scheduler = maxBatchedTokens == null && maxSeqs == null
-                && classes == SchedulerSettings.Priority.NONE ? null // vLLM's defaults for the GPU, and said so
-                : new SchedulerSettings(maxBatchedTokens == null ? 0 : maxBatchedTokens, maxSeqs == null ? 0 : maxSeqs,
-                        classes);
-        long sloMax = Math.round(Slo.MAX_SECONDS * 1000);
-        Slo slo = new Slo(seconds(problems, "ttft-slo", ttftSlo, 1, sloMax),
-                seconds(problems, "tpot-slo", tpotSlo, 1, sloMax));
-        ClusterSpec cluster = new ClusterSpec(replicas == null ? 1 : replicas, balancer(problems),
-                autoscaling(problems), routerQueue);
-        // Every problem at once; the lengths against the model's context are checked once the model is known.
-        problems.addAll(load.problems(Integer.MAX_VALUE));
-        length.problems(problems);
-        cluster.problems(problems);
-        return problems.isEmpty() ? new Simulation.Input(scenario, load, length, cluster, scheduler, slo, seed) : null;
-    }
-
-    private Arrivals arrivals(List<String> problems) {
-        try {
-            return Arrivals.parse(arrival == null ? "poisson" : arrival);
-        } catch (IOException e) {
-            problems.add("arrival = " + Format.echo(arrival) + ": cannot read the trace (" + e.getMessage() + ")");
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
-        }
-        return new Arrivals.Poisson();
-    }
-
-    /** A trace brings each request's lengths; elsewhere the flag, or vllm bench serve's default. */
-    private static Lengths lengths(List<String> problems, String field, String text, String fallback,
-                                   Arrivals arrivals) {
-        if (arrivals instanceof Arrivals.Trace t) {
-            if (text != null) {
-                problems.add(field + " = " + Format.echo(text) + ": the trace gives each request's lengths; drop --"
-                        + field + " or --arrival trace:FILE");
-            }
-            return field.startsWith("input") ? t.trace().inputLengths() : t.trace().outputLengths();
-        }
-        try {
-            return Lengths.parse(field, text == null ? fallback : text);
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
-            return Lengths.parse(field, fallback);
-        }
-    }
-
-    /** A duration flag in seconds, at least {@code minMillis}; null when absent. */
-    private static Double seconds(List<String> problems, String field, String text, long minMillis) {
-        return seconds(problems, field, text, minMillis, DurationParser.MAX_MILLIS);
-    }
-
-    private static Double seconds(List<String> problems, String field, String text, long minMillis, long maxMillis) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return DurationParser.millis(field, text, minMillis, maxMillis) / 1000.0;
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
-            return null;
-        }
-    }
-
-    private SchedulerSettings.Priority priority(List<String> problems) {
-        if (priority == null) {
-            return priorityShare != null ? SchedulerSettings.Priority.NON_PREEMPTIVE : SchedulerSettings.Priority.NONE;
-        }
-        return switch (priority.trim().toLowerCase(Locale.ROOT)) {
-            case "none" -> SchedulerSettings.Priority.NONE;
-            case "non-preemptive" -> SchedulerSettings.Priority.NON_PREEMPTIVE;
-            case "preemptive" -> SchedulerSettings.Priority.PREEMPTIVE;
-            default -> {
-                problems.add("priority = " + Format.echo(priority) + ": must be none, non-preemptive or preemptive");
-                yield SchedulerSettings.Priority.NONE;
-            }
-        };
-    }
-
-    private Balancer balancer(List<String> problems) {
-        try {
-            return balancer == null ? Balancer.LEAST_OUTSTANDING : Balancer.parse(balancer);
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
-            return Balancer.LEAST_OUTSTANDING;
-        }
-    }
-
-    private Autoscaling autoscaling(List<String> problems) {
-        if (autoscale == null) {
-            for (String[] flag : new String[][] {{"min-replicas", str(minReplicas)}, {"max-replicas", str(maxReplicas)},
-                {"scale-up-delay", scaleUpDelay}, {"cooldown", cooldown}}) {
-                if (flag[1] != null) {
-                    problems.add(flag[0] + " = " + Format.echo(flag[1]) + ": only with --autoscale");
-                }
-            }
-            return null;
-        }
-        int start = replicas == null ? 1 : replicas;
-        int min = minReplicas != null ? minReplicas : Math.min(start, 1);
-        int max = maxReplicas != null ? maxReplicas : Math.max(start, 8 * Math.max(1, min));
-        try {
-            return Autoscaling.parse(autoscale, min, max, seconds(problems, "scale-up-delay", scaleUpDelay, 0),
-                    seconds(problems, "cooldown", cooldown, 0));
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
-            return null;
-        }
-    }
-
-    private static String str(Integer value) {
-        return value == null ? null : value.toString();
+        ServingSpec spec = new ServingSpec(rate, users, thinkTime, arrival, inputTokens, outputTokens, prefixHitRate,
+                duration, requests, replicas, balancer, routerQueue, autoscale, minReplicas, maxReplicas, scaleUpDelay,
+                cooldown, maxBatchedTokens, maxSeqs, priority, priorityShare, ttftSlo, tpotSlo, seed, findMaxRate);
+        return spec.input(scenario, problems);
     }
 }

@@ -140,22 +140,32 @@ public final class ChartExport {
             note.setPadding(new RectangleInsets(8, 0, 0, 0));
             copy.addSubtitle(note);
         }
-        if (copy.getPlot() instanceof XYPlot plot) {
-            plot.setBackgroundPaint(Color.WHITE);
-            axis(plot.getDomainAxis());
-            axis(plot.getRangeAxis());
-            XYItemRenderer renderer = plot.getRenderer();
-            for (int s = 0; s < plot.getDataset().getSeriesCount(); s++) {
-                float[] dash = DASHES[s % DASHES.length];
-                renderer.setSeriesStroke(s, dash == null ? new BasicStroke(2.5f)
-                        : new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, dash, 0f));
+        if (copy.getPlot() instanceof org.jfree.chart.plot.CombinedDomainXYPlot combined) {
+            axis(combined.getDomainAxis());
+            for (XYPlot plot : combined.getSubplots()) {
+                forPrint(plot);
             }
+        } else if (copy.getPlot() instanceof XYPlot plot) {
+            forPrint(plot);
         } else if (copy.getPlot() instanceof CategoryPlot plot) {
             plot.setBackgroundPaint(Color.WHITE);
             axis(plot.getDomainAxis());
             axis(plot.getRangeAxis());
         }
         return copy;
+    }
+
+    /** Print fonts, and dashes that tell the series apart without colour. */
+    private static void forPrint(XYPlot plot) {
+        plot.setBackgroundPaint(Color.WHITE);
+        axis(plot.getDomainAxis());
+        axis(plot.getRangeAxis());
+        XYItemRenderer renderer = plot.getRenderer();
+        for (int s = 0; s < plot.getDataset().getSeriesCount(); s++) {
+            float[] dash = DASHES[s % DASHES.length];
+            renderer.setSeriesStroke(s, dash == null ? new BasicStroke(2.5f)
+                    : new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, dash, 0f));
+        }
     }
 
     private static void axis(Axis axis) {

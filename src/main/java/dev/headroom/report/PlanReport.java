@@ -6,6 +6,7 @@ import dev.headroom.common.Format;
 import dev.headroom.cost.CostAssumptions;
 import dev.headroom.cost.CostEngine;
 import dev.headroom.cost.CostOption;
+import dev.headroom.serving.SimulationResult;
 import dev.headroom.sizing.Estimate;
 import dev.headroom.sizing.GpuComparison;
 import dev.headroom.sizing.Scenario;
@@ -25,6 +26,11 @@ public final class PlanReport {
     }
 
     public static Report build(Catalog catalog, Scenario scenario, String planName) {
+        return build(catalog, scenario, planName, null);
+    }
+
+    /** With {@code serving}, a simulation of this plan under load, the report gains a "Serving under load" section. */
+    public static Report build(Catalog catalog, Scenario scenario, String planName, SimulationResult serving) {
         SizingEngine engine = new SizingEngine(catalog);
         Estimate e = engine.estimate(scenario);
         List<Report.Section> sections = new ArrayList<>();
@@ -36,6 +42,9 @@ public final class PlanReport {
         sections.add(new Report.Section("On every catalog GPU", List.of(
                 new Report.Paragraph("The smallest tensor x pipeline layout that fits each GPU, and its speed."),
                 comparison(new GpuComparison(engine, catalog).compare(scenario)))));
+        if (serving != null) {
+            sections.add(ServingSection.of(serving));
+        }
         Gpu gpu = catalog.gpu(scenario.hardware().gpuId()).orElse(null);
         if (gpu != null && gpu.price() != null) {
             sections.add(costs(catalog, gpu, scenario.hardware().count(), e));

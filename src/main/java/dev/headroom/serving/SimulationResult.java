@@ -36,7 +36,21 @@ public record SimulationResult(
         List<String> assumptions,
         List<String> warnings) {
 
-    public record Latency(double p50, double p90, double p99, double max, double mean) {
+    /** Percentiles, the maximum and the mean; {@code quantiles} at the percent levels of {@link #LEVELS}, for a CDF. */
+    public record Latency(double p50, double p90, double p99, double max, double mean, double[] quantiles) {
+        /** 0, 1, 2, ..., 99, 99.5, 99.9, 100 percent. */
+        public static final double[] LEVELS = levels();
+
+        private static double[] levels() {
+            double[] levels = new double[103];
+            for (int i = 0; i < 100; i++) {
+                levels[i] = i;
+            }
+            levels[100] = 99.5;
+            levels[101] = 99.9;
+            levels[102] = 100;
+            return levels;
+        }
     }
 
     public record Throughput(double requestsPerSecond, double inputTokensPerSecond, double outputTokensPerSecond) {

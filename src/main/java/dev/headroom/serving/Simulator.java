@@ -707,8 +707,13 @@ final class Simulator implements Replica.Sink {
         if (h.getTotalCount() == 0) {
             return null;
         }
+        double[] quantiles = new double[SimulationResult.Latency.LEVELS.length];
+        for (int i = 0; i < quantiles.length; i++) {
+            double level = SimulationResult.Latency.LEVELS[i];
+            quantiles[i] = (level == 0 ? h.getMinValue() : h.getValueAtPercentile(level)) / MICROS;
+        }
         return new SimulationResult.Latency(h.getValueAtPercentile(50) / MICROS, h.getValueAtPercentile(90) / MICROS,
-                h.getValueAtPercentile(99) / MICROS, h.getMaxValue() / MICROS, count == 0 ? 0 : sum / count);
+                h.getValueAtPercentile(99) / MICROS, h.getMaxValue() / MICROS, count == 0 ? 0 : sum / count, quantiles);
     }
 
     private SimulationResult.TimeSeries timeSeries() {

@@ -87,4 +87,27 @@ class PlanReportTest {
                 .contains("|Host memory per node (39 layers on the GPU, 41 on the CPU)|20.8 GiB of 64.0 GiB, fits; read at 90 GB/s|")
                 .contains("|Layout|1 node x 1 GPU (fast-link domain 1)|");
     }
+
+    /** With a simulation of the plan, the report has a serving section: verdict, latency table, three charts. */
+    @Test
+    void aSimulatedPlanGainsAServingSectionInEveryFormat() throws Exception {
+        dev.headroom.serving.Simulation simulation = new dev.headroom.serving.Simulation(CATALOG);
+        dev.headroom.serving.SimulationResult run = simulation.run(new dev.headroom.serving.Simulation.Input(PLAN,
+                dev.headroom.serving.Load.open(new dev.headroom.serving.Arrivals.Poisson(), 2,
+                        new dev.headroom.serving.Lengths.Fixed(4000), new dev.headroom.serving.Lengths.Fixed(400)),
+                dev.headroom.serving.RunLength.ofRequests(500), dev.headroom.serving.ClusterSpec.single(), null,
+                new dev.headroom.serving.Slo(2.0, 0.1), 0), null, null);
+        Path md = folder.resolve("served.md");
+        PlanReport.build(CATALOG, PLAN, null, run).write(Report.Format.MD, md);
+        assertThat(Files.readString(md)).contains("## Serving under load", "Verdict: " + run.verdict(),
+                "|Time to first token|" + Format.time(run.ttftSeconds().p50()) + "|",
+                "(served-serving-latency-cdf.png)", "(served-serving-queue.png)");
+        assertThat(ImageIO.read(folder.resolve("served-serving-latency-cdf.png").toFile()).getWidth()).isEqualTo(1600);
+
+        Path pdf = folder.resolve("served.pdf");
+        PlanReport.build(CATALOG, PLAN, null, run).write(Report.Format.PDF, pdf);
+        try (PDDocument document = Loader.loadPDF(pdf.toFile())) {
+            assertThat(new PDFTextStripper().getText(document)).contains("Serving under load", "Goodput");
+        }
+    }
 }

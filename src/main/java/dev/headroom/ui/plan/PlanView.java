@@ -49,9 +49,10 @@ import org.kordamp.ikonli.material2.Material2OutlinedMZ;
  */
 final class PlanView extends BorderPane {
     static final String[] STEPS = {"1  Model", "2  Workload", "3  Precision", "4  Batch & sequence",
-        "5  Hardware & parallelism"};
+        "5  Hardware & parallelism", "6  Load & targets"};
 
     private final PlanViewModel vm;
+    private final ServingViewModel serving;
     private final ShellViewModel shell;
     private final Executor background;
     private final ValidationSupport validation = new ValidationSupport();
@@ -67,13 +68,21 @@ final class PlanView extends BorderPane {
                 shell::setStatus);
     }
 
-    PlanView(PlanViewModel vm, ShellViewModel shell, Executor background) {
+    PlanView(PlanViewModel vm, ServingViewModel serving, ShellViewModel shell, Executor background) {
         this.vm = vm;
+        this.serving = serving;
         this.shell = shell;
         this.background = background;
         getStyleClass().add("plan-view");
         WizardSteps wizard = new WizardSteps(vm, validation, this::importConfig, this::chooseConfig);
-        steps = new Node[] {wizard.model(), wizard.workload(), wizard.precision(), wizard.shape(), wizard.hardware()};
+        TabPane results = new TabPane();
+        Tab servingTab = new Tab("Serving");
+        Runnable simulate = () -> {
+            serving.run(vm.currentScenario(), background);
+            results.getSelectionModel().select(servingTab);
+        };
+        steps = new Node[] {wizard.model(), wizard.workload(), wizard.precision(), wizard.shape(), wizard.hardware(),
+            new LoadStep(serving, validation, simulate).page()};
 
         setTop(toolbar());
         javafx.scene.layout.FlowPane stepButtons = new javafx.scene.layout.FlowPane(4, 4);
@@ -111,7 +120,6 @@ final class PlanView extends BorderPane {
         VBox.setVgrow(stepPane, Priority.ALWAYS);
         stepGroup.selectToggle(stepGroup.getToggles().get(0));
 
-        TabPane results = new TabPane();
         results.setId("plan-results-tabs");
         results.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         ScrollPane summary = new ScrollPane(new ResultsPane(vm, this::exportable));
@@ -119,8 +127,13 @@ final class PlanView extends BorderPane {
         summary.setFitToWidth(true);
         Tab chartsTab = new Tab("Charts");
         Tab gpusTab = new Tab("GPUs");
-        results.getTabs().addAll(new Tab("Results", summary), chartsTab, gpusTab,
+        results.getTabs().addAll(new Tab("Results", summary), chartsTab, servingTab, gpusTab,
                 new Tab("Assumptions", new AssumptionsPane(vm, validation)));
+        ScrollPane servingScroll = new ScrollPane(new ServingPane(serving, simulate, servingTab.selectedProperty(),
+                this::exportable));
+        servingScroll.setId("serving-scroll");
+        servingScroll.setFitToWidth(true);
+        servingTab.setContent(servingScroll);
         chartsTab.setContent(new ChartsPane(vm, chartsTab.selectedProperty(), this::exportable));
         gpusTab.setContent(new GpuComparisonPane(vm, gpusTab.selectedProperty()));
 
@@ -129,7 +142,11 @@ final class PlanView extends BorderPane {
         split.setDividerPositions(0.44);
         setCenter(split);
 
-        vm.estimateProperty().addListener((obs, old, e) -> validation.revalidate());
+        vm.estimateProperty().addListener((obs, old, e) -> {
+            validation.revalidate();
+            serving.planChanged(vm.currentScenario());
+        });
+        serving.fieldProblems().addListener((javafx.collections.MapChangeListener<String, String>) change -> validation.revalidate());
         vm.fieldProblems().addListener((javafx.collections.MapChangeListener<String, String>) change -> validation.revalidate());
         vm.dirtyProperty().addListener((obs, old, d) -> updateTitle());
         vm.fileProperty().addListener((obs, old, f) -> updateTitle());
@@ -327,10 +344,11 @@ final class PlanView extends BorderPane {
             return;
         }
         String name = vm.getFile() == null ? null : vm.getFile().getFileName().toString();
+        dev.headroom.serving.SimulationResult underLoad = serving.resultFor(scenario);
         shell.setStatus("Writing " + file.getFileName() + "\u2026");
         runInBackground(() -> {
             try {
-                dev.headroom.report.PlanReport.build(vm.catalog(), scenario, name).write(format, file);
+                dev.headroom.report.PlanReport.build(vm.catalog(), scenario, name, underLoad).write(format, file);
                 return file;
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);

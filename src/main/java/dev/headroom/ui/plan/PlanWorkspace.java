@@ -8,11 +8,13 @@ import javafx.scene.Node;
 /** Plan: the sizing wizard. Builds the view model and the view, and registers the unsaved-plan guard. */
 public final class PlanWorkspace {
     private final PlanViewModel model;
+    private final ServingViewModel serving;
     private final PlanView view;
 
     public PlanWorkspace(ShellViewModel shell, Executor background) {
         model = new PlanViewModel(shell.catalog(), new SizingEngine(shell.catalog()));
-        view = new PlanView(model, shell, background);
+        serving = new ServingViewModel(new dev.headroom.serving.Simulation(shell.catalog()));
+        view = new PlanView(model, serving, shell, background);
         shell.addCloseGuard(view::confirmDiscardChanges);
         model.estimateProperty().addListener((obs, old, estimate) -> {
             if (estimate != null) {
@@ -30,5 +32,9 @@ public final class PlanWorkspace {
 
     public PlanViewModel model() {
         return model;
+    }
+
+    public ServingViewModel serving() {
+        return serving;
     }
 }

@@ -424,7 +424,7 @@ final class WizardSteps {
         return box;
     }
 
-    private static VBox page(String title, String purpose, Node... content) {
+    static VBox page(String title, String purpose, Node... content) {
         Label heading = new Label(title);
         heading.getStyleClass().add("title-3");
         Label line = new Label(purpose);

@@ -1,28 +1,35 @@
-package dev.headroom.cli;
+package dev.headroom.common;
 
-import dev.headroom.common.Format;
-import dev.headroom.telemetry.Sampler;
 import java.util.Locale;
 
 /** "500ms", "1s", "5m", "2h", or plain seconds; above zero and at most {@link #MAX_MILLIS}. */
-final class DurationParser {
+public final class Durations {
     /** A year: longer is a typo (or 1e309), and it keeps every sum of durations far from overflowing a long. */
-    static final long MAX_MILLIS = 366L * 24 * 3_600_000;
+    public static final long MAX_MILLIS = 366L * 24 * 3_600_000;
 
-    private DurationParser() {
+    private Durations() {
     }
 
-    static long millis(String field, String text) {
+    public static long millis(String field, String text) {
         return millis(field, text, 1, MAX_MILLIS);
     }
 
-    /** A sampling interval: at least the sampler's minimum. */
-    static long interval(String text) {
-        return millis("interval", text, Sampler.MIN_INTERVAL_MILLIS, MAX_MILLIS);
+    /** A duration in seconds between min and max milliseconds; null when the text is null. */
+    public static Double seconds(java.util.List<String> problems, String field, String text, long minMillis,
+                                 long maxMillis) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return millis(field, text, minMillis, maxMillis) / 1000.0;
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+            return null;
+        }
     }
 
     /** A duration between min and max milliseconds; the message names the field, the value and the range. */
-    static long millis(String field, String text, long minMillis, long maxMillis) {
+    public static long millis(String field, String text, long minMillis, long maxMillis) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         double millis;
         try {
