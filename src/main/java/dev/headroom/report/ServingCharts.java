@@ -87,10 +87,10 @@ public final class ServingCharts {
         XYPlot top = subplot(new XYSeriesCollection(ttft), "TTFT p99 (s)", TTFT, false);
         XYPlot bottom = subplot(new XYSeriesCollection(tpot), "TPOT p99 (ms)", TPOT, false);
         if (r.slo() != null && r.slo().ttftSeconds() != null) {
-            top.addRangeMarker(sloMarker(r.slo().ttftSeconds(), "SLO " + Format.time(r.slo().ttftSeconds()), TTFT, 2));
+            target(top, ttft, r.slo().ttftSeconds(), "SLO " + Format.time(r.slo().ttftSeconds()), TTFT);
         }
         if (r.slo() != null && r.slo().tpotSeconds() != null) {
-            bottom.addRangeMarker(sloMarker(r.slo().tpotSeconds() * 1e3, "SLO " + Format.time(r.slo().tpotSeconds()), TPOT, 2));
+            target(bottom, tpot, r.slo().tpotSeconds() * 1e3, "SLO " + Format.time(r.slo().tpotSeconds()), TPOT);
         }
         return combined("Latency over time (p99 per interval)", top, bottom);
     }
@@ -122,6 +122,13 @@ public final class ServingCharts {
         count.setLowerBound(0);
         count.setUpperBound(Math.max(2, replicas.getMaxY() + 1));
         return combined("Queue, KV cache and replicas over time", top, middle, bottom);
+    }
+
+    /** A target line, with the axis stretched to show it (markers do not widen an automatic range). */
+    private static void target(XYPlot plot, XYSeries data, double value, String label, Color color) {
+        plot.addRangeMarker(sloMarker(value, label, color, 2));
+        double top = data.getItemCount() == 0 ? value : Math.max(data.getMaxY(), value);
+        plot.getRangeAxis().setRange(0, top * 1.15);
     }
 
     private static XYPlot subplot(XYSeriesCollection data, String unit, Color color, boolean step) {
@@ -169,6 +176,9 @@ public final class ServingCharts {
         marker.setLabel(label);
         marker.setLabelPaint(color);
         marker.setLabelFont(new Font("SansSerif", Font.PLAIN, 11));
+        marker.setLabelBackgroundColor(new Color(255, 255, 255, 210));
+        // Inside the plot: beside a vertical line at the top or the bottom, above a horizontal one (the 15 %
+        // headroom of the range keeps it below the top edge).
         marker.setLabelAnchor(slot == 1 ? RectangleAnchor.BOTTOM_RIGHT : slot == 0 ? RectangleAnchor.TOP_RIGHT
                 : RectangleAnchor.TOP_LEFT);
         marker.setLabelTextAnchor(slot == 1 ? TextAnchor.BOTTOM_LEFT : slot == 0 ? TextAnchor.TOP_LEFT

@@ -10,7 +10,7 @@ import java.util.Locale;
  * waiting per replica (what the vLLM production stack's KEDA example scales on), the share of time the replicas
  * are busy, or the p99 time to first token. Like Kubernetes' HPA, the desired count is ceil(current x metric /
  * target), within [min, max]; a new replica serves after {@code scaleUpDelaySeconds} (model load); a replica is
- * removed only when the metric is below half the target and no scaling happened within {@code cooldownSeconds}
+ * removed (one at a time) only when the metric is below half the target and no scaling happened within {@code cooldownSeconds}
  * (KEDA's cooldownPeriod, 300 s by default); it stops taking requests and leaves when its last one finishes.
  *
  * @param scaleUpDelaySeconds null: the weights over the storage bandwidth plus a start-up time (see Simulation)

@@ -810,8 +810,9 @@ final class Simulator implements Replica.Sink {
             if (metric > policy.target() && starting == 0) {
                 desired = Math.max(current + 1, wanted);
             } else if (metric < policy.target() / 2 && at - lastScale >= policy.cooldownSeconds() && starting == 0) {
-                desired = Math.min(current - 1, Math.max(wanted, policy.minReplicas()));
-                desired = Math.max(desired, policy.minReplicas());
+                // One replica at a time: a queue metric reads 0 while the running batch still carries the load,
+                // and dropping to ceil(current x metric / target) at once would pile it on the few that stay.
+                desired = Math.max(policy.minReplicas(), current - 1);
             }
             desired = Math.max(policy.minReplicas(), Math.min(policy.maxReplicas(), desired));
             if (desired != current) {

@@ -39,7 +39,8 @@ public final class SizingEngine {
      * profiles its activation peak before it hands the rest to the KV cache (vLLM's profile run).
      */
     public ServingProfile servingProfile(Scenario scenario, int maxBatchedTokens) {
-        List<String> problems = new ArrayList<>();
+        // The scenario as given, before its prefill chunk gives way to the scheduler's step budget.
+        List<String> problems = new ArrayList<>(scenario.problems());
         if (scenario.workload().isTraining()) {
             problems.add("workload = " + scenario.workload().label() + ": the serving simulator serves inference only");
         }

@@ -48,14 +48,39 @@ class HostileInputPropertiesTest {
             "cost", List.of("--gpu", "h100-sxm", "--gpus", "8"),
             "monitor", List.of("--source", "simulated", "--once"),
             "exporter", List.of("--source", "replay:/nonexistent/headroom-recording.jsonl"),
-            "fleet", List.of("--prometheus", "http://127.0.0.1:1"));
+            "fleet", List.of("--prometheus", "http://127.0.0.1:1"),
+            "simulate", List.of("--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--rate", "1", "--requests", "20"));
 
     /** Flags that need other arguments than the command's base to be meaningful. */
-    static final Map<String, List<String>> SPECIAL_BASE = Map.of(
-            "size --params", List.of("--gpu", "h100-sxm"),
-            "size --largest-layer", List.of("--params", "7e9", "--gpu", "h100-sxm"),
-            "size --active-experts", List.of("--model", "mixtral-8x7b", "--gpu", "h100-sxm"),
-            "size --experts", List.of("--model", "mixtral-8x7b", "--gpu", "h100-sxm"));
+    static final Map<String, List<String>> SPECIAL_BASE = new LinkedHashMap<>();
+
+    static {
+        SPECIAL_BASE.put("size --params", List.of("--gpu", "h100-sxm"));
+        SPECIAL_BASE.put("size --largest-layer", List.of("--params", "7e9", "--gpu", "h100-sxm"));
+        SPECIAL_BASE.put("size --active-experts", List.of("--model", "mixtral-8x7b", "--gpu", "h100-sxm"));
+        SPECIAL_BASE.put("size --experts", List.of("--model", "mixtral-8x7b", "--gpu", "h100-sxm"));
+        List<String> load = List.of("--rate", "1", "--requests", "20");
+        for (String flag : List.of("--params", "--largest-layer", "--active-experts", "--experts")) {
+            List<String> args = new ArrayList<>(SPECIAL_BASE.get("size " + flag));
+            args.addAll(load);
+            SPECIAL_BASE.put("simulate " + flag, args);
+        }
+        List<String> plan = List.of("--model", "llama-3.1-8b", "--gpu", "h100-sxm");
+        SPECIAL_BASE.put("simulate --rate", concat(plan, "--requests", "20"));
+        SPECIAL_BASE.put("simulate --requests", concat(plan, "--rate", "1"));
+        SPECIAL_BASE.put("simulate --duration", concat(plan, "--rate", "1"));
+        SPECIAL_BASE.put("simulate --users", concat(plan, "--think-time", "1s", "--requests", "20"));
+        SPECIAL_BASE.put("simulate --think-time", concat(plan, "--users", "2", "--requests", "20"));
+        for (String flag : List.of("--min-replicas", "--max-replicas", "--scale-up-delay", "--cooldown")) {
+            SPECIAL_BASE.put("simulate " + flag, concat(plan, "--rate", "1", "--requests", "20", "--autoscale", "queue:4"));
+        }
+    }
+
+    private static List<String> concat(List<String> head, String... tail) {
+        List<String> all = new ArrayList<>(head);
+        all.addAll(List.of(tail));
+        return all;
+    }
 
     static {
         double tokens = 1 << 24;
@@ -125,6 +150,29 @@ class HostileInputPropertiesTest {
         range("exporter --interval", 0.1, year);
         range("exporter --duration", 0.001, year);
         range("fleet --timeout", 0.001, year);
+        // simulate takes size's scenario flags (not its shape: --batch, --seq, --output-tokens are its own).
+        for (String flag : List.copyOf(RANGES.keySet())) {
+            if (flag.startsWith("size ") && !List.of("size --batch", "size --seq", "size --output-tokens").contains(flag)) {
+                RANGES.put("simulate " + flag.substring("size ".length()), RANGES.get(flag));
+            }
+        }
+        range("simulate --rate", Double.MIN_VALUE, 1e6);
+        range("simulate --users", 1, 1e6);
+        range("simulate --think-time", 0, 86_400);
+        range("simulate --prefix-hit-rate", 0, 1);
+        range("simulate --duration", 0.001, year);
+        range("simulate --requests", 1, 1e8);
+        range("simulate --replicas", 1, 10_000);
+        range("simulate --min-replicas", 1, 10_000);
+        range("simulate --max-replicas", 1, 10_000);
+        range("simulate --scale-up-delay", 0, year);
+        range("simulate --cooldown", 0, year);
+        range("simulate --max-batched-tokens", 16, 1 << 20);
+        range("simulate --max-seqs", 1, 1 << 16);
+        range("simulate --priority-share", 0, 1);
+        range("simulate --ttft-slo", 0.001, 3600);
+        range("simulate --tpot-slo", 0.001, 3600);
+        range("simulate --seed", -9.3e18, 9.3e18); // any long: a seed has no range
     }
 
     private static void range(String flag, double min, double max) {

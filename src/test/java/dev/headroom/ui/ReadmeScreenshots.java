@@ -80,10 +80,26 @@ class ReadmeScreenshots {
         robot.doubleClickOn("#plan-gpus").eraseText(3).write("8");
         robot.doubleClickOn("#plan-tp").eraseText(3).write("8");
         shoot(robot, "plan-5-hardware");
+        // The same plan under load: 5 requests/s of 1-8k prompts, p99 targets of 2 s and 100 ms.
+        robot.clickOn("#step-5");
+        javafx.scene.control.TextField rate = robot.lookup("#serving-rate").queryAs(javafx.scene.control.TextField.class);
+        robot.interact(() -> rate.setText("5"));
+        javafx.scene.control.Button simulate = robot.lookup("#serving-simulate-step").queryAs(javafx.scene.control.Button.class);
+        robot.interact(simulate::fire);
+        javafx.scene.control.Label status = robot.lookup("#serving-status").queryAs(javafx.scene.control.Label.class);
+        WaitForAsyncUtils.waitFor(120, java.util.concurrent.TimeUnit.SECONDS,
+                () -> status.getText().contains("requests simulated"));
+        robot.interact(() -> robot.lookup("#plan-step-pane").queryAs(javafx.scene.control.ScrollPane.class).setVvalue(0));
+        shoot(robot, "plan-6-load");
         TabPane tabs = robot.lookup("#plan-results-tabs").queryAs(TabPane.class);
         for (Tab tab : tabs.getTabs().subList(1, tabs.getTabs().size())) {
             robot.interact(() -> tabs.getSelectionModel().select(tab));
             shoot(robot, "plan-tab-" + tab.getText().toLowerCase(java.util.Locale.ROOT));
+            if (tab.getText().equals("Serving")) {
+                robot.interact(() -> robot.lookup("#serving-scroll").queryAs(javafx.scene.control.ScrollPane.class)
+                        .setVvalue(0.55));
+                shoot(robot, "plan-tab-serving-charts");
+            }
         }
 
         // Costs follows the plan just made: owned vs cloud, $ per million tokens, sensitivity, consumer vs data-center.

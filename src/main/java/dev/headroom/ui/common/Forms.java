@@ -129,4 +129,14 @@ public final class Forms {
             return new ValidationResult();
         });
     }
+
+    /** Adds "name  value" as the next row of a results grid: the name muted, the value wrapping. */
+    public static void figure(GridPane grid, String name, String text) {
+        Label label = new Label(name);
+        label.getStyleClass().add("text-muted");
+        label.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        Label value = new Label(text);
+        value.setWrapText(true);
+        grid.addRow(grid.getRowCount(), label, value);
+    }
 }

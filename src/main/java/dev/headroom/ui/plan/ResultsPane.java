@@ -153,12 +153,7 @@ final class ResultsPane extends VBox {
     }
 
     private void figure(String name, String text) {
-        Label label = new Label(name);
-        label.getStyleClass().add("text-muted");
-        label.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
-        Label value = new Label(text);
-        value.setWrapText(true);
-        figures.addRow(figures.getRowCount(), label, value);
+        dev.headroom.ui.common.Forms.figure(figures, name, text);
     }
 
     private static void header(GridPane grid, String... titles) {
@@ -182,12 +177,6 @@ final class ResultsPane extends VBox {
     }
 
     static String seconds(Double s) {
-        if (s == null) {
-            return "n/a";
-        }
-        if (s < 1) {
-            return String.format(Locale.ROOT, "%.1f ms", s * 1000);
-        }
-        return s < 600 ? String.format(Locale.ROOT, "%.2f s", s) : String.format(Locale.ROOT, "%.1f min", s / 60);
+        return s == null ? "n/a" : Format.time(s);
     }
 }

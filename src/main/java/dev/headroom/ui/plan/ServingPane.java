@@ -35,6 +35,7 @@ final class ServingPane extends VBox {
     private final ChartViewer overTime = viewer("serving-chart-latency-time");
     private final ChartViewer queue = viewer("serving-chart-queue");
     private final VBox body;
+    private final Node cdfBox;
     private final ObservableValue<Boolean> showing;
     private boolean stale;
 
@@ -79,7 +80,8 @@ final class ServingPane extends VBox {
         figures.setVgap(3);
         notes.setWrapText(true);
         notes.getStyleClass().add("text-muted");
-        body = new VBox(10, latency, figures, exportable.apply(cdf), exportable.apply(overTime),
+        cdfBox = new VBox(exportable.apply(cdf)); // a holder: the export wrapper binds its own visibility
+        body = new VBox(10, latency, figures, cdfBox, exportable.apply(overTime),
                 exportable.apply(queue), notes);
         getChildren().addAll(bar, verdict, problems, body);
 
@@ -124,6 +126,9 @@ final class ServingPane extends VBox {
                 " — highest rate that meets them: %.3g requests/s", r.maxRate().requestsPerSecond())));
         fillLatency(r);
         fillFigures(r);
+        boolean distribution = r.ttftSeconds() != null; // an unstable run has no percentiles to draw
+        cdfBox.setVisible(distribution);
+        cdfBox.setManaged(distribution);
         notes.setText("Assumptions: " + String.join(" · ", r.assumptions())
                 + (r.warnings().isEmpty() ? "" : "\n⚠ " + String.join("\n⚠ ", r.warnings())));
         if (showing.getValue()) {
@@ -199,12 +204,7 @@ final class ServingPane extends VBox {
     }
 
     private void figure(String name, String text) {
-        Label label = new Label(name);
-        label.getStyleClass().add("text-muted");
-        label.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
-        Label value = new Label(text);
-        value.setWrapText(true);
-        figures.addRow(figures.getRowCount(), label, value);
+        dev.headroom.ui.common.Forms.figure(figures, name, text);
     }
 
     private static String capitalized(String text) {
