@@ -15,8 +15,8 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule domainHasNoToolkit = noClasses()
             .that().resideInAnyPackage("dev.headroom.catalog..", "dev.headroom.sizing..", "dev.headroom.cost..",
-                    "dev.headroom.serving..", "dev.headroom.telemetry..", "dev.headroom.settings..",
-                    "dev.headroom.common..")
+                    "dev.headroom.serving..", "dev.headroom.planner..", "dev.headroom.telemetry..",
+                    "dev.headroom.settings..", "dev.headroom.common..")
             .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "atlantafx..",
                     "org.kordamp.ikonli..")
             .because("the engine runs from the CLI, tests and benchmarks without a toolkit");
@@ -51,15 +51,22 @@ class ArchitectureTest {
     static final ArchRule sizingDependsOnlyOnCatalog = noClasses()
             .that().resideInAPackage("dev.headroom.sizing..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.headroom.cost..", "dev.headroom.serving..",
-                    "dev.headroom.telemetry..", "dev.headroom.report..")
+                    "dev.headroom.planner..", "dev.headroom.telemetry..", "dev.headroom.report..")
             .allowEmptyShould(true)
             .because("sizing ──► catalog only");
 
     @ArchTest
     static final ArchRule servingUsesSizingAndCost = noClasses()
             .that().resideInAPackage("dev.headroom.serving..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.headroom.telemetry..", "dev.headroom.report..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.headroom.telemetry..", "dev.headroom.report..",
+                    "dev.headroom.planner..")
             .because("serving ──► sizing, cost (and the catalog they read)");
+
+    @ArchTest
+    static final ArchRule plannerSearchesOverSizingServingAndCost = noClasses()
+            .that().resideInAPackage("dev.headroom.planner..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.headroom.telemetry..", "dev.headroom.report..")
+            .because("planner ──► sizing, serving, cost");
 
     @ArchTest
     static final ArchRule telemetryStandsAlone = noClasses()

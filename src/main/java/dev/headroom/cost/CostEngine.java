@@ -26,7 +26,7 @@ import java.util.List;
  */
 public final class CostEngine {
     static final double HOURS_PER_YEAR = 8760;
-    static final double HOURS_PER_MONTH = 730;
+    public static final double HOURS_PER_MONTH = 730;
 
     private final Catalog catalog;
 

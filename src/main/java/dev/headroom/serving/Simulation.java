@@ -299,7 +299,8 @@ public final class Simulation {
         }
     }
 
-    static boolean meets(SimulationResult r, Slo slo) {
+    /** Whether a run is stable and its p99 TTFT and TPOT are within the targets. */
+    public static boolean meets(SimulationResult r, Slo slo) {
         if (!r.stable() || r.ttftSeconds() == null) {
             return false;
         }

@@ -267,6 +267,11 @@ public record Scenario(
                 overheads, efficiencies);
     }
 
+    public Scenario withPrecision(Precision value) {
+        return new Scenario(model, workload, training, value, shape, parallelism, kvCache, hardware, runtime,
+                overheads, efficiencies);
+    }
+
     public Scenario withTraining(Training value) {
         return new Scenario(model, workload, value, precision, shape, parallelism, kvCache, hardware, runtime,
                 overheads, efficiencies);

@@ -1,0 +1,408 @@
+package dev.headroom.planner;
+
+import dev.headroom.catalog.Catalog;
+import dev.headroom.catalog.CloudOffer;
+import dev.headroom.catalog.Gpu;
+import dev.headroom.catalog.PricingKind;
+import dev.headroom.common.Format;
+import dev.headroom.cost.CostAssumptions;
+import dev.headroom.cost.CostEngine;
+import dev.headroom.cost.CostOption;
+import dev.headroom.serving.ClusterSpec;
+import dev.headroom.serving.Load;
+import dev.headroom.serving.RunLength;
+import dev.headroom.serving.SchedulerSettings;
+import dev.headroom.serving.Simulation;
+import dev.headroom.serving.SimulationResult;
+import dev.headroom.serving.Slo;
+import dev.headroom.sizing.Scenario;
+import dev.headroom.sizing.ScenarioException;
+import dev.headroom.sizing.ServingProfile;
+import dev.headroom.sizing.SizingEngine;
+import dev.headroom.sizing.WeightFormat;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The cheapest serving configurations that meet p99 targets at a load, in two stages. Screening walks every GPU x
+ * weight format x tensor split (within the fast-link domain) x pipeline split with the sizing engine: the KV block
+ * budget, the capacity at the mean request, the largest running batch whose decode step meets the TPOT target, and
+ * the replicas that keep an M/D/c estimate of TTFT within its target; then prices each owned and on each pricing kind's
+ * cheapest offer. Confirming runs the serving simulator on the cheapest {@code confirm} layouts, adding a replica
+ * (twice at most) where a run misses; the simulator's figures are the ones shown and ranked.
+ */
+public final class Recommender {
+    /** The busiest a replica is planned at: beyond it the queue, and TTFT, grow without bound in practice. */
+    static final double MAX_UTILIZATION = 0.9;
+    static final int EXTRA_REPLICAS = 2;
+    static final int[] SPLITS = {1, 2, 4, 8, 16, 32, 64};
+
+    private final Catalog catalog;
+    private final SizingEngine engine;
+    private final Simulation simulation;
+    private final CostEngine costs;
+
+    public Recommender(Catalog catalog) {
+        this.catalog = catalog;
+        this.engine = new SizingEngine(catalog);
+        this.simulation = new Simulation(catalog);
+        this.costs = new CostEngine(catalog);
+    }
+
+    /** Progress: the stage's share done. */
+    public interface Listener {
+        void update(String stage, double fraction);
+    }
+
+    /**
+     * @param base    the model, precision and runtime to plan (its GPU, format and split are what the search varies)
+     * @param load    an open-loop load (its rate is the one to serve)
+     * @param slo     p99 targets (at least one)
+     * @param confirm how many of the cheapest layouts the simulator runs
+     */
+    public Recommendation recommend(Scenario base, Load load, Slo slo, SearchSpace space, Double budgetPerMonth,
+                                    int confirm, RunLength length, long seed, Listener listener,
+                                    BooleanSupplier cancelled) {
+        List<String> problems = new ArrayList<>();
+        if (load.rate() == null) {
+            problems.add("rate: --rate R is required (the requests per second to serve)");
+        }
+        if (!slo.any()) {
+            problems.add("ttft-slo: --ttft-slo or --tpot-slo is required (the targets a configuration must meet)");
+        }
+        if (!problems.isEmpty()) {
+            throw new ScenarioException(problems);
+        }
+        Map<String, String> whyNot = new LinkedHashMap<>();
+        List<Screened> screened = new ArrayList<>();
+        long count = 0;
+        int done = 0;
+        for (Gpu gpu : space.gpus()) {
+            done++;
+            if (listener != null) {
+                listener.update("screening", done / (double) space.gpus().size());
+            }
+            if (cancelled != null && cancelled.getAsBoolean()) {
+                throw new java.util.concurrent.CancellationException("recommendation cancelled");
+            }
+            Reasons reasons = new Reasons();
+            for (WeightFormat format : space.formats()) {
+                if (!computes(gpu, format)) {
+                    reasons.kernels.add(format.label());
+                    continue;
+                }
+                for (int tp : SPLITS) {
+                    for (int pp : SPLITS) {
+                        if (tp * pp > space.maxGpus() || (tp > domain(gpu)) || (pp > 1 && tp < domain(gpu)
+                                && tp < space.maxGpus())) {
+                            continue; // tensor split inside the fast-link domain; pipeline only across domains
+                        }
+                        count++;
+                        Screened s = screen(base, gpu, format, tp, pp, load, slo, space, reasons);
+                        if (s != null) {
+                            screened.add(s);
+                        }
+                    }
+                }
+            }
+            List<Candidate> priced = new ArrayList<>();
+            for (Screened s : screened) {
+                if (s.gpu == gpu) {
+                    priced.addAll(prices(s, space, load));
+                }
+            }
+            double cheapest = priced.stream().mapToDouble(Candidate::costPerMonthUsd).min().orElse(Double.NaN);
+            if (priced.isEmpty()) {
+                whyNot.put(gpu.id(), reasons.explain(gpu, space));
+            } else if (budgetPerMonth != null && cheapest > budgetPerMonth) {
+                whyNot.put(gpu.id(), String.format(Locale.ROOT, "over budget by $%,.0f/month at best ($%,.0f)",
+                        cheapest - budgetPerMonth, cheapest));
+            }
+        }
+        List<Candidate> all = new ArrayList<>();
+        for (Screened s : screened) {
+            for (Candidate c : prices(s, space, load)) {
+                if (budgetPerMonth == null || c.costPerMonthUsd() <= budgetPerMonth) {
+                    all.add(c);
+                }
+            }
+        }
+        all.sort(Comparator.comparingDouble(Candidate::costPerMonthUsd));
+        List<Candidate> confirmed = confirm(all, screened, base, load, slo, space, budgetPerMonth, confirm, length,
+                seed, listener, cancelled);
+        List<String> assumptions = assumptions(load, slo, space, confirm);
+        List<Rejection> rejected = whyNot.entrySet().stream().map(e -> new Rejection(e.getKey(), e.getValue()))
+                .toList();
+        return new Recommendation(confirmed, pareto(confirmed), rejected, count,
+                (int) confirmed.stream().filter(Candidate::simulated).map(Candidate::layout).distinct().count(),
+                assumptions);
+    }
+
+    /** What screening keeps of one layout: its profile and the analytic figures at the replicas it needs. */
+    record Screened(Gpu gpu, Scenario scenario, ServingProfile profile, SchedulerSettings scheduler, int replicas,
+                    double ttft, double tpot, String binding) {
+    }
+
+    /** Why a GPU gave nothing: the first constraint every layout of it failed, and the closest it came. */
+    static final class Reasons {
+        final List<String> kernels = new ArrayList<>();
+        double leastMemoryRatio = Double.POSITIVE_INFINITY;
+        String leastMemoryFormat;
+        int leastMemoryGpus;
+        boolean fitted;
+        boolean tpotMet;
+        double bestTpot = Double.POSITIVE_INFINITY;
+        double bestTtft = Double.POSITIVE_INFINITY;
+        boolean outOfGpus;
+
+        String explain(Gpu gpu, SearchSpace space) {
+            if (!fitted && Double.isFinite(leastMemoryRatio)) {
+                return String.format(Locale.ROOT, "does not fit: needs %.1f x its memory even at %s on %d GPUs",
+                        leastMemoryRatio, leastMemoryFormat, leastMemoryGpus);
+            }
+            if (!fitted) {
+                return kernels.isEmpty() ? "no split of the model fits the search's rules"
+                        : "no kernels for " + String.join(", ", kernels) + " on " + gpu.architecture();
+            }
+            if (!tpotMet) {
+                return "misses TPOT p99: " + Format.time(bestTpot) + " at best, one sequence at a time";
+            }
+            if (outOfGpus && !Double.isFinite(bestTtft)) {
+                return "needs more than " + space.maxGpus() + " GPUs for the rate";
+            }
+            return "misses TTFT p99: " + Format.time(bestTtft) + " at best within " + space.maxGpus() + " GPUs";
+        }
+    }
+
+    private Screened screen(Scenario base, Gpu gpu, WeightFormat format, int tp, int pp, Load load, Slo slo,
+                            SearchSpace space, Reasons reasons) {
+        Scenario s = base.withPrecision(new Scenario.Precision(format, base.precision().groupSize(),
+                        base.precision().kvCache(), base.precision().activations()))
+                .withParallelism(base.parallelism().withTensorAndPipeline(tp, pp))
+                .withHardware(new Scenario.Hardware(gpu.id(), tp * pp));
+        SchedulerSettings scheduler = SchedulerSettings.vllmDefaults(gpu.id(),
+                gpu.memory().bytes() == null ? 0 : gpu.memory().bytes());
+        ServingProfile profile;
+        try {
+            Scenario shaped = s.withShape(new Scenario.Shape(1, (int) Math.max(1, Math.round(load.input().mean())),
+                    (int) Math.max(1, Math.round(load.output().mean()))));
+            profile = engine.servingProfile(shaped, scheduler.maxBatchedTokens());
+        } catch (ScenarioException e) {
+            return null; // a split the model cannot take (heads, layers) or a runtime that cannot run it
+        }
+        // What one request at its longest needs besides the weights and overheads, against what the GPU has.
+        double longest = ((double) load.input().max() + load.output().max()) / profile.blockTokens()
+                * profile.bytesPerBlockPerGpu();
+        double ratio = (profile.nonKvBytesPerGpu() + longest) / Math.max(1, profile.usableBytesPerGpu());
+        if (ratio < reasons.leastMemoryRatio) {
+            reasons.leastMemoryRatio = ratio;
+            reasons.leastMemoryFormat = format.label();
+            reasons.leastMemoryGpus = tp * pp;
+        }
+        if (profile.noBlocksProblem() != null || profile.kvBlocks() * profile.blockTokens()
+                < (long) load.input().max() + load.output().max()) {
+            return null;
+        }
+        reasons.fitted = true;
+        double held = load.input().mean() + load.output().mean() / 2;
+        // The largest running batch whose decode step meets the TPOT target, by halving from max-seqs.
+        int seqs = scheduler.maxSeqs();
+        String binding = null;
+        if (slo.tpotSeconds() != null) {
+            double single = profile.stepSeconds(0, 0, 0, 1, held);
+            reasons.bestTpot = Math.min(reasons.bestTpot, single);
+            if (single > slo.tpotSeconds()) {
+                return null;
+            }
+            reasons.tpotMet = true;
+            while (seqs > 1 && profile.stepSeconds(0, 0, 0, seqs, held) * 1.15 > slo.tpotSeconds()) {
+                seqs = seqs * 3 / 4;
+                binding = "TPOT-bound at " + seqs + " sequences";
+            }
+        }
+        if (slo.tpotSeconds() == null) {
+            reasons.tpotMet = true;
+        }
+        SchedulerSettings limited = scheduler.with(null, seqs, null);
+        SimulationResult.Capacity capacity = Simulation.capacity(profile, limited, load);
+        double service = 1 / capacity.requestsPerSecondPerReplica();
+        double prefill = profile.stepSeconds((int) Math.min(limited.maxBatchedTokens(), Math.round(load.input().mean())),
+                load.input().mean() / 2, 1, 0, 0) * Math.ceil(load.input().mean() / limited.maxBatchedTokens());
+        int maxReplicas = space.maxGpus() / (tp * pp);
+        for (int n = Math.max(1, (int) Math.ceil(load.rate() / (MAX_UTILIZATION * capacity.requestsPerSecondPerReplica())));
+             n <= maxReplicas; n++) {
+            double rho = load.rate() / (n * capacity.requestsPerSecondPerReplica());
+            // M/D/1 wait per replica (Pollaczek-Khinchine) at the capacity's service time, then the prompt's prefill.
+            double wait = rho >= 1 ? Double.POSITIVE_INFINITY : rho * service / (2 * (1 - rho));
+            double ttft = prefill + wait * 3; // p99 of the wait, roughly 3 x its mean for an exponential tail
+            reasons.bestTtft = Math.min(reasons.bestTtft, ttft);
+            if (slo.ttftSeconds() == null || ttft <= slo.ttftSeconds()) {
+                if (binding == null) {
+                    binding = capacity.limitedBy().startsWith("KV") ? "KV-bound at " + capacity.batch() + " sequences"
+                            : slo.ttftSeconds() != null && prefill > 0.5 * slo.ttftSeconds() ? "prefill-bound TTFT"
+                            : profile.stepBound(0, 0, capacity.batch(), held) + "-bound decode";
+                }
+                return new Screened(gpu, s, profile, limited, n, ttft, capacity.stepSecondsAtBatch(), binding);
+            }
+        }
+        reasons.outOfGpus = true;
+        return null;
+    }
+
+    /** The layout priced owned (where the GPU has a price) and on the cheapest offer of each pricing kind. */
+    private List<Candidate> prices(Screened s, SearchSpace space, Load load) {
+        List<Candidate> out = new ArrayList<>();
+        int gpus = s.replicas * s.scenario.hardware().count();
+        double tokensPerSecond = load.rate() * load.output().mean();
+        if (space.owned() && s.gpu.price() != null && s.gpu.price().usd() != null) {
+            try {
+                CostOption owned = costs.owned(s.gpu, gpus, tokensPerSecond, CostAssumptions.NONE);
+                double perMonth = (owned.fixedPerGpuHourUsd() + owned.energyPerBusyGpuHourUsd()) * gpus
+                        * CostEngine.HOURS_PER_MONTH;
+                out.add(candidate(s, perMonth, "owned", tokensPerSecond));
+            } catch (IllegalArgumentException e) {
+                // no owned price for this GPU: only its offers count
+            }
+        }
+        if (space.cloud()) {
+            for (PricingKind kind : PricingKind.values()) {
+                catalog.offersFor(s.gpu.id()).stream().filter(o -> o.pricing() == kind)
+                        .min(Comparator.comparingDouble(CloudOffer::gpuHourUsd))
+                        .ifPresent(o -> out.add(candidate(s, o.gpuHourUsd() * gpus * CostEngine.HOURS_PER_MONTH,
+                                o.id(), tokensPerSecond)));
+            }
+        }
+        return out;
+    }
+
+    private static Candidate candidate(Screened s, double perMonth, String pricing, double tokensPerSecond) {
+        Scenario.Parallelism p = s.scenario.parallelism();
+        double millionsPerMonth = tokensPerSecond * CostEngine.HOURS_PER_MONTH * 3600 / 1e6;
+        return new Candidate(s.gpu.id(), s.scenario.hardware().count(), s.replicas, p.tensor(), p.pipeline(),
+                s.scenario.precision().weights().label(),
+                s.scenario.precision().kvCache() == null ? "auto" : s.scenario.precision().kvCache().label(),
+                s.scheduler.maxSeqs(), s.ttft, s.tpot, tokensPerSecond, perMonth,
+                millionsPerMonth > 0 ? perMonth / millionsPerMonth : null, pricing, s.binding, true, false, null,
+                null, null);
+    }
+
+    /**
+     * The simulator on the cheapest layouts: each run with the user's length and seed; a layout that misses gets up
+     * to {@link #EXTRA_REPLICAS} more replicas. Every price of a layout takes its run's figures.
+     */
+    private List<Candidate> confirm(List<Candidate> ranked, List<Screened> screened, Scenario base, Load load,
+                                    Slo slo, SearchSpace space, Double budget, int confirm, RunLength length,
+                                    long seed, Listener listener, BooleanSupplier cancelled) {
+        Map<String, Screened> byLayout = new LinkedHashMap<>();
+        for (Screened s : screened) {
+            byLayout.put(key(s), s);
+        }
+        List<String> layouts = ranked.stream().map(c -> c.gpu() + "/" + c.tp() + "x" + c.pp() + "/" + c.weights())
+                .distinct().limit(Math.max(0, confirm)).toList();
+        List<Candidate> out = new ArrayList<>();
+        int done = 0;
+        for (String layout : layouts) {
+            Screened s = byLayout.get(layout);
+            SimulationResult best = null;
+            int replicas = s.replicas;
+            for (int extra = 0; extra <= EXTRA_REPLICAS && replicas <= space.maxGpus() / s.scenario.hardware().count();
+                 extra++, replicas++) {
+                Simulation.Input input = new Simulation.Input(s.scenario, load, length,
+                        ClusterSpec.single().withReplicas(replicas), s.scheduler, slo, seed);
+                best = simulation.run(input, null, cancelled);
+                if (Simulation.meets(best, slo)) {
+                    break;
+                }
+            }
+            done++;
+            if (listener != null) {
+                listener.update("simulating", done / (double) layouts.size());
+            }
+            Screened at = new Screened(s.gpu, s.scenario, s.profile, s.scheduler, Math.min(replicas,
+                    space.maxGpus() / s.scenario.hardware().count()), s.ttft, s.tpot, s.binding);
+            boolean meets = Simulation.meets(best, slo);
+            for (Candidate c : prices(at, space, load)) {
+                if (budget != null && c.costPerMonthUsd() > budget) {
+                    continue;
+                }
+                out.add(new Candidate(c.gpu(), c.gpusPerReplica(), c.replicas(), c.tp(), c.pp(), c.weights(),
+                        c.kvCache(), c.maxSeqs(), best.ttftSeconds() == null ? null : best.ttftSeconds().p99(),
+                        best.tpotSeconds() == null ? null : best.tpotSeconds().p99(),
+                        best.throughput().outputTokensPerSecond(), c.costPerMonthUsd(), c.costPerMillionTokensUsd(),
+                        c.pricing(), best.stable() ? c.bindingConstraint() : best.verdict(), meets, true, null, null,
+                        null));
+            }
+        }
+        out.sort(Comparator.comparing((Candidate c) -> !c.meetsSlo()).thenComparingDouble(Candidate::costPerMonthUsd));
+        return out;
+    }
+
+    private static String key(Screened s) {
+        return s.gpu.id() + "/" + s.scenario.parallelism().tensor() + "x" + s.scenario.parallelism().pipeline() + "/"
+                + s.scenario.precision().weights().label();
+    }
+
+    /** Indices of the candidates no other beats on both monthly cost and p99 TTFT (meeting the SLOs only). */
+    static List<Integer> pareto(List<Candidate> candidates) {
+        List<Integer> front = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            Candidate a = candidates.get(i);
+            if (!a.meetsSlo() || a.ttftP99Seconds() == null) {
+                continue;
+            }
+            boolean dominated = false;
+            for (Candidate b : candidates) {
+                if (b != a && b.meetsSlo() && b.ttftP99Seconds() != null
+                        && b.costPerMonthUsd() <= a.costPerMonthUsd() && b.ttftP99Seconds() <= a.ttftP99Seconds()
+                        && (b.costPerMonthUsd() < a.costPerMonthUsd() || b.ttftP99Seconds() < a.ttftP99Seconds())) {
+                    dominated = true;
+                    break;
+                }
+            }
+            if (!dominated) {
+                front.add(i);
+            }
+        }
+        return front;
+    }
+
+    static boolean computes(Gpu gpu, WeightFormat format) {
+        Gpu.DenseTflops t = gpu.denseTflops();
+        if (t == null) {
+            return true;
+        }
+        return switch (format.compute()) {
+            case FP8 -> t.fp8() != null;
+            case FP4 -> t.fp4() != null;
+            case BF16 -> t.bf16() != null;
+            default -> true;
+        };
+    }
+
+    private static int domain(Gpu gpu) {
+        Integer d = gpu.node() == null ? null : gpu.node().domainGpus();
+        return d == null ? 1 : Math.max(1, d);
+    }
+
+    private static List<String> assumptions(Load load, Slo slo, SearchSpace space, int confirm) {
+        List<String> a = new ArrayList<>();
+        a.add(String.format(Locale.ROOT, "Searched: %d GPUs x formats %s x tensor splits within each GPU's fast-link"
+                        + " domain x pipeline splits across domains, at most %d GPUs", space.gpus().size(),
+                space.formats().stream().map(WeightFormat::label).toList(), space.maxGpus()));
+        a.add("Screening: the sizing engine's KV block budget and capacity at the mean request; the largest running"
+                + " batch whose decode step is within the TPOT target with 15 % to spare; replicas at most"
+                + " 90 % busy whose M/D/1 wait (Pollaczek-Khinchine, 3 x the mean for the p99) plus the prompt's"
+                + " prefill meets the TTFT target");
+        a.add(String.format(Locale.ROOT, "Confirmed: the cheapest %d layouts run in the serving simulator (vLLM 0.11"
+                + " scheduler), with up to %d more replicas where a run misses; its p99s are the figures shown",
+                confirm, EXTRA_REPLICAS));
+        a.add("Owned: the cost engine's fixed cost per GPU-hour plus energy at full load, x 730 hours a month; rented:"
+                + " the cheapest catalog offer of each pricing kind x 730 hours");
+        return a;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.headroom.planner;
+
+import dev.headroom.catalog.Catalog;
+import dev.headroom.catalog.Gpu;
+import dev.headroom.catalog.GpuClass;
+import dev.headroom.common.Format;
+import dev.headroom.sizing.WeightFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the search may choose from: GPUs (every catalog GPU, or a list of ids, a class or a vendor), weight formats
+ * (default: bf16, fp8 where the GPU computes in it, awq-int4), at most {@code maxGpus} GPUs in all, owned and/or
+ * rented prices.
+ */
+public record SearchSpace(List<Gpu> gpus, List<WeightFormat> formats, int maxGpus, boolean owned, boolean cloud) {
+    public static final int DEFAULT_MAX_GPUS = 64;
+    public static final List<WeightFormat> DEFAULT_FORMATS = List.of(WeightFormat.BF16, WeightFormat.FP8,
+            WeightFormat.AWQ_INT4);
+
+    /** {@code ID,ID}, {@code class:consumer|workstation|data-center|unified} or {@code vendor:NAME}; null = all. */
+    public static List<Gpu> gpus(Catalog catalog, String filter) {
+        List<Gpu> all = List.copyOf(catalog.gpus().values());
+        if (filter == null || filter.isBlank()) {
+            return all;
+        }
+        String f = filter.trim().toLowerCase(Locale.ROOT);
+        if (f.startsWith("class:")) {
+            String name = f.substring("class:".length()).replace('-', '_').toUpperCase(Locale.ROOT);
+            GpuClass wanted;
+            try {
+                wanted = GpuClass.valueOf(name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("gpus = " + Format.echo(filter)
+                        + ": the class must be consumer, workstation, data-center or unified");
+            }
+            return all.stream().filter(g -> g.gpuClass() == wanted).toList();
+        }
+        if (f.startsWith("vendor:")) {
+            String vendor = f.substring("vendor:".length());
+            List<Gpu> found = all.stream().filter(g -> g.vendor() != null
+                    && g.vendor().toLowerCase(Locale.ROOT).equals(vendor)).toList();
+            if (found.isEmpty()) {
+                throw new IllegalArgumentException("gpus = " + Format.echo(filter) + ": no catalog GPU of that vendor"
+                        + " ('headroom catalog list gpus' lists them)");
+            }
+            return found;
+        }
+        List<Gpu> chosen = new ArrayList<>();
+        for (String id : f.split(",")) {
+            Gpu gpu = catalog.gpu(id.trim()).orElseThrow(() -> new IllegalArgumentException("gpus = "
+                    + Format.echo(filter) + ": no such GPU id '" + Format.echo(id.trim())
+                    + "'; 'headroom catalog list gpus' lists them"));
+            chosen.add(gpu);
+        }
+        return chosen;
+    }
+
+    /** Formats as {@code bf16,fp8,awq-int4}. */
+    public static List<WeightFormat> formats(String text) {
+        if (text == null || text.isBlank()) {
+            return DEFAULT_FORMATS;
+        }
+        List<WeightFormat> formats = new ArrayList<>();
+        for (String part : text.split(",")) {
+            formats.add(dev.headroom.sizing.Labeled.parse(WeightFormat.class, "formats", part.trim()));
+        }
+        return formats;
+    }
+}
