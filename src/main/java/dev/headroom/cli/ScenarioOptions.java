@@ -80,11 +80,6 @@ final class ScenarioOptions {
     @Option(names = "--train-tokens") Double trainTokens;
 
     @Option(names = "--zero", paramLabel = "0|1|2|3") Integer zero;
-    @Option(names = "--tp") Integer tp;
-    @Option(names = "--pp") Integer pp;
-    @Option(names = "--dp") Integer dp;
-    @Option(names = "--virtual-stages") Integer virtualStages;
-    @Option(names = "--expert-parallel") Integer expertParallel;
     @Option(names = "--sequence-parallel") Boolean sequenceParallel;
     @Option(names = "--recompute", paramLabel = "none|selective|full") String recompute;
     @Option(names = "--flash-attention", negatable = true, defaultValue = "true", fallbackValue = "true")
@@ -95,24 +90,6 @@ final class ScenarioOptions {
     @Option(names = "--paged-block", description = "KV block in tokens (default: the runtime's; 0 = not paged).") Integer pagedBlock;
     @Option(names = "--shared-prefix", description = "Prompt tokens shared by every sequence, cached once.") Integer sharedPrefix;
 
-    @Option(names = "--gpu", paramLabel = "ID") String gpu;
-    @Option(names = "--gpus", paramLabel = "N") Integer gpus;
-    @Option(names = "--nodes", paramLabel = "N", description = "Nodes (default: GPUs / GPUs per node, rounded up).")
-    Integer nodes;
-    @Option(names = "--gpus-per-node", paramLabel = "N", description = "GPUs per node (default: up to what one of the GPU's nodes holds: 8 HGX, 72 NVL72).")
-    Integer gpusPerNode;
-    @Option(names = "--network", paramLabel = "ID", description = "Scale-out network between nodes ('headroom catalog list networks'; default: the GPU's).")
-    String network;
-    @Option(names = "--gpu-layers", paramLabel = "N", description = "llama.cpp -ngl: the last N layers (the output head counts as one) on the GPU, the rest on the CPU.")
-    Integer gpuLayers;
-    @Option(names = "--cpu-offload-gb", paramLabel = "GiB", description = "vLLM --cpu-offload-gb: weight GiB per GPU kept in host memory, read over PCIe every pass.")
-    Double cpuOffloadGb;
-    @Option(names = "--host-memory", paramLabel = "GiB", description = "Host memory per node (default: the GPU's host platform, or what a unified machine's GPU share leaves).")
-    Double hostMemoryGib;
-    @Option(names = "--host-bandwidth", paramLabel = "GB/s", description = "Host memory bandwidth (default: the host platform's, e.g. dual-channel DDR5-5600 = 89.6).")
-    Double hostBandwidthGbps;
-    @Option(names = "--unified-gpu-share", paramLabel = "F", description = "Unified-memory machines: share of the memory the GPU may use (macOS raises it with sysctl iogpu.wired_limit_mb).")
-    Double unifiedGpuShare;
     @Option(names = "--runtime", paramLabel = "PROFILE", description = "hf-transformers, vllm, tensorrt-llm, llama-cpp, pytorch, mlx")
     String runtime;
     @Option(names = "--mfu") Double mfu;
@@ -125,11 +102,19 @@ final class ScenarioOptions {
     @Option(names = "--prefill-chunk", description = "Most tokens per prefill pass (default: the runtime's; 0 = whole batch).")
     Integer prefillChunk;
 
+    /** Whether --weights was given (recommend then searches that one format only). */
+    boolean weightsGiven() {
+        return weights != null;
+    }
+
     /**
      * The scenario the flags describe, over the saved one where --scenario gives it; {@code batch}, {@code seq} and
      * {@code outputTokens} are the command's own shape flags (null: the saved or default shape).
      */
-    Scenario scenario(List<String> problems, Integer batch, Integer seq, Integer outputTokens) {
+    Scenario scenario(List<String> problems, Integer batch, Integer seq, Integer outputTokens,
+                      HardwareOptions hw) {
+        boolean placed = hw != null; // recommend searches the hardware: no GPU is required of it
+        hw = placed ? hw : HardwareOptions.NONE;
         Scenario base = scenarioFile == null ? null : readScenario(problems);
         Scenario.ModelSpec modelSpec = modelSpec(base, problems);
         Workload workloadValue = parse(Workload.class, "workload", workload,
@@ -156,17 +141,17 @@ final class ScenarioOptions {
                 or(outputTokens, sh.outputTokens()));
 
         Scenario.Parallelism pa = base == null ? Scenario.Parallelism.SINGLE : base.parallelism();
-        int tensor = or(tp, pa.tensor());
-        int pipeline = or(pp, pa.pipeline());
+        int tensor = or(hw.tp, pa.tensor());
+        int pipeline = or(hw.pp, pa.pipeline());
         // dp follows from --gpus only when every term is in range; otherwise validation reports the flag itself
         // ("gpus = -1", "tp = 0") instead of a derived dp or a division by zero.
-        Integer gpus = gpusGiven();
-        boolean derivable = dp == null && gpus != null && base == null && gpus >= 1 && tensor >= 1 && pipeline >= 1
+        Integer gpus = hw.gpusGiven();
+        boolean derivable = hw.dp == null && gpus != null && base == null && gpus >= 1 && tensor >= 1 && pipeline >= 1
                 && gpus % ((long) tensor * pipeline) == 0;
-        Integer data = dp != null ? dp : derivable ? Integer.valueOf((int) (gpus / ((long) tensor * pipeline)))
+        Integer data = hw.dp != null ? hw.dp : derivable ? Integer.valueOf((int) (gpus / ((long) tensor * pipeline)))
                 : pa.data();
         Scenario.Parallelism parallelism = new Scenario.Parallelism(tensor, pipeline, data,
-                or(virtualStages, pa.virtualStages()), or(expertParallel, pa.expertParallel()), or(zero, pa.zeroStage()),
+                or(hw.virtualStages, pa.virtualStages()), or(hw.expertParallel, pa.expertParallel()), or(zero, pa.zeroStage()),
                 sequenceParallel != null ? sequenceParallel : pa.sequenceParallel(),
                 offloadOptimizer != null ? offloadOptimizer : pa.offloadOptimizer(),
                 mixee.commandLine().getParseResult().hasMatchedOption("--flash-attention") ? flashAttention
@@ -177,11 +162,11 @@ final class ScenarioOptions {
         Scenario.KvCachePolicy kvPolicy = new Scenario.KvCachePolicy(noSlidingWindow ? Boolean.FALSE : kv.slidingWindow(),
                 pagedBlock != null ? pagedBlock : kv.pagedBlockTokens(), or(sharedPrefix, kv.sharedPrefixTokens()));
 
-        String gpuId = gpu != null ? gpu : base != null && base.hardware() != null ? base.hardware().gpuId() : null;
-        Integer count = gpusGiven() != null ? gpusGiven() : base != null && base.hardware() != null && (tp == null && pp == null
-                && dp == null) ? base.hardware().count() : parallelism.gpus() < 1 ? null // a degree out of range says so itself
+        String gpuId = hw.gpu != null ? hw.gpu : base != null && base.hardware() != null ? base.hardware().gpuId() : null;
+        Integer count = hw.gpusGiven() != null ? hw.gpusGiven() : base != null && base.hardware() != null && (hw.tp == null && hw.pp == null
+                && hw.dp == null) ? base.hardware().count() : parallelism.gpus() < 1 ? null // a degree out of range says so itself
                 : Integer.valueOf((int) Math.min(Integer.MAX_VALUE, parallelism.gpus()));
-        if (gpuId == null) {
+        if (gpuId == null && placed) {
             problems.add("gpu: --gpu ID is required ('headroom catalog list gpus' lists them)");
         }
         RuntimeProfile runtimeProfile = runtime != null ? Labeled.parse(RuntimeProfile.class, "runtime", runtime)
@@ -198,36 +183,28 @@ final class ScenarioOptions {
                 interconnectEfficiency != null ? interconnectEfficiency : e.interconnectEfficiency(),
                 e.collectiveLatencySeconds());
         return new Scenario(modelSpec, workloadValue, training, precision, shape, parallelism, kvPolicy,
-                hardware(base, gpuId, count, problems), runtimeProfile, overheads, efficiencies);
-    }
-
-    /** --gpus, or --nodes x --gpus-per-node when only those are given. */
-    private Integer gpusGiven() {
-        if (gpus != null || nodes == null || gpusPerNode == null || nodes < 1 || gpusPerNode < 1) {
-            return gpus;
-        }
-        return (int) Math.min(Integer.MAX_VALUE, (long) nodes * gpusPerNode);
+                hardware(hw, base, gpuId, count, problems), runtimeProfile, overheads, efficiencies);
     }
 
     /** Nodes, offload and the unified share over the saved scenario's; GiB and GB/s checked before conversion. */
-    private Scenario.Hardware hardware(Scenario base, String gpuId, Integer count, List<String> problems) {
+    private static Scenario.Hardware hardware(HardwareOptions hw, Scenario base, String gpuId, Integer count, List<String> problems) {
         Scenario.Hardware saved = base != null && base.hardware() != null ? base.hardware()
                 : new Scenario.Hardware(null, null);
         Scenario.Nodes n = saved.nodes();
-        Scenario.Nodes nodeLayout = new Scenario.Nodes(either(nodes, n.nodes()), either(gpusPerNode, n.gpusPerNode()),
-                network != null ? network : n.network());
+        Scenario.Nodes nodeLayout = new Scenario.Nodes(either(hw.nodes, n.nodes()), either(hw.gpusPerNode, n.gpusPerNode()),
+                hw.network != null ? hw.network : n.network());
         Scenario.Offload o = saved.offload();
         int before = problems.size();
-        Scenario.Offload.unitProblems(problems, cpuOffloadGb, hostMemoryGib, hostBandwidthGbps, unifiedGpuShare);
+        Scenario.Offload.unitProblems(problems, hw.cpuOffloadGb, hw.hostMemoryGib, hw.hostBandwidthGbps, hw.unifiedGpuShare);
         if (problems.size() > before) {
             return new Scenario.Hardware(gpuId, count);
         }
-        Scenario.Offload offload = new Scenario.Offload(either(gpuLayers, o.gpuLayers()),
-                cpuOffloadGb != null ? Long.valueOf(Math.round(cpuOffloadGb * Format.GIB)) : o.cpuOffloadBytes(),
-                hostMemoryGib != null ? Long.valueOf(Math.round(hostMemoryGib * Format.GIB)) : o.hostMemoryBytes(),
-                hostBandwidthGbps != null ? Double.valueOf(hostBandwidthGbps * 1e9) : o.hostBandwidth());
+        Scenario.Offload offload = new Scenario.Offload(either(hw.gpuLayers, o.gpuLayers()),
+                hw.cpuOffloadGb != null ? Long.valueOf(Math.round(hw.cpuOffloadGb * Format.GIB)) : o.cpuOffloadBytes(),
+                hw.hostMemoryGib != null ? Long.valueOf(Math.round(hw.hostMemoryGib * Format.GIB)) : o.hostMemoryBytes(),
+                hw.hostBandwidthGbps != null ? Double.valueOf(hw.hostBandwidthGbps * 1e9) : o.hostBandwidth());
         return new Scenario.Hardware(gpuId, count, nodeLayout, offload,
-                unifiedGpuShare != null ? unifiedGpuShare : saved.unifiedGpuShare());
+                hw.unifiedGpuShare != null ? hw.unifiedGpuShare : saved.unifiedGpuShare());
     }
 
     private Scenario readScenario(List<String> problems) {

@@ -29,6 +29,8 @@ final class SimulateCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
     @Mixin
     ScenarioOptions options;
+    @Mixin
+    HardwareOptions hardware;
 
     @Option(names = "--rate", paramLabel = "R", description = "Requests per second (open loop).")
     Double rate;
@@ -140,7 +142,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     private Simulation.Input input(List<String> problems) {
-        Scenario scenario = options.scenario(problems, null, null, null);
+        Scenario scenario = options.scenario(problems, null, null, null, hardware);
         ServingSpec spec = new ServingSpec(rate, users, thinkTime, arrival, inputTokens, outputTokens, prefixHitRate,
                 duration, requests, replicas, balancer, routerQueue, autoscale, minReplicas, maxReplicas, scaleUpDelay,
                 cooldown, maxBatchedTokens, maxSeqs, priority, priorityShare, ttftSlo, tpotSlo, seed, findMaxRate);

@@ -26,6 +26,8 @@ final class SizeCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
     @Mixin
     ScenarioOptions options;
+    @Mixin
+    HardwareOptions hardware;
 
     @Option(names = "--save", paramLabel = "FILE", description = "Save the scenario as JSON (atomically) after sizing it.")
     Path saveFile;
@@ -43,7 +45,7 @@ final class SizeCommand implements Callable<Integer> {
         Scenario scenario;
         Catalog catalog = CatalogCommand.load(spec.commandLine());
         try {
-            scenario = options.scenario(problems, batch, seq, outputTokens);
+            scenario = options.scenario(problems, batch, seq, outputTokens, hardware);
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
             scenario = null;

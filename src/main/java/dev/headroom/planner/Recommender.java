@@ -75,6 +75,22 @@ public final class Recommender {
         if (!slo.any()) {
             problems.add("ttft-slo: --ttft-slo or --tpot-slo is required (the targets a configuration must meet)");
         }
+        // The plan's own fields (model, precision, runtime) checked once: a bad one is the user's to fix, not a
+        // layout for screening to skip. Valid means the engine sizes it on at least one GPU of the space.
+        List<String> invalid = null;
+        for (Gpu gpu : space.gpus()) {
+            try {
+                engine.estimate(base.withParallelism(base.parallelism().withTensorAndPipeline(1, 1))
+                        .withHardware(new Scenario.Hardware(gpu.id(), 1)));
+                invalid = null;
+                break;
+            } catch (ScenarioException e) {
+                invalid = invalid == null ? e.problems() : invalid;
+            }
+        }
+        if (invalid != null) {
+            problems.addAll(invalid);
+        }
         if (!problems.isEmpty()) {
             throw new ScenarioException(problems);
         }

@@ -49,7 +49,10 @@ class HostileInputPropertiesTest {
             "monitor", List.of("--source", "simulated", "--once"),
             "exporter", List.of("--source", "replay:/nonexistent/headroom-recording.jsonl"),
             "fleet", List.of("--prometheus", "http://127.0.0.1:1"),
-            "simulate", List.of("--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--rate", "1", "--requests", "20"));
+            "simulate", List.of("--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--rate", "1", "--requests", "20"),
+            // the smallest search: one GPU type, one format, one GPU
+            "recommend", List.of("--model", "llama-3.1-8b", "--rate", "1", "--requests", "20", "--ttft-slo", "5s",
+                    "--gpus", "h100-sxm", "--formats", "bf16", "--max-gpus", "1"));
 
     /** Flags that need other arguments than the command's base to be meaningful. */
     static final Map<String, List<String>> SPECIAL_BASE = new LinkedHashMap<>();
@@ -67,6 +70,19 @@ class HostileInputPropertiesTest {
         }
         List<String> plan = List.of("--model", "llama-3.1-8b", "--gpu", "h100-sxm");
         SPECIAL_BASE.put("simulate --rate", concat(plan, "--requests", "20"));
+        List<String> small = List.of("--model", "llama-3.1-8b", "--ttft-slo", "5s", "--gpus", "h100-sxm", "--formats",
+                "bf16", "--max-gpus", "1");
+        SPECIAL_BASE.put("recommend --rate", concat(small, "--requests", "20"));
+        SPECIAL_BASE.put("recommend --requests", concat(small, "--rate", "1"));
+        SPECIAL_BASE.put("recommend --max-gpus", List.of("--model", "llama-3.1-8b", "--ttft-slo", "5s", "--gpus",
+                "h100-sxm", "--formats", "bf16", "--rate", "1", "--requests", "20"));
+        for (String flag : List.of("--params", "--largest-layer", "--active-experts", "--experts")) {
+            List<String> args = new ArrayList<>(SPECIAL_BASE.get("size " + flag));
+            args.removeAll(List.of("--gpu", "h100-sxm"));
+            args.addAll(List.of("--rate", "1", "--requests", "20", "--ttft-slo", "5s", "--gpus", "h100-sxm",
+                    "--formats", "bf16", "--max-gpus", "1"));
+            SPECIAL_BASE.put("recommend " + flag, args);
+        }
         SPECIAL_BASE.put("simulate --requests", concat(plan, "--rate", "1"));
         SPECIAL_BASE.put("simulate --duration", concat(plan, "--rate", "1"));
         SPECIAL_BASE.put("simulate --users", concat(plan, "--think-time", "1s", "--requests", "20"));
@@ -173,6 +189,19 @@ class HostileInputPropertiesTest {
         range("simulate --ttft-slo", 0.001, 3600);
         range("simulate --tpot-slo", 0.001, 3600);
         range("simulate --seed", -9.3e18, 9.3e18); // any long: a seed has no range
+        // recommend takes size's model flags (the hardware ones are what it searches) and a few of simulate's.
+        List<String> hardware = List.of("--tp", "--pp", "--dp", "--virtual-stages", "--expert-parallel", "--gpus",
+                "--nodes", "--gpus-per-node", "--gpu-layers", "--cpu-offload-gb", "--host-memory", "--host-bandwidth",
+                "--unified-gpu-share");
+        for (String flag : List.copyOf(RANGES.keySet())) {
+            String name = flag.substring(flag.indexOf(' ') + 1);
+            if (flag.startsWith("simulate ") && !hardware.contains(name)) {
+                RANGES.put("recommend " + name, RANGES.get(flag));
+            }
+        }
+        range("recommend --budget-usd-month", 1, 1e9);
+        range("recommend --max-gpus", 1, 4096);
+        range("recommend --top", 1, 1000);
     }
 
     private static void range(String flag, double min, double max) {
