@@ -50,6 +50,15 @@ final class RecommendCommand implements Callable<Integer> {
     String tpotSlo;
     @Option(names = "--seed", paramLabel = "N", description = "Random streams' seed (default 0).") long seed;
 
+    @Option(names = "--deadline-days", paramLabel = "D", description = "Training: finish within this many days.")
+    Double deadlineDays;
+    @Option(names = "--global-batch", paramLabel = "B", description = "Training: sequences per optimizer step (default 1024).")
+    Integer globalBatch;
+    @Option(names = "--seq", paramLabel = "N", description = "Training: tokens per sequence (default 4096).")
+    Integer seq;
+    @Option(names = "--storage-bandwidth", paramLabel = "GB/s", description = "Training: checkpoint write bandwidth (default: 0.122 GB/s per GPU, Llama 3's storage).")
+    Double storageBandwidth;
+
     @Option(names = "--budget-usd-month", paramLabel = "USD", description = "Leave out what costs more a month.")
     Double budget;
     @Option(names = "--gpus", paramLabel = "ID,ID|class:CLASS|vendor:NAME", description = "GPUs to search (default: every catalog GPU).")
@@ -74,8 +83,18 @@ final class RecommendCommand implements Callable<Integer> {
         Simulation.Input input = null;
         SearchSpace space = null;
         LaunchCommand.Runtime runtime = null;
+        Scenario base = null;
         try {
-            Scenario base = options.scenario(problems, null, null, null, null);
+            base = options.scenario(problems, null, null, null, null);
+            if (base != null && base.workload().isTraining()) {
+                return train(catalog, base, problems, err);
+            }
+            for (Object[] flag : new Object[][] {{"deadline-days", deadlineDays}, {"global-batch", globalBatch},
+                {"seq", seq}, {"storage-bandwidth", storageBandwidth}}) {
+                if (flag[1] != null) {
+                    problems.add(flag[0] + " = " + flag[1] + ": only with --workload pretrain or finetune");
+                }
+            }
             ServingSpec load = new ServingSpec(rate, null, null, arrival, inputTokens, outputTokens, null, null,
                     requests, null, null, false, null, null, null, null, null, null, null, null, null, ttftSlo,
                     tpotSlo, seed, false);
@@ -128,6 +147,75 @@ final class RecommendCommand implements Callable<Integer> {
         } else {
             print(limited, out);
         }
+        return 0;
+    }
+
+    /** Training plans: the cheapest layouts that finish by the deadline. */
+    private int train(Catalog catalog, Scenario base, List<String> problems, PrintWriter err) {
+        if (base.training().trainTokens() == null) {
+            problems.add("train-tokens: --train-tokens N is required for a training plan");
+        }
+        if (deadlineDays == null) {
+            problems.add("deadline-days: --deadline-days D is required for a training plan");
+        }
+        Ranges.optional(problems, "seq", seq, 1, 1 << 24);
+        Ranges.optional(problems, "max-gpus", maxGpus, 1, 4096);
+        Ranges.optional(problems, "top", top, 1, 1000);
+        Ranges.optional(problems, "budget-usd-month", budget, 1, 1e9);
+        Ranges.optional(problems, "storage-bandwidth (GB/s)", storageBandwidth, 0.001, 1e6);
+        SearchSpace space = null;
+        try {
+            space = new SearchSpace(SearchSpace.gpus(catalog, gpus), List.of(), maxGpus == null ? 4096 : maxGpus,
+                    owned || !cloud, cloud || !owned);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> err.println("headroom: " + p));
+            return Cli.EXIT_USAGE;
+        }
+        Scenario shaped = base.withShape(new Scenario.Shape(1, seq != null ? seq : 4096, 1));
+        Recommendation r;
+        try {
+            r = new dev.headroom.planner.TrainingPlanner(catalog).plan(shaped, base.training().trainTokens(),
+                    deadlineDays, globalBatch == null ? 1024 : globalBatch, space, budget,
+                    storageBandwidth == null ? null : storageBandwidth * 1e9);
+        } catch (ScenarioException e) {
+            e.problems().forEach(p -> err.println("headroom: " + p));
+            return Cli.EXIT_USAGE;
+        }
+        int shown = top == null ? DEFAULT_TOP : top;
+        Recommendation limited = new Recommendation(r.candidates().stream().limit(shown).toList(), List.of(),
+                r.rejected(), r.screened(), 0, r.assumptions());
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(limited));
+            return 0;
+        }
+        out.printf(Locale.ROOT, "%,d training layouts sized%n%n", r.screened());
+        TextTable t = new TextTable("#", "GPU", "GPUS", "TP x PP x DP", "DAYS", "RUN COST", "$/MONTH", "PRICING",
+                "CHECKPOINTS", "FAILURES").alignRight(0, 2, 4, 5, 6, 9);
+        int i = 0;
+        for (Candidate c : limited.candidates()) {
+            t.add(++i, c.gpu(), c.gpus(), c.tp() + " x " + c.pp() + " x " + c.replicas(),
+                    String.format(Locale.ROOT, "%.1f", c.trainingDays()),
+                    String.format(Locale.ROOT, "%,.0f", c.costPerMonthUsd() / 730 * c.trainingDays() * 24),
+                    String.format(Locale.ROOT, "%,.0f", c.costPerMonthUsd()), c.pricing(), c.bindingConstraint(),
+                    String.format(Locale.ROOT, "%.1f", c.expectedInterruptions()));
+        }
+        if (limited.candidates().isEmpty()) {
+            out.println("No layout in the search space finishes by the deadline within the budget.");
+        } else {
+            t.print(out);
+        }
+        if (!r.rejected().isEmpty()) {
+            out.println();
+            out.println("No layout on");
+            r.rejected().forEach(j -> out.println("  " + j.gpu() + ": " + j.reason()));
+        }
+        out.println();
+        out.println("Assumptions");
+        r.assumptions().forEach(a -> out.println("  - " + a));
         return 0;
     }
 

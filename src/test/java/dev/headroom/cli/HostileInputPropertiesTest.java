@@ -202,6 +202,10 @@ class HostileInputPropertiesTest {
         range("recommend --budget-usd-month", 1, 1e9);
         range("recommend --max-gpus", 1, 4096);
         range("recommend --top", 1, 1000);
+        range("recommend --deadline-days", 0.01, 3650);
+        range("recommend --global-batch", 1, 1 << 24);
+        range("recommend --seq", 1, 1 << 24);
+        range("recommend --storage-bandwidth", 0.001, 1e6);
     }
 
     private static void range(String flag, double min, double max) {

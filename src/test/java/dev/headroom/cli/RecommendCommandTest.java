@@ -105,4 +105,20 @@ class RecommendCommandTest {
         assertThat(none.code()).isEqualTo(2);
         assertThat(none.err()).contains("ttft-slo: --ttft-slo or --tpot-slo is required");
     }
+
+    @Test
+    void aTrainingPlanCarriesTheTrainingFields() throws Exception {
+        CliTest.Run r = run("recommend", "--model", "llama-3.1-8b", "--workload", "pretrain", "--train-tokens", "1e12",
+                "--deadline-days", "30", "--gpus", "h100-sxm", "--max-gpus", "256", "--json");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode c = r.json().at("/candidates/0");
+        assertThat(c.get("trainingDays").asDouble()).isBetween(1.0, 30.0);
+        assertThat(c.get("checkpointIntervalHours").asDouble()).isPositive();
+        assertThat(c.get("expectedInterruptions").asDouble()).isPositive();
+        CliTest.Run missing = run("recommend", "--model", "llama-3.1-8b", "--workload", "pretrain");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("train-tokens: --train-tokens N is required",
+                "deadline-days: --deadline-days D is required");
+    }
 }
