@@ -91,6 +91,12 @@ class ReadmeScreenshots {
                 () -> status.getText().contains("requests simulated"));
         robot.interact(() -> robot.lookup("#plan-step-pane").queryAs(javafx.scene.control.ScrollPane.class).setVvalue(0));
         shoot(robot, "plan-6-load");
+        // The recommender for the same model and load, over every catalog GPU.
+        javafx.scene.control.Button recommend = robot.lookup("#recommend-run").queryAs(javafx.scene.control.Button.class);
+        robot.interact(recommend::fire);
+        javafx.scene.control.Label searched = robot.lookup("#recommend-status").queryAs(javafx.scene.control.Label.class);
+        WaitForAsyncUtils.waitFor(180, java.util.concurrent.TimeUnit.SECONDS,
+                () -> searched.getText().contains("configurations screened"));
         TabPane tabs = robot.lookup("#plan-results-tabs").queryAs(TabPane.class);
         for (Tab tab : tabs.getTabs().subList(1, tabs.getTabs().size())) {
             robot.interact(() -> tabs.getSelectionModel().select(tab));

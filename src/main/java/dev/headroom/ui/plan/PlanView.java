@@ -68,7 +68,8 @@ final class PlanView extends BorderPane {
                 shell::setStatus);
     }
 
-    PlanView(PlanViewModel vm, ServingViewModel serving, ShellViewModel shell, Executor background) {
+    PlanView(PlanViewModel vm, ServingViewModel serving, RecommendViewModel recommend, ShellViewModel shell,
+             Executor background) {
         this.vm = vm;
         this.serving = serving;
         this.shell = shell;
@@ -127,8 +128,14 @@ final class PlanView extends BorderPane {
         summary.setFitToWidth(true);
         Tab chartsTab = new Tab("Charts");
         Tab gpusTab = new Tab("GPUs");
-        results.getTabs().addAll(new Tab("Results", summary), chartsTab, servingTab, gpusTab,
+        Tab recommendTab = new Tab("Recommend");
+        results.getTabs().addAll(new Tab("Results", summary), chartsTab, servingTab, recommendTab, gpusTab,
                 new Tab("Assumptions", new AssumptionsPane(vm, validation)));
+        ScrollPane recommendScroll = new ScrollPane(new RecommendPane(recommend, vm, serving,
+                () -> recommend.run(vm.currentScenario(), serving, background), this::exportable));
+        recommendScroll.setId("recommend-scroll");
+        recommendScroll.setFitToWidth(true);
+        recommendTab.setContent(recommendScroll);
         ScrollPane servingScroll = new ScrollPane(new ServingPane(serving, simulate, servingTab.selectedProperty(),
                 this::exportable));
         servingScroll.setId("serving-scroll");

@@ -9,12 +9,14 @@ import javafx.scene.Node;
 public final class PlanWorkspace {
     private final PlanViewModel model;
     private final ServingViewModel serving;
+    private final RecommendViewModel recommend;
     private final PlanView view;
 
     public PlanWorkspace(ShellViewModel shell, Executor background) {
         model = new PlanViewModel(shell.catalog(), new SizingEngine(shell.catalog()));
         serving = new ServingViewModel(new dev.headroom.serving.Simulation(shell.catalog()));
-        view = new PlanView(model, serving, shell, background);
+        recommend = new RecommendViewModel(shell.catalog());
+        view = new PlanView(model, serving, recommend, shell, background);
         shell.addCloseGuard(view::confirmDiscardChanges);
         model.estimateProperty().addListener((obs, old, estimate) -> {
             if (estimate != null) {
@@ -36,5 +38,9 @@ public final class PlanWorkspace {
 
     public ServingViewModel serving() {
         return serving;
+    }
+
+    public RecommendViewModel recommend() {
+        return recommend;
     }
 }

@@ -142,6 +142,16 @@ public final class ServingViewModel {
                 seedValue(n), findMaxRate.get());
     }
 
+    /** The longest request the lengths allow, prompt and output, or null where a length does not parse. */
+    Integer longestRequest() {
+        try {
+            return dev.headroom.serving.Lengths.parse("input-tokens", inputTokens.get()).max()
+                    + dev.headroom.serving.Lengths.parse("output-tokens", outputTokens.get()).max();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private long seedValue(Numbers n) {
         Integer value = n.optionalInteger("seed", seed);
         return value == null ? 0 : value;
