@@ -234,12 +234,12 @@ final class RecommendCommand implements Callable<Integer> {
         if (r.candidates().isEmpty()) {
             out.println("No configuration in the search space serves this load within the targets and budget.");
         } else {
-            TextTable t = new TextTable("#", "GPU", "LAYOUT", "FORMAT", "SEQS", "TTFT p99", "TPOT p99", "$/MONTH",
-                    "$/M TOK", "PRICING", "BINDING", "SLO").alignRight(0, 4, 5, 6, 7, 8);
+            TextTable t = new TextTable("#", "GPU", "LAYOUT", "FORMAT", "KV", "SEQS", "TTFT p99", "TPOT p99",
+                    "$/MONTH", "$/M TOK", "PRICING", "BINDING", "SLO").alignRight(0, 5, 6, 7, 8, 9);
             int i = 0;
             for (Candidate c : r.candidates()) {
                 t.add(++i, c.gpu(), c.replicas() + " x " + c.gpusPerReplica() + " (tp " + c.tp() + " pp " + c.pp() + ")",
-                        c.weights(), c.maxSeqs(), c.ttftP99Seconds() == null ? "-" : Format.time(c.ttftP99Seconds()),
+                        c.weights(), c.kvCache(), c.maxSeqs(), c.ttftP99Seconds() == null ? "-" : Format.time(c.ttftP99Seconds()),
                         c.tpotP99Seconds() == null ? "-" : Format.time(c.tpotP99Seconds()),
                         String.format(Locale.ROOT, "%,.0f", c.costPerMonthUsd()),
                         c.costPerMillionTokensUsd() == null ? "-" : String.format(Locale.ROOT, "%.2f",

@@ -16,6 +16,6 @@ public record Candidate(String gpu, int gpusPerReplica, int replicas, int tp, in
 
     /** The same layout: what the simulator runs once for every price of it. */
     String layout() {
-        return gpu + "/" + tp + "x" + pp + "/" + weights + "/" + maxSeqs + "/" + replicas;
+        return gpu + "/" + tp + "x" + pp + "/" + weights + "/" + kvCache + "/" + maxSeqs + "/" + replicas;
     }
 }

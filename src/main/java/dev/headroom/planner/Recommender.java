@@ -118,10 +118,12 @@ public final class Recommender {
                                 && tp < space.maxGpus())) {
                             continue; // tensor split inside the fast-link domain; pipeline only across domains
                         }
-                        count++;
-                        Screened s = screen(base, gpu, format, tp, pp, load, slo, space, reasons);
-                        if (s != null) {
-                            screened.add(s);
+                        for (dev.headroom.sizing.NumberFormat kv : kvOptions(base, gpu)) {
+                            count++;
+                            Screened s = screen(base, gpu, format, kv, tp, pp, load, slo, space, reasons);
+                            if (s != null) {
+                                screened.add(s);
+                            }
                         }
                     }
                 }
@@ -195,10 +197,21 @@ public final class Recommender {
         }
     }
 
-    private Screened screen(Scenario base, Gpu gpu, WeightFormat format, int tp, int pp, Load load, Slo slo,
-                            SearchSpace space, Reasons reasons) {
+    /** The plan's KV cache type, and fp8 besides where the GPU computes in fp8 (vLLM's --kv-cache-dtype fp8). */
+    static List<dev.headroom.sizing.NumberFormat> kvOptions(Scenario base, Gpu gpu) {
+        dev.headroom.sizing.NumberFormat planned = base.precision().kvCache();
+        List<dev.headroom.sizing.NumberFormat> options = new ArrayList<>();
+        options.add(planned);
+        if (planned != dev.headroom.sizing.NumberFormat.FP8 && computes(gpu, WeightFormat.FP8)) {
+            options.add(dev.headroom.sizing.NumberFormat.FP8);
+        }
+        return options;
+    }
+
+    private Screened screen(Scenario base, Gpu gpu, WeightFormat format, dev.headroom.sizing.NumberFormat kv, int tp,
+                            int pp, Load load, Slo slo, SearchSpace space, Reasons reasons) {
         Scenario s = base.withPrecision(new Scenario.Precision(format, base.precision().groupSize(),
-                        base.precision().kvCache(), base.precision().activations()))
+                        kv, base.precision().activations()))
                 .withParallelism(base.parallelism().withTensorAndPipeline(tp, pp))
                 .withHardware(new Scenario.Hardware(gpu.id(), tp * pp));
         SchedulerSettings scheduler = SchedulerSettings.vllmDefaults(gpu.id(),
@@ -301,7 +314,7 @@ public final class Recommender {
         double millionsPerMonth = tokensPerSecond * CostEngine.HOURS_PER_MONTH * 3600 / 1e6;
         return new Candidate(s.gpu.id(), s.scenario.hardware().count(), s.replicas, p.tensor(), p.pipeline(),
                 s.scenario.precision().weights().label(),
-                s.scenario.precision().kvCache() == null ? "auto" : s.scenario.precision().kvCache().label(),
+                kvLabel(s.scenario),
                 s.scheduler.maxSeqs(), s.ttft, s.tpot, tokensPerSecond, perMonth,
                 millionsPerMonth > 0 ? perMonth / millionsPerMonth : null, pricing, s.binding, true, false, null,
                 null, null);
@@ -318,8 +331,8 @@ public final class Recommender {
         for (Screened s : screened) {
             byLayout.put(key(s), s);
         }
-        List<String> layouts = ranked.stream().map(c -> c.gpu() + "/" + c.tp() + "x" + c.pp() + "/" + c.weights())
-                .distinct().limit(Math.max(0, confirm)).toList();
+        List<String> layouts = ranked.stream().map(c -> c.gpu() + "/" + c.tp() + "x" + c.pp() + "/" + c.weights()
+                + "/" + c.kvCache()).distinct().limit(Math.max(0, confirm)).toList();
         List<Candidate> out = new ArrayList<>();
         int done = 0;
         for (String layout : layouts) {
@@ -358,9 +371,13 @@ public final class Recommender {
         return out;
     }
 
+    private static String kvLabel(Scenario s) {
+        return s.precision().kvCache() == null ? "auto" : s.precision().kvCache().label();
+    }
+
     private static String key(Screened s) {
         return s.gpu.id() + "/" + s.scenario.parallelism().tensor() + "x" + s.scenario.parallelism().pipeline() + "/"
-                + s.scenario.precision().weights().label();
+                + s.scenario.precision().weights().label() + "/" + kvLabel(s.scenario);
     }
 
     /** Indices of the candidates no other beats on both monthly cost and p99 TTFT (meeting the SLOs only). */
@@ -407,8 +424,9 @@ public final class Recommender {
 
     private static List<String> assumptions(Load load, Slo slo, SearchSpace space, int confirm) {
         List<String> a = new ArrayList<>();
-        a.add(String.format(Locale.ROOT, "Searched: %d GPUs x formats %s x tensor splits within each GPU's fast-link"
-                        + " domain x pipeline splits across domains, at most %d GPUs", space.gpus().size(),
+        a.add(String.format(Locale.ROOT, "Searched: %d GPUs x formats %s x the plan's KV cache type and fp8"
+                        + " where the GPU computes in it x tensor splits within each GPU's fast-link domain x pipeline"
+                        + " splits across domains, at most %d GPUs", space.gpus().size(),
                 space.formats().stream().map(WeightFormat::label).toList(), space.maxGpus()));
         a.add("Screening: the sizing engine's KV block budget and capacity at the mean request; the largest running"
                 + " batch whose decode step is within the TPOT target with 15 % to spare; replicas at most"

@@ -121,6 +121,7 @@ final class RecommendPane extends VBox {
         column("GPU", c -> c.gpu());
         column("Layout", c -> c.replicas() + " x " + c.gpusPerReplica() + " (tp " + c.tp() + " pp " + c.pp() + ")");
         column("Format", Candidate::weights);
+        column("KV", Candidate::kvCache);
         column("Seqs", c -> String.valueOf(c.maxSeqs()));
         column("TTFT p99", c -> c.ttftP99Seconds() == null ? "–" : Format.time(c.ttftP99Seconds()));
         column("TPOT p99", c -> c.tpotP99Seconds() == null ? "–" : Format.time(c.tpotP99Seconds()));
