@@ -37,18 +37,9 @@ final class RecommendCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
     @Mixin
     ScenarioOptions options;
+    @Mixin
+    LoadOptions loadOptions;
 
-    @Option(names = "--rate", paramLabel = "R", description = "Requests per second to serve.") Double rate;
-    @Option(names = "--arrival", paramLabel = "poisson|gamma:CV|diurnal:PEAK_TO_AVG|trace:FILE") String arrival;
-    @Option(names = "--input-tokens", paramLabel = "N|uniform:A:B|lognormal:MEAN:SD") String inputTokens;
-    @Option(names = "--output-tokens", paramLabel = "N|uniform:A:B|lognormal:MEAN:SD") String outputTokens;
-    @Option(names = "--requests", paramLabel = "N", description = "Requests in each confirming run (default 1000).")
-    Long requests;
-    @Option(names = "--ttft-slo", paramLabel = "DURATION", description = "p99 time-to-first-token target, e.g. 2s.")
-    String ttftSlo;
-    @Option(names = "--tpot-slo", paramLabel = "DURATION", description = "p99 time-per-output-token target, e.g. 100ms.")
-    String tpotSlo;
-    @Option(names = "--seed", paramLabel = "N", description = "Random streams' seed (default 0).") long seed;
 
     @Option(names = "--deadline-days", paramLabel = "D", description = "Training: finish within this many days.")
     Double deadlineDays;
@@ -95,9 +86,10 @@ final class RecommendCommand implements Callable<Integer> {
                     problems.add(flag[0] + " = " + flag[1] + ": only with --workload pretrain or finetune");
                 }
             }
-            ServingSpec load = new ServingSpec(rate, null, null, arrival, inputTokens, outputTokens, null, null,
-                    requests, null, null, false, null, null, null, null, null, null, null, null, null, ttftSlo,
-                    tpotSlo, seed, false);
+            LoadOptions l = loadOptions;
+            ServingSpec load = new ServingSpec(l.rate, null, null, l.arrival, l.inputTokens, l.outputTokens, null, null,
+                    l.requests, null, null, false, null, null, null, null, null, null, null, null, null, l.ttftSlo,
+                    l.tpotSlo, l.seed, false);
             input = load.input(base, problems);
             Ranges.optional(problems, "max-gpus", maxGpus, 1, 4096);
             Ranges.optional(problems, "top", top, 1, 1000);
@@ -118,7 +110,7 @@ final class RecommendCommand implements Callable<Integer> {
         Recommendation r;
         try {
             r = new Recommender(catalog).recommend(input.scenario(), input.load(), input.slo(), space, budget,
-                    Math.max(MIN_SIMULATED, shown), input.length(), seed, null, null);
+                    Math.max(MIN_SIMULATED, shown), input.length(), loadOptions.seed, null, null);
         } catch (ScenarioException e) {
             e.problems().forEach(p -> err.println("headroom: " + p));
             return Cli.EXIT_USAGE;

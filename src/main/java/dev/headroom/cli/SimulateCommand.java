@@ -31,30 +31,17 @@ final class SimulateCommand implements Callable<Integer> {
     ScenarioOptions options;
     @Mixin
     HardwareOptions hardware;
+    @Mixin
+    LoadOptions load;
 
-    @Option(names = "--rate", paramLabel = "R", description = "Requests per second (open loop).")
-    Double rate;
     @Option(names = "--users", paramLabel = "N", description = "A closed loop of N users instead of --rate.")
     Integer users;
     @Option(names = "--think-time", paramLabel = "S", description = "With --users: mean think time (exponential), e.g. 5s.")
     String thinkTime;
-    @Option(names = "--arrival", paramLabel = "poisson|gamma:CV|diurnal:PEAK_TO_AVG|trace:FILE",
-            description = "Arrival process (default poisson). A trace is CSV arrival_seconds,input_tokens,output_tokens;"
-                    + " with --rate its times are scaled to that mean rate.")
-    String arrival;
-    @Option(names = "--input-tokens", paramLabel = "N|uniform:A:B|lognormal:MEAN:SD",
-            description = "Prompt tokens per request (default " + ServingSpec.DEFAULT_INPUT + ", vllm bench serve's random dataset).")
-    String inputTokens;
-    @Option(names = "--output-tokens", paramLabel = "N|uniform:A:B|lognormal:MEAN:SD",
-            description = "Output tokens per request (default " + ServingSpec.DEFAULT_OUTPUT + ").")
-    String outputTokens;
     @Option(names = "--prefix-hit-rate", paramLabel = "F", description = "Share of prompt tokens found in the prefix cache (0-1).")
     Double prefixHitRate;
     @Option(names = "--duration", paramLabel = "DURATION", description = "Arrivals for this long (e.g. 1h), then drain.")
     String duration;
-    @Option(names = "--requests", paramLabel = "N", description = "Arrivals for N requests (default " + ServingSpec.DEFAULT_REQUESTS
-            + ", vllm bench serve's --num-prompts; a trace: all its rows).")
-    Long requests;
 
     @Option(names = "--replicas", paramLabel = "N", description = "Replicas of the plan (default 1).")
     Integer replicas;
@@ -83,12 +70,6 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--priority-share", paramLabel = "F", description = "Share of requests in the high class (0-1).")
     Double priorityShare;
 
-    @Option(names = "--ttft-slo", paramLabel = "DURATION", description = "p99 time-to-first-token target, e.g. 2s.")
-    String ttftSlo;
-    @Option(names = "--tpot-slo", paramLabel = "DURATION", description = "p99 time-per-output-token target, e.g. 200ms.")
-    String tpotSlo;
-    @Option(names = "--seed", paramLabel = "N", description = "Random streams' seed (default 0).")
-    long seed;
     @Option(names = "--find-max-rate", description = "The highest Poisson rate whose p99 TTFT and TPOT meet the SLOs (bisection).")
     boolean findMaxRate;
     @Option(names = "--compare-scaling", description = "Also run 2N replicas of this split against N of twice the tensor split.")
@@ -143,9 +124,10 @@ final class SimulateCommand implements Callable<Integer> {
 
     private Simulation.Input input(List<String> problems) {
         Scenario scenario = options.scenario(problems, null, null, null, hardware);
-        ServingSpec spec = new ServingSpec(rate, users, thinkTime, arrival, inputTokens, outputTokens, prefixHitRate,
-                duration, requests, replicas, balancer, routerQueue, autoscale, minReplicas, maxReplicas, scaleUpDelay,
-                cooldown, maxBatchedTokens, maxSeqs, priority, priorityShare, ttftSlo, tpotSlo, seed, findMaxRate);
+        ServingSpec spec = new ServingSpec(load.rate, users, thinkTime, load.arrival, load.inputTokens,
+                load.outputTokens, prefixHitRate, duration, load.requests, replicas, balancer, routerQueue, autoscale,
+                minReplicas, maxReplicas, scaleUpDelay, cooldown, maxBatchedTokens, maxSeqs, priority, priorityShare,
+                load.ttftSlo, load.tpotSlo, load.seed, findMaxRate);
         return spec.input(scenario, problems);
     }
 }
