@@ -185,6 +185,9 @@ public final class CatalogValidator {
                 }
             }
         }
+        if (model.nativeFormat() != null) {
+            groups.add("nativeFormat"); // a label of the sizing engine's formats, parsed (and checked) by planner
+        }
         r.sources(model.sources(), groups);
         return r.problems();
     }

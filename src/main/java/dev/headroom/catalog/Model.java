@@ -9,6 +9,9 @@ import java.util.List;
  * @param publishedParameters       the total its authors publish (text model, or with a vision tower where they
  *                                  count it: {@code parameterNote} says which)
  * @param publishedActiveParameters for mixtures of experts, the parameters per token they publish; else null
+ * @param nativeFormat              the weight format of the published checkpoint where it is not 16-bit (its
+ *                                  config.json quantization_config: "fp8-block", "mxfp4", "int4"...), a label of
+ *                                  the sizing engine's weight formats; null for a bf16 / fp16 checkpoint
  */
 public record Model(
         String id,
@@ -19,6 +22,7 @@ public record Model(
         Long publishedParameters,
         Long publishedActiveParameters,
         String parameterNote,
+        String nativeFormat,
         List<Source> sources) implements CatalogEntry {
 
     public Model {

@@ -53,7 +53,8 @@ public final class UserCatalog {
 
     public static Model withId(Model model, String id) {
         Model renamed = new Model(id, model.name(), model.family(), model.huggingFaceId(), model.architecture(),
-                model.publishedParameters(), model.publishedActiveParameters(), model.parameterNote(), model.sources());
+                model.publishedParameters(), model.publishedActiveParameters(), model.parameterNote(), model.nativeFormat(),
+                model.sources());
         List<Problem> problems = CatalogValidator.validate("--id", renamed);
         if (!problems.isEmpty()) {
             throw new CatalogException(problems);

@@ -58,7 +58,7 @@ final class RecommendCommand implements Callable<Integer> {
     Integer maxGpus;
     @Option(names = "--owned", description = "Price owned GPUs (with --cloud: both; default: both).") boolean owned;
     @Option(names = "--cloud", description = "Price cloud offers (with --owned: both; default: both).") boolean cloud;
-    @Option(names = "--formats", paramLabel = "FORMAT,FORMAT", description = "Weight formats to try (default bf16,fp8,awq-int4; fp8 only where the GPU computes in it).")
+    @Option(names = "--formats", paramLabel = "FORMAT,FORMAT", description = "Weight formats to try (default: the model's native format where it is not 16-bit, then bf16,fp8,awq-int4; fp8 only where the GPU computes in it).")
     String formats;
     @Option(names = "--top", paramLabel = "N", description = "Candidates to show (default 10; at least 20 are simulated).")
     Integer top;
@@ -94,10 +94,13 @@ final class RecommendCommand implements Callable<Integer> {
             Ranges.optional(problems, "max-gpus", maxGpus, 1, 4096);
             Ranges.optional(problems, "top", top, 1, 1000);
             Ranges.optional(problems, "budget-usd-month", budget, 1, 1e9);
+            WeightFormat nativeFormat = SearchSpace.nativeFormat(catalog, base);
             List<WeightFormat> chosen = formats == null && base != null && base.precision().weights() != null
-                    && options.weightsGiven() ? List.of(base.precision().weights()) : SearchSpace.formats(formats);
+                    && options.weightsGiven() ? List.of(base.precision().weights())
+                    : SearchSpace.formats(formats, nativeFormat);
             space = new SearchSpace(SearchSpace.gpus(catalog, gpus), chosen,
-                    maxGpus == null ? SearchSpace.DEFAULT_MAX_GPUS : maxGpus, owned || !cloud, cloud || !owned);
+                    maxGpus == null ? SearchSpace.DEFAULT_MAX_GPUS : maxGpus, owned || !cloud, cloud || !owned,
+                    nativeFormat);
             runtime = deploy == null ? null : LaunchCommand.Runtime.parse(deploy);
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
@@ -117,7 +120,7 @@ final class RecommendCommand implements Callable<Integer> {
         }
         Recommendation limited = new Recommendation(r.candidates().stream().limit(shown).toList(),
                 r.pareto().stream().filter(i -> i < shown).toList(), r.rejected(), r.screened(), r.simulated(),
-                r.assumptions());
+                r.assumptions(), r.closest());
         PrintWriter out = spec.commandLine().getOut();
         if (runtime != null) {
             Candidate best = limited.candidates().stream().filter(Candidate::meetsSlo).findFirst().orElse(null);
@@ -178,7 +181,7 @@ final class RecommendCommand implements Callable<Integer> {
         }
         int shown = top == null ? DEFAULT_TOP : top;
         Recommendation limited = new Recommendation(r.candidates().stream().limit(shown).toList(), List.of(),
-                r.rejected(), r.screened(), 0, r.assumptions());
+                r.rejected(), r.screened(), 0, r.assumptions(), List.of());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(limited));
@@ -211,6 +214,23 @@ final class RecommendCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static TextTable table(List<Candidate> candidates) {
+        TextTable t = new TextTable("#", "GPU", "LAYOUT", "FORMAT", "KV", "SEQS", "TTFT p99", "TPOT p99",
+                "$/MONTH", "$/M TOK", "PRICING", "BINDING", "SLO").alignRight(0, 5, 6, 7, 8, 9);
+        int i = 0;
+        for (Candidate c : candidates) {
+            t.add(++i, c.gpu(), c.replicas() + " x " + c.gpusPerReplica() + " (tp " + c.tp() + " pp " + c.pp() + ")",
+                    c.weights(), c.kvCache(), c.maxSeqs(),
+                    c.ttftP99Seconds() == null ? "-" : Format.time(c.ttftP99Seconds()),
+                    c.tpotP99Seconds() == null ? "-" : Format.time(c.tpotP99Seconds()),
+                    String.format(Locale.ROOT, "%,.0f", c.costPerMonthUsd()),
+                    c.costPerMillionTokensUsd() == null ? "-" : String.format(Locale.ROOT, "%.2f",
+                            c.costPerMillionTokensUsd()), c.pricing(), c.bindingConstraint(),
+                    c.meetsSlo() ? "meets" : "misses");
+        }
+        return t;
+    }
+
     private static String modelName(Catalog catalog, Scenario s) {
         String id = s.model().catalogId();
         return id == null ? (s.model().name() == null ? "MODEL" : s.model().name())
@@ -226,21 +246,14 @@ final class RecommendCommand implements Callable<Integer> {
         if (r.candidates().isEmpty()) {
             out.println("No configuration in the search space serves this load within the targets and budget.");
         } else {
-            TextTable t = new TextTable("#", "GPU", "LAYOUT", "FORMAT", "KV", "SEQS", "TTFT p99", "TPOT p99",
-                    "$/MONTH", "$/M TOK", "PRICING", "BINDING", "SLO").alignRight(0, 5, 6, 7, 8, 9);
-            int i = 0;
-            for (Candidate c : r.candidates()) {
-                t.add(++i, c.gpu(), c.replicas() + " x " + c.gpusPerReplica() + " (tp " + c.tp() + " pp " + c.pp() + ")",
-                        c.weights(), c.kvCache(), c.maxSeqs(), c.ttftP99Seconds() == null ? "-" : Format.time(c.ttftP99Seconds()),
-                        c.tpotP99Seconds() == null ? "-" : Format.time(c.tpotP99Seconds()),
-                        String.format(Locale.ROOT, "%,.0f", c.costPerMonthUsd()),
-                        c.costPerMillionTokensUsd() == null ? "-" : String.format(Locale.ROOT, "%.2f",
-                                c.costPerMillionTokensUsd()), c.pricing(), c.bindingConstraint(),
-                        c.meetsSlo() ? "meets" : "misses");
-            }
-            t.print(out);
+            table(r.candidates()).print(out);
             out.println("Pareto front (cost against p99 TTFT): #" + String.join(", #",
                     r.pareto().stream().map(p -> String.valueOf(p + 1)).toList()));
+        }
+        if (!r.closest().isEmpty()) {
+            out.println();
+            out.println("Closest, simulated (BINDING says what each misses)");
+            table(r.closest()).print(out);
         }
         if (!r.rejected().isEmpty()) {
             out.println();

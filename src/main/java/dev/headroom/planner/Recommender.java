@@ -96,6 +96,7 @@ public final class Recommender {
         }
         Map<String, String> whyNot = new LinkedHashMap<>();
         List<Screened> screened = new ArrayList<>();
+        Map<Screened, Double> misses = new LinkedHashMap<>();
         long count = 0;
         int done = 0;
         for (Gpu gpu : space.gpus()) {
@@ -108,7 +109,7 @@ public final class Recommender {
             }
             Reasons reasons = new Reasons();
             for (WeightFormat format : space.formats()) {
-                if (!computes(gpu, format)) {
+                if (format != space.nativeFormat() && !computes(gpu, format)) {
                     reasons.kernels.add(format.label());
                     continue;
                 }
@@ -119,7 +120,6 @@ public final class Recommender {
                             continue; // tensor split inside the fast-link domain; pipeline only across domains
                         }
                         for (dev.headroom.sizing.NumberFormat kv : kvOptions(base, gpu)) {
-                            count++;
                             Screened s = screen(base, gpu, format, kv, tp, pp, load, slo, space, reasons);
                             if (s != null) {
                                 screened.add(s);
@@ -128,6 +128,7 @@ public final class Recommender {
                     }
                 }
             }
+            count += reasons.configurations;
             List<Candidate> priced = new ArrayList<>();
             for (Screened s : screened) {
                 if (s.gpu == gpu) {
@@ -137,6 +138,9 @@ public final class Recommender {
             double cheapest = priced.stream().mapToDouble(Candidate::costPerMonthUsd).min().orElse(Double.NaN);
             if (priced.isEmpty()) {
                 whyNot.put(gpu.id(), reasons.explain(gpu, space));
+                if (reasons.closest != null) {
+                    misses.put(reasons.closest, reasons.closestMiss);
+                }
             } else if (budgetPerMonth != null && cheapest > budgetPerMonth) {
                 whyNot.put(gpu.id(), String.format(Locale.ROOT, "over budget by $%,.0f/month at best ($%,.0f)",
                         cheapest - budgetPerMonth, cheapest));
@@ -153,12 +157,24 @@ public final class Recommender {
         all.sort(Comparator.comparingDouble(Candidate::costPerMonthUsd));
         List<Candidate> confirmed = confirm(all, screened, base, load, slo, space, budgetPerMonth, confirm, length,
                 seed, listener, cancelled);
+        List<Candidate> closest = List.of();
+        if (confirm > 0 && confirmed.stream().noneMatch(Candidate::meetsSlo)) {
+            closest = closest(screened, misses, base, load, slo, space, budgetPerMonth, length, seed, cancelled);
+            // A near miss whose run meets the targets after all (the screen is the cautious stage) is an answer.
+            List<Candidate> met = closest.stream().filter(Candidate::meetsSlo).toList();
+            if (!met.isEmpty()) {
+                confirmed = new ArrayList<>(confirmed);
+                confirmed.addAll(0, met);
+                closest = closest.stream().filter(c -> !c.meetsSlo()).toList();
+            }
+        }
         List<String> assumptions = assumptions(load, slo, space, confirm);
         List<Rejection> rejected = whyNot.entrySet().stream().map(e -> new Rejection(e.getKey(), e.getValue()))
                 .toList();
-        return new Recommendation(confirmed, pareto(confirmed), rejected, count,
-                (int) confirmed.stream().filter(Candidate::simulated).map(Candidate::layout).distinct().count(),
-                assumptions);
+        long simulated = java.util.stream.Stream.concat(confirmed.stream(), closest.stream())
+                .filter(Candidate::simulated).map(Candidate::layout).distinct().count();
+        return new Recommendation(confirmed, pareto(confirmed), rejected, count, (int) simulated, assumptions,
+                closest);
     }
 
     /** What screening keeps of one layout: its profile and the analytic figures at the replicas it needs. */
@@ -177,6 +193,11 @@ public final class Recommender {
         double bestTpot = Double.POSITIVE_INFINITY;
         double bestTtft = Double.POSITIVE_INFINITY;
         boolean outOfGpus;
+        /** Configurations decided: a layout that does not fit counts once, else each limit x replica count. */
+        long configurations;
+        /** The configuration that came closest without meeting the targets, and by how much it misses (1 = meets). */
+        Screened closest;
+        double closestMiss = Double.POSITIVE_INFINITY;
 
         String explain(Gpu gpu, SearchSpace space) {
             if (!fitted && Double.isFinite(leastMemoryRatio)) {
@@ -208,6 +229,18 @@ public final class Recommender {
         return options;
     }
 
+    /**
+     * Running-sequence limits the screen tries (vLLM's --max-num-seqs), up to the runtime's default for the GPU:
+     * steps of about 1.5 x, so the chosen limit is within a third of the largest that meets the TPOT target.
+     */
+    static final int[] SEQS = {1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024};
+
+    /**
+     * Screens one layout: every running-sequence limit x replica count of it, each judged on its decode step at the
+     * full batch (TPOT, with 15 % to spare for the prefill chunks the simulator mixes in), its utilisation and its
+     * M/D/1 TTFT. Keeps the cheapest that meets the targets (fewest replicas, then the lowest TTFT) and, in
+     * {@code reasons}, the closest miss.
+     */
     private Screened screen(Scenario base, Gpu gpu, WeightFormat format, dev.headroom.sizing.NumberFormat kv, int tp,
                             int pp, Load load, Slo slo, SearchSpace space, Reasons reasons) {
         Scenario s = base.withPrecision(new Scenario.Precision(format, base.precision().groupSize(),
@@ -224,6 +257,7 @@ public final class Recommender {
         } catch (ScenarioException e) {
             return null; // a split the model cannot take (heads, layers) or a runtime that cannot run it
         }
+        reasons.configurations++;
         // What one request at its longest needs besides the weights and overheads, against what the GPU has.
         double longest = ((double) load.input().max() + load.output().max()) / profile.blockTokens()
                 * profile.bytesPerBlockPerGpu();
@@ -235,52 +269,87 @@ public final class Recommender {
         }
         if (profile.noBlocksProblem() != null || profile.kvBlocks() * profile.blockTokens()
                 < (long) load.input().max() + load.output().max()) {
+            return null; // no limit or replica count changes what one replica holds
+        }
+        reasons.configurations--; // counted one by one below
+        reasons.fitted = true;
+        double in = load.input().mean();
+        double held = in + load.output().mean() / 2;
+        long blocksPerSeq = (long) Math.ceil(held / profile.blockTokens());
+        long byKv = blocksPerSeq == 0 ? Long.MAX_VALUE : profile.kvBlocks() / blocksPerSeq;
+        double single = profile.stepSeconds(0, 0, 0, 1, held);
+        reasons.bestTpot = Math.min(reasons.bestTpot, single);
+        int chunk = scheduler.maxBatchedTokens();
+        double prefill = profile.stepSeconds((int) Math.min(chunk, Math.round(in)), in / 2, 1, 0, 0)
+                * Math.ceil(in / chunk);
+        int maxReplicas = space.maxGpus() / (tp * pp);
+        Screened best = null;
+        SimulationResult.Capacity bestCapacity = null;
+        int largestMeetingTpot = 0;
+        for (int seqs : SEQS) {
+            if (seqs > scheduler.maxSeqs()) {
+                break;
+            }
+            int batch = (int) Math.min(seqs, byKv);
+            double tpot = profile.stepSeconds(0, 0, 0, batch, held) * 1.15;
+            boolean tpotMet = slo.tpotSeconds() == null || tpot <= slo.tpotSeconds();
+            if (tpotMet) {
+                reasons.tpotMet = true;
+                largestMeetingTpot = seqs;
+            }
+            SchedulerSettings limited = scheduler.with(null, seqs, null);
+            SimulationResult.Capacity capacity = Simulation.capacity(profile, limited, load);
+            double perReplica = capacity.requestsPerSecondPerReplica();
+            double service = 1 / perReplica;
+            for (int n = 1; n <= maxReplicas; n++) {
+                reasons.configurations++;
+                double rho = load.rate() / (n * perReplica);
+                // M/D/1 wait per replica (Pollaczek-Khinchine) at the capacity's service time, then the prefill.
+                double wait = rho >= 1 ? Double.POSITIVE_INFINITY : rho * service / (2 * (1 - rho));
+                double ttft = prefill + wait * 3; // p99 of the wait, roughly 3 x its mean for an exponential tail
+                if (tpotMet) {
+                    reasons.bestTtft = Math.min(reasons.bestTtft, ttft);
+                }
+                double miss = Math.max(slo.ttftSeconds() == null ? 0 : ttft / slo.ttftSeconds(),
+                        slo.tpotSeconds() == null ? 0 : tpot / slo.tpotSeconds());
+                boolean meets = tpotMet && rho <= MAX_UTILIZATION && miss <= 1;
+                if (meets && (best == null || n < best.replicas || n == best.replicas && ttft < best.ttft)) {
+                    best = new Screened(gpu, s, profile, limited, n, ttft, capacity.stepSecondsAtBatch(), null);
+                    bestCapacity = capacity;
+                } else if (!meets && best == null && rho < 1 && miss < reasons.closestMiss) {
+                    reasons.closestMiss = miss;
+                    reasons.closest = new Screened(gpu, s, profile, limited, n, ttft, capacity.stepSecondsAtBatch(),
+                            null);
+                }
+            }
+        }
+        if (best == null) {
+            reasons.outOfGpus |= reasons.tpotMet;
             return null;
         }
-        reasons.fitted = true;
-        double held = load.input().mean() + load.output().mean() / 2;
-        // The largest running batch whose decode step meets the TPOT target, by halving from max-seqs.
-        int seqs = scheduler.maxSeqs();
-        String binding = null;
-        if (slo.tpotSeconds() != null) {
-            double single = profile.stepSeconds(0, 0, 0, 1, held);
-            reasons.bestTpot = Math.min(reasons.bestTpot, single);
-            if (single > slo.tpotSeconds()) {
-                return null;
-            }
-            reasons.tpotMet = true;
-            while (seqs > 1 && profile.stepSeconds(0, 0, 0, seqs, held) * 1.15 > slo.tpotSeconds()) {
-                seqs = seqs * 3 / 4;
-                binding = "TPOT-bound at " + seqs + " sequences";
-            }
+        int seqs = best.scheduler.maxSeqs();
+        // TPOT is what stops a larger limit when this is the largest that meets it and the KV cache has room for more.
+        boolean tpotLimited = seqs == largestMeetingTpot && seqs < scheduler.maxSeqs() && bestCapacity.batch() == seqs;
+        return new Screened(gpu, s, profile, best.scheduler, best.replicas, best.ttft, best.tpot,
+                binding(profile, bestCapacity, slo, prefill, held, tpotLimited));
+    }
+
+    /**
+     * What limits a layout that meets the targets: the TPOT target (when a larger running batch would miss it), the
+     * KV cache, a TTFT that is mostly the prompt's own prefill, or what bounds its decode step.
+     */
+    private static String binding(ServingProfile profile, SimulationResult.Capacity capacity, Slo slo,
+                                  double prefill, double held, boolean tpotLimited) {
+        if (tpotLimited) {
+            return "TPOT-bound at " + capacity.batch() + " sequences";
         }
-        if (slo.tpotSeconds() == null) {
-            reasons.tpotMet = true;
+        if (capacity.limitedBy().startsWith("KV")) {
+            return "KV-bound at " + capacity.batch() + " sequences";
         }
-        SchedulerSettings limited = scheduler.with(null, seqs, null);
-        SimulationResult.Capacity capacity = Simulation.capacity(profile, limited, load);
-        double service = 1 / capacity.requestsPerSecondPerReplica();
-        double prefill = profile.stepSeconds((int) Math.min(limited.maxBatchedTokens(), Math.round(load.input().mean())),
-                load.input().mean() / 2, 1, 0, 0) * Math.ceil(load.input().mean() / limited.maxBatchedTokens());
-        int maxReplicas = space.maxGpus() / (tp * pp);
-        for (int n = Math.max(1, (int) Math.ceil(load.rate() / (MAX_UTILIZATION * capacity.requestsPerSecondPerReplica())));
-             n <= maxReplicas; n++) {
-            double rho = load.rate() / (n * capacity.requestsPerSecondPerReplica());
-            // M/D/1 wait per replica (Pollaczek-Khinchine) at the capacity's service time, then the prompt's prefill.
-            double wait = rho >= 1 ? Double.POSITIVE_INFINITY : rho * service / (2 * (1 - rho));
-            double ttft = prefill + wait * 3; // p99 of the wait, roughly 3 x its mean for an exponential tail
-            reasons.bestTtft = Math.min(reasons.bestTtft, ttft);
-            if (slo.ttftSeconds() == null || ttft <= slo.ttftSeconds()) {
-                if (binding == null) {
-                    binding = capacity.limitedBy().startsWith("KV") ? "KV-bound at " + capacity.batch() + " sequences"
-                            : slo.ttftSeconds() != null && prefill > 0.5 * slo.ttftSeconds() ? "prefill-bound TTFT"
-                            : profile.stepBound(0, 0, capacity.batch(), held) + "-bound decode";
-                }
-                return new Screened(gpu, s, profile, limited, n, ttft, capacity.stepSecondsAtBatch(), binding);
-            }
+        if (slo.ttftSeconds() != null && prefill > 0.5 * slo.ttftSeconds()) {
+            return "prefill-bound TTFT";
         }
-        reasons.outOfGpus = true;
-        return null;
+        return profile.stepBound(0, 0, capacity.batch(), held) + "-bound decode";
     }
 
     /** The layout priced owned (where the GPU has a price) and on the cheapest offer of each pricing kind. */
@@ -318,6 +387,69 @@ public final class Recommender {
                 s.scheduler.maxSeqs(), s.ttft, s.tpot, tokensPerSecond, perMonth,
                 millionsPerMonth > 0 ? perMonth / millionsPerMonth : null, pricing, s.binding, true, false, null,
                 null, null);
+    }
+
+    /** How many near misses are simulated and shown when nothing meets the targets. */
+    static final int CLOSEST = 5;
+
+    /**
+     * When nothing meets the targets, the configurations that came closest, simulated: over a budget, the cheapest
+     * that meet the SLOs and by how much each is over; else each GPU's configuration whose screening figures missed
+     * the targets by the least, and what its run misses.
+     */
+    private List<Candidate> closest(List<Screened> screened, Map<Screened, Double> misses, Scenario base, Load load,
+                                    Slo slo, SearchSpace space, Double budget, RunLength length, long seed,
+                                    BooleanSupplier cancelled) {
+        if (budget != null && !screened.isEmpty()) {
+            List<Candidate> ranked = new ArrayList<>();
+            screened.forEach(s -> ranked.addAll(prices(s, space, load)));
+            ranked.sort(Comparator.comparingDouble(Candidate::costPerMonthUsd));
+            return cheapestPerLayout(confirm(ranked, screened, base, load, slo, space, null, CLOSEST, length, seed,
+                    null, cancelled).stream().filter(c -> c.costPerMonthUsd() > budget).map(c -> overBudget(c, budget))
+                    .toList());
+        }
+        List<Screened> nearest = misses.entrySet().stream().sorted(Map.Entry.comparingByValue())
+                .limit(CLOSEST).map(Map.Entry::getKey).toList();
+        List<Candidate> ranked = new ArrayList<>();
+        nearest.forEach(s -> prices(s, space, load).stream().min(Comparator.comparingDouble(Candidate::costPerMonthUsd))
+                .ifPresent(ranked::add));
+        List<Candidate> runs = cheapestPerLayout(confirm(ranked, nearest, base, load, slo, space, null, CLOSEST,
+                length, seed, null, cancelled));
+        List<String> order = ranked.stream().map(c -> c.gpu() + "/" + c.tp() + "x" + c.pp() + "/" + c.weights()).toList();
+        return runs.stream().sorted(Comparator.comparingInt(c -> order.indexOf(c.gpu() + "/" + c.tp() + "x" + c.pp()
+                + "/" + c.weights()))).toList();
+    }
+
+    /** One row per layout, its cheapest price, in the order given. */
+    private static List<Candidate> cheapestPerLayout(List<Candidate> candidates) {
+        Map<String, Candidate> cheapest = new LinkedHashMap<>();
+        for (Candidate c : candidates) {
+            cheapest.merge(c.layout(), c, (a, b) -> b.costPerMonthUsd() < a.costPerMonthUsd() ? b : a);
+        }
+        return List.copyOf(cheapest.values());
+    }
+
+    private static Candidate overBudget(Candidate c, double budget) {
+        return new Candidate(c.gpu(), c.gpusPerReplica(), c.replicas(), c.tp(), c.pp(), c.weights(), c.kvCache(),
+                c.maxSeqs(), c.ttftP99Seconds(), c.tpotP99Seconds(), c.outputTokensPerSecond(), c.costPerMonthUsd(),
+                c.costPerMillionTokensUsd(), c.pricing(), String.format(Locale.ROOT, "over budget by $%,.0f/month",
+                c.costPerMonthUsd() - budget) + (c.meetsSlo() ? "" : "; " + c.bindingConstraint()), false,
+                c.simulated(), null, null, null);
+    }
+
+    /** What a run misses, in words: "misses TTFT p99 2 s: 3.4 s", or why it could not be judged. */
+    static String misses(SimulationResult r, Slo slo) {
+        if (!r.stable() || r.ttftSeconds() == null) {
+            return r.verdict();
+        }
+        List<String> missed = new ArrayList<>();
+        if (slo.ttftSeconds() != null && r.ttftSeconds().p99() > slo.ttftSeconds()) {
+            missed.add("TTFT p99 " + Format.time(slo.ttftSeconds()) + ": " + Format.time(r.ttftSeconds().p99()));
+        }
+        if (slo.tpotSeconds() != null && r.tpotSeconds() != null && r.tpotSeconds().p99() > slo.tpotSeconds()) {
+            missed.add("TPOT p99 " + Format.time(slo.tpotSeconds()) + ": " + Format.time(r.tpotSeconds().p99()));
+        }
+        return "misses " + String.join(", ", missed);
     }
 
     /**
@@ -363,7 +495,8 @@ public final class Recommender {
                         c.kvCache(), c.maxSeqs(), best.ttftSeconds() == null ? null : best.ttftSeconds().p99(),
                         best.tpotSeconds() == null ? null : best.tpotSeconds().p99(),
                         best.throughput().outputTokensPerSecond(), c.costPerMonthUsd(), c.costPerMillionTokensUsd(),
-                        c.pricing(), best.stable() ? c.bindingConstraint() : best.verdict(), meets, true, null, null,
+                        c.pricing(), !meets ? misses(best, slo) : c.bindingConstraint() != null ? c.bindingConstraint()
+                        : "meets when simulated (the screen estimated a miss)", meets, true, null, null,
                         null));
             }
         }
@@ -428,10 +561,11 @@ public final class Recommender {
                         + " where the GPU computes in it x tensor splits within each GPU's fast-link domain x pipeline"
                         + " splits across domains, at most %d GPUs", space.gpus().size(),
                 space.formats().stream().map(WeightFormat::label).toList(), space.maxGpus()));
-        a.add("Screening: the sizing engine's KV block budget and capacity at the mean request; the largest running"
-                + " batch whose decode step is within the TPOT target with 15 % to spare; replicas at most"
-                + " 90 % busy whose M/D/1 wait (Pollaczek-Khinchine, 3 x the mean for the p99) plus the prompt's"
-                + " prefill meets the TTFT target");
+        a.add("Screening: each layout's KV block budget from the sizing engine; then every running-sequence limit"
+                + " (1 to the runtime's default, steps of about 1.5 x) x replica count, judged on its decode step at"
+                + " the full batch (within the TPOT target with 15 % to spare), the capacity at the mean request,"
+                + " at most 90 % busy, and an M/D/1 wait (Pollaczek-Khinchine, 3 x the mean for the p99) plus the"
+                + " prompt's prefill within the TTFT target; the fewest replicas win, then the lowest TTFT");
         a.add(String.format(Locale.ROOT, "Confirmed: the cheapest %d layouts run in the serving simulator (vLLM 0.11"
                 + " scheduler), with up to %d more replicas where a run misses; its p99s are the figures shown",
                 confirm, EXTRA_REPLICAS));

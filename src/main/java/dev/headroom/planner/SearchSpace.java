@@ -3,7 +3,9 @@ package dev.headroom.planner;
 import dev.headroom.catalog.Catalog;
 import dev.headroom.catalog.Gpu;
 import dev.headroom.catalog.GpuClass;
+import dev.headroom.catalog.Model;
 import dev.headroom.common.Format;
+import dev.headroom.sizing.Scenario;
 import dev.headroom.sizing.WeightFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,13 +13,36 @@ import java.util.Locale;
 
 /**
  * What the search may choose from: GPUs (every catalog GPU, or a list of ids, a class or a vendor), weight formats
- * (default: bf16, fp8 where the GPU computes in it, awq-int4), at most {@code maxGpus} GPUs in all, owned and/or
- * rented prices.
+ * (default: the model's native format, bf16, fp8 where the GPU computes in it, awq-int4), at most {@code maxGpus}
+ * GPUs in all, owned and/or rented prices.
+ *
+ * @param nativeFormat the published checkpoint's format where it is not 16-bit (the catalog's nativeFormat), or null:
+ *                     it is searched on every GPU, as runtimes dequantise it where the GPU lacks its tensor cores
+ *                     (vLLM serves gpt-oss's MXFP4 on Hopper and Ampere)
  */
-public record SearchSpace(List<Gpu> gpus, List<WeightFormat> formats, int maxGpus, boolean owned, boolean cloud) {
+public record SearchSpace(List<Gpu> gpus, List<WeightFormat> formats, int maxGpus, boolean owned, boolean cloud,
+                          WeightFormat nativeFormat) {
     public static final int DEFAULT_MAX_GPUS = 64;
     public static final List<WeightFormat> DEFAULT_FORMATS = List.of(WeightFormat.BF16, WeightFormat.FP8,
             WeightFormat.AWQ_INT4);
+
+    public SearchSpace(List<Gpu> gpus, List<WeightFormat> formats, int maxGpus, boolean owned, boolean cloud) {
+        this(gpus, formats, maxGpus, owned, cloud, null);
+    }
+
+    /** The catalog model's native format; null for a 16-bit checkpoint or a model not from the catalog. */
+    public static WeightFormat nativeFormat(Catalog catalog, Scenario base) {
+        String id = base == null ? null : base.model().catalogId();
+        String label = id == null ? null : catalog.model(id).map(Model::nativeFormat).orElse(null);
+        if (label == null) {
+            return null;
+        }
+        try {
+            return dev.headroom.sizing.Labeled.parse(WeightFormat.class, "nativeFormat", label);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("models.json " + id + ": " + e.getMessage());
+        }
+    }
 
     /** {@code ID,ID}, {@code class:consumer|workstation|data-center|unified} or {@code vendor:NAME}; null = all. */
     public static List<Gpu> gpus(Catalog catalog, String filter) {
@@ -57,10 +82,15 @@ public record SearchSpace(List<Gpu> gpus, List<WeightFormat> formats, int maxGpu
         return chosen;
     }
 
-    /** Formats as {@code bf16,fp8,awq-int4}. */
-    public static List<WeightFormat> formats(String text) {
+    /** Formats as {@code bf16,fp8,awq-int4}; none given: the defaults, after the native format where there is one. */
+    public static List<WeightFormat> formats(String text, WeightFormat nativeFormat) {
         if (text == null || text.isBlank()) {
-            return DEFAULT_FORMATS;
+            List<WeightFormat> defaults = new ArrayList<>();
+            if (nativeFormat != null && !DEFAULT_FORMATS.contains(nativeFormat)) {
+                defaults.add(nativeFormat);
+            }
+            defaults.addAll(DEFAULT_FORMATS);
+            return List.copyOf(defaults);
         }
         List<WeightFormat> formats = new ArrayList<>();
         for (String part : text.split(",")) {

@@ -156,7 +156,7 @@ public final class TrainingPlanner {
                         + " pricing kind; costPerMonthUsd is the same GPUs for 730 hours",
                 "Dataset: " + datasetLine(base, tokens));
         return new Recommendation(out, List.of(), whyNot.entrySet().stream()
-                .map(e -> new Rejection(e.getKey(), e.getValue())).toList(), screened, 0, assumptions);
+                .map(e -> new Rejection(e.getKey(), e.getValue())).toList(), screened, 0, assumptions, List.of());
     }
 
     private static Scenario layout(Scenario base, Gpu gpu, int n, int tp, int pp, int dp, int zero, Recompute recompute,

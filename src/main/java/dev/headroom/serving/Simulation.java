@@ -181,8 +181,13 @@ public final class Simulation {
             double prefill = Math.min(scheduler.maxBatchedTokens(), rate * in * step);
             double next = profile.stepSeconds((int) Math.round(prefill), in / 2, (int) Math.ceil(rate * step),
                     batch, held);
+            // A fixed point (after the first round, which starts from no prefill) changes nothing in further rounds.
+            boolean settled = i > 0 && Math.abs(next - step) <= 1e-12 * step;
             step = next;
             rate = batch / (Math.max(1, out) * step);
+            if (settled) {
+                break;
+            }
         }
         return new SimulationResult.Capacity(rate, batch, limitedBy, profile.kvBlocks(), profile.blockTokens(), step);
     }

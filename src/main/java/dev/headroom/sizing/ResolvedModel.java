@@ -71,7 +71,7 @@ record ResolvedModel(String name, ModelArchitecture architecture, ParameterCount
 
     /** The catalog's own architecture rules, reworded for command-line flags. */
     private static List<String> architectureProblems(ModelArchitecture architecture) {
-        var model = new dev.headroom.catalog.Model("custom", "custom", "custom", null, architecture, null, null, null,
+        var model = new dev.headroom.catalog.Model("custom", "custom", "custom", null, architecture, null, null, null, null,
                 List.of(new dev.headroom.catalog.Source(List.of("architecture"), "scenario", null, "2026-01-01")));
         List<String> messages = new ArrayList<>();
         for (Problem problem : CatalogValidator.validate("model", model)) {

@@ -51,7 +51,7 @@ class CatalogValidatorTest {
     void aParameterCountThatDisagreesWithTheArchitectureMustBeExplained() {
         Model llama = catalog.requireModel("llama-3.1-8b");
         Model wrong = new Model(llama.id(), llama.name(), llama.family(), llama.huggingFaceId(), llama.architecture(),
-                9_000_000_000L, null, null, llama.sources());
+                9_000_000_000L, null, null, null, llama.sources());
 
         assertThat(CatalogValidator.validate("models.json", wrong)).singleElement().satisfies(p -> {
             assertThat(p.field()).isEqualTo("publishedParameters");
@@ -60,7 +60,8 @@ class CatalogValidatorTest {
         });
 
         Model explained = new Model(llama.id(), llama.name(), llama.family(), llama.huggingFaceId(),
-                llama.architecture(), 9_000_000_000L, null, "published figure counts a vision tower", llama.sources());
+                llama.architecture(), 9_000_000_000L, null, "published figure counts a vision tower", null,
+                llama.sources());
         assertThat(CatalogValidator.validate("models.json", explained)).isEmpty();
     }
 
@@ -73,7 +74,8 @@ class CatalogValidatorTest {
                 a.positionEmbedding(), a.learnedPositions(), a.norm(), a.normsPerLayer(), a.attentionBias(),
                 a.outputProjectionBias(), a.mlpBias(), a.layerPattern(), a.moe(), a.mla(), null, null, null, null, null,
                 null, null, null);
-        Model broken = new Model(llama.id(), llama.name(), llama.family(), null, odd, null, null, null, llama.sources());
+        Model broken = new Model(llama.id(), llama.name(), llama.family(), null, odd, null, null, null, null,
+                llama.sources());
 
         assertThat(CatalogValidator.validate("models.json", broken)).extracting(Problem::message)
                 .containsExactly("models.json: entry \"llama-3.1-8b\": field architecture.kvHeads = 7: "

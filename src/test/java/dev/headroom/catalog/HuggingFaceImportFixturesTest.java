@@ -81,4 +81,23 @@ class HuggingFaceImportFixturesTest {
         assertThat((double) derived).as("%s: derived %,d vs published %s", what, derived, published)
                 .isBetween(low, high);
     }
+
+    /** The checkpoint's format, from each real config's quantization_config; 16-bit checkpoints record none. */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            gpt-oss-120b                   | mxfp4
+            deepseek-v3                    | fp8-block
+            deepseek-ai--DeepSeek-V4-Flash | fp8-block
+            llama-3.3-70b-instruct         | -
+            qwen3-8b                       | -
+            zai-org--GLM-5.1               | -
+            """)
+    void theNativeFormatIsTheQuantizationConfigs(String file, String format) {
+        Model model = HuggingFaceImporter.importFile(SharedFixtures.hfConfig(file));
+
+        assertThat(model.nativeFormat()).isEqualTo(format.equals("-") ? null : format);
+        if (model.nativeFormat() != null) {
+            assertThat(model.sources()).anySatisfy(s -> assertThat(s.covers()).contains("nativeFormat"));
+        }
+    }
 }

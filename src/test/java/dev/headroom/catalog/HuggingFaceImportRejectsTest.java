@@ -222,7 +222,7 @@ class HuggingFaceImportRejectsTest {
                 1000, false, 8192);
         ModelArchitecture a = plain.withLayerPattern(List.of(new ModelArchitecture.LayerGroup(1, Attention.FULL,
                 null, 3, null, null, null, null)));
-        Model model = new Model("m", "M", "llama", null, a, null, null, null,
+        Model model = new Model("m", "M", "llama", null, a, null, null, null, null,
                 List.of(new Source(List.of("architecture"), "test", null, "2026-12-02")));
 
         assertThat(CatalogValidator.validate("models.json", model)).singleElement().satisfies(p -> {
@@ -269,7 +269,7 @@ class HuggingFaceImportRejectsTest {
         ModelArchitecture a = new ModelArchitecture(4, 64, 4, 2, 16, 128, ModelArchitecture.FfnKind.GATED, 1000,
                 false, 8192, ModelArchitecture.PositionEmbedding.ROPE, 0, ModelArchitecture.NormKind.RMSNORM, 2,
                 false, false, false, null, null, null, null, null, null, null, null, null, null, 2_000_000_000_000L);
-        Model model = new Model("m", "M", "llama", null, a, null, null, null,
+        Model model = new Model("m", "M", "llama", null, a, null, null, null, null,
                 List.of(new Source(List.of("architecture"), "test", null, "2026-12-02")));
 
         assertThat(CatalogValidator.validate("models.json", model)).singleElement()

@@ -85,6 +85,15 @@ class RecommendCommandTest {
         JsonNode j = r.json();
         assertThat(j.get("candidates").size()).isZero();
         assertThat(j.get("rejected").toString()).contains("misses TPOT p99");
+        // The closest configurations, simulated, each with what it misses, in the candidates' shape.
+        assertThat(j.get("closest").size()).isBetween(1, 5);
+        for (JsonNode c : j.get("closest")) {
+            assertThat(c.get("meetsSlo").asBoolean()).isFalse();
+            assertThat(c.get("bindingConstraint").asText()).startsWith("misses ").contains("TPOT p99 1.0 ms: ");
+            assertThat(c.get("tpotP99Seconds").asDouble()).isGreaterThan(0.001);
+        }
+        assertThat(run("recommend", "--model", "llama-3.1-8b", "--rate", "5", "--tpot-slo", "1ms", "--gpus",
+                "h100-sxm,l40s").out()).contains("Closest, simulated");
     }
 
     @Test

@@ -83,6 +83,35 @@ class RecommenderTest {
         assertThat(r.rejected()).hasSize(3).allSatisfy(j -> assertThat(j.reason()).startsWith("misses TPOT p99: "));
     }
 
+    /** Targets nothing meets: no candidates, and the nearest configurations simulated, each saying what it misses. */
+    @Test
+    void whenNothingMeetsTheTargetsTheClosestAreSimulatedAndSayWhatTheyMiss() {
+        Recommendation r = run(model("llama-3.1-8b"), 2, new Slo(2.0, 0.0005), small(8), null, 3);
+
+        assertThat(r.candidates()).noneMatch(Candidate::meetsSlo);
+        assertThat(r.closest()).isNotEmpty().hasSizeLessThanOrEqualTo(Recommender.CLOSEST).allSatisfy(c -> {
+            assertThat(c.simulated()).isTrue();
+            assertThat(c.meetsSlo()).isFalse();
+            assertThat(c.bindingConstraint()).startsWith("misses ").contains("TPOT p99 0.5 ms: ");
+            assertThat(c.tpotP99Seconds()).isGreaterThan(0.0005);
+        });
+        // Each GPU's nearest configuration, one per GPU.
+        assertThat(r.closest().stream().map(Candidate::gpu).distinct().count()).isEqualTo(r.closest().size());
+        assertThat(r.simulated()).isGreaterThanOrEqualTo(r.closest().size());
+    }
+
+    @Test
+    void overABudgetTheClosestAreTheCheapestThatMeetTheSlosAndByHowMuchTheyAreOver() {
+        Recommendation r = run(model("llama-3.1-8b"), 12, new Slo(2.0, 0.1), small(8), 100.0, 3);
+
+        assertThat(r.closest()).isNotEmpty().allSatisfy(c -> {
+            assertThat(c.bindingConstraint()).startsWith("over budget by $");
+            assertThat(c.costPerMonthUsd()).isGreaterThan(100.0);
+        });
+        assertThat(r.closest().stream().filter(Candidate::simulated).map(Candidate::layout).distinct().count())
+                .isLessThanOrEqualTo(Recommender.CLOSEST);
+    }
+
     @Test
     void aBudgetCapSaysByHowMuchEachGpuIsOver() {
         Recommendation r = run(model("llama-3.1-8b"), 12, new Slo(2.0, 0.1), small(8), 100.0, 3);
@@ -109,5 +138,31 @@ class RecommenderTest {
             }
         }
         assertThat(r.screened()).isPositive();
+    }
+
+    /** Every catalog model's native format is a format the engine sizes, and the default search puts it first. */
+    @Test
+    void theModelsNativeFormatIsSearchedByDefaultOnEveryGpu() {
+        for (dev.headroom.catalog.Model m : CATALOG.models().values()) {
+            if (m.nativeFormat() != null) {
+                assertThat(SearchSpace.nativeFormat(CATALOG, model(m.id())).label()).isEqualTo(m.nativeFormat());
+            }
+        }
+        WeightFormat mxfp4 = SearchSpace.nativeFormat(CATALOG, model("gpt-oss-120b"));
+        assertThat(mxfp4).isEqualTo(WeightFormat.MXFP4);
+        assertThat(SearchSpace.formats(null, mxfp4)).containsExactly(WeightFormat.MXFP4, WeightFormat.BF16,
+                WeightFormat.FP8, WeightFormat.AWQ_INT4);
+        assertThat(SearchSpace.formats(null, null)).isEqualTo(SearchSpace.DEFAULT_FORMATS);
+        assertThat(SearchSpace.nativeFormat(CATALOG, model("llama-3.1-8b"))).isNull();
+
+        // H100 has no FP4 tensor cores; gpt-oss's MXFP4 checkpoint is still served there (dequantised), and found.
+        SearchSpace h100 = new SearchSpace(SearchSpace.gpus(CATALOG, "h100-sxm"), SearchSpace.formats(null, mxfp4), 8,
+                true, true, mxfp4);
+        Recommendation r = run(model("gpt-oss-120b"), 4, new Slo(2.0, 0.1), h100, null, 6);
+        assertThat(r.candidates()).anySatisfy(c -> {
+            assertThat(c.weights()).isEqualTo("mxfp4");
+            assertThat(c.meetsSlo()).isTrue();
+        });
+        assertThat(r.assumptions().get(0)).contains("mxfp4");
     }
 }

@@ -4,6 +4,7 @@ import dev.headroom.catalog.Catalog;
 import dev.headroom.planner.Recommendation;
 import dev.headroom.planner.Recommender;
 import dev.headroom.planner.SearchSpace;
+import dev.headroom.sizing.WeightFormat;
 import dev.headroom.serving.ServingSpec;
 import dev.headroom.serving.Simulation;
 import dev.headroom.sizing.Scenario;
@@ -76,8 +77,10 @@ public final class RecommendViewModel {
                     if (input == null) {
                         return found;
                     }
-                    SearchSpace space = new SearchSpace(SearchSpace.gpus(catalog, filter), SearchSpace.DEFAULT_FORMATS,
-                            max == null ? SearchSpace.DEFAULT_MAX_GPUS : max, ownedPrices, cloudPrices);
+                    WeightFormat nativeFormat = SearchSpace.nativeFormat(catalog, plan);
+                    SearchSpace space = new SearchSpace(SearchSpace.gpus(catalog, filter),
+                            SearchSpace.formats(null, nativeFormat), max == null ? SearchSpace.DEFAULT_MAX_GPUS : max,
+                            ownedPrices, cloudPrices, nativeFormat);
                     return new Recommender(catalog).recommend(plan, input.load(), input.slo(), space, cap, 20,
                             input.length(), input.seed(), (stage, fraction) -> {
                                 updateMessage(stage);
