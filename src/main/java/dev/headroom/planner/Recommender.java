@@ -1,13 +1,9 @@
 package dev.headroom.planner;
 
 import dev.headroom.catalog.Catalog;
-import dev.headroom.catalog.CloudOffer;
 import dev.headroom.catalog.Gpu;
-import dev.headroom.catalog.PricingKind;
 import dev.headroom.common.Format;
-import dev.headroom.cost.CostAssumptions;
 import dev.headroom.cost.CostEngine;
-import dev.headroom.cost.CostOption;
 import dev.headroom.serving.ClusterSpec;
 import dev.headroom.serving.Load;
 import dev.headroom.serving.RunLength;
@@ -42,16 +38,14 @@ public final class Recommender {
     static final int EXTRA_REPLICAS = 2;
     static final int[] SPLITS = {1, 2, 4, 8, 16, 32, 64};
 
-    private final Catalog catalog;
     private final SizingEngine engine;
     private final Simulation simulation;
-    private final CostEngine costs;
+    private final GpuHourPrices prices;
 
     public Recommender(Catalog catalog) {
-        this.catalog = catalog;
         this.engine = new SizingEngine(catalog);
         this.simulation = new Simulation(catalog);
-        this.costs = new CostEngine(catalog);
+        this.prices = new GpuHourPrices(catalog);
     }
 
     /** Progress: the stage's share done. */
@@ -354,28 +348,11 @@ public final class Recommender {
 
     /** The layout priced owned (where the GPU has a price) and on the cheapest offer of each pricing kind. */
     private List<Candidate> prices(Screened s, SearchSpace space, Load load) {
-        List<Candidate> out = new ArrayList<>();
         int gpus = s.replicas * s.scenario.hardware().count();
         double tokensPerSecond = load.rate() * load.output().mean();
-        if (space.owned() && s.gpu.price() != null && s.gpu.price().usd() != null) {
-            try {
-                CostOption owned = costs.owned(s.gpu, gpus, tokensPerSecond, CostAssumptions.NONE);
-                double perMonth = (owned.fixedPerGpuHourUsd() + owned.energyPerBusyGpuHourUsd()) * gpus
-                        * CostEngine.HOURS_PER_MONTH;
-                out.add(candidate(s, perMonth, "owned", tokensPerSecond));
-            } catch (IllegalArgumentException e) {
-                // no owned price for this GPU: only its offers count
-            }
-        }
-        if (space.cloud()) {
-            for (PricingKind kind : PricingKind.values()) {
-                catalog.offersFor(s.gpu.id()).stream().filter(o -> o.pricing() == kind)
-                        .min(Comparator.comparingDouble(CloudOffer::gpuHourUsd))
-                        .ifPresent(o -> out.add(candidate(s, o.gpuHourUsd() * gpus * CostEngine.HOURS_PER_MONTH,
-                                o.id(), tokensPerSecond)));
-            }
-        }
-        return out;
+        return prices.of(s.gpu, gpus, tokensPerSecond, space).stream()
+                .map(p -> candidate(s, p.perGpuHourUsd() * gpus * CostEngine.HOURS_PER_MONTH, p.pricing(),
+                        tokensPerSecond)).toList();
     }
 
     private static Candidate candidate(Screened s, double perMonth, String pricing, double tokensPerSecond) {

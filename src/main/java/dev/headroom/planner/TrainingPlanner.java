@@ -1,13 +1,9 @@
 package dev.headroom.planner;
 
 import dev.headroom.catalog.Catalog;
-import dev.headroom.catalog.CloudOffer;
 import dev.headroom.catalog.Gpu;
-import dev.headroom.catalog.PricingKind;
 import dev.headroom.common.Format;
-import dev.headroom.cost.CostAssumptions;
 import dev.headroom.cost.CostEngine;
-import dev.headroom.cost.CostOption;
 import dev.headroom.sizing.Estimate;
 import dev.headroom.sizing.Recompute;
 import dev.headroom.sizing.Scenario;
@@ -44,12 +40,12 @@ public final class TrainingPlanner {
 
     private final Catalog catalog;
     private final SizingEngine engine;
-    private final CostEngine costs;
+    private final GpuHourPrices prices;
 
     public TrainingPlanner(Catalog catalog) {
         this.catalog = catalog;
         this.engine = new SizingEngine(catalog);
-        this.costs = new CostEngine(catalog);
+        this.prices = new GpuHourPrices(catalog);
     }
 
     /** The checkpoint plan of one layout. */
@@ -193,25 +189,8 @@ public final class TrainingPlanner {
     }
 
     private List<Candidate> prices(Gpu gpu, Scenario s, Estimate e, Checkpoints c, double days, SearchSpace space) {
-        List<Candidate> out = new ArrayList<>();
-        int n = s.hardware().count();
-        if (space.owned() && gpu.price() != null && gpu.price().usd() != null) {
-            try {
-                CostOption owned = costs.owned(gpu, n, null, CostAssumptions.NONE);
-                out.add(candidate(gpu, s, e, c, days, owned.fixedPerGpuHourUsd() + owned.energyPerBusyGpuHourUsd(),
-                        "owned"));
-            } catch (IllegalArgumentException ex) {
-                // no owned price
-            }
-        }
-        if (space.cloud()) {
-            for (PricingKind kind : PricingKind.values()) {
-                catalog.offersFor(gpu.id()).stream().filter(o -> o.pricing() == kind)
-                        .min(Comparator.comparingDouble(CloudOffer::gpuHourUsd))
-                        .ifPresent(o -> out.add(candidate(gpu, s, e, c, days, o.gpuHourUsd(), o.id())));
-            }
-        }
-        return out;
+        return prices.of(gpu, s.hardware().count(), null, space).stream()
+                .map(p -> candidate(gpu, s, e, c, days, p.perGpuHourUsd(), p.pricing())).toList();
     }
 
     private static Candidate candidate(Gpu gpu, Scenario s, Estimate e, Checkpoints c, double days,
