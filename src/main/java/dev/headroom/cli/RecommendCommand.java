@@ -247,8 +247,9 @@ final class RecommendCommand implements Callable<Integer> {
             out.println("No configuration in the search space serves this load within the targets and budget.");
         } else {
             table(r.candidates()).print(out);
-            out.println("Pareto front (cost against p99 TTFT): #" + String.join(", #",
-                    r.pareto().stream().map(p -> String.valueOf(p + 1)).toList()));
+            out.println("Pareto front (cost against p99 TTFT): " + (r.pareto().isEmpty()
+                    ? "beyond the rows shown (--top N shows more)"
+                    : "#" + String.join(", #", r.pareto().stream().map(p -> String.valueOf(p + 1)).toList())));
         }
         if (!r.closest().isEmpty()) {
             out.println();

@@ -155,11 +155,13 @@ public final class Recommender {
         if (confirm > 0 && confirmed.stream().noneMatch(Candidate::meetsSlo)) {
             closest = closest(screened, misses, base, load, slo, space, budgetPerMonth, length, seed, cancelled);
             // A near miss whose run meets the targets after all (the screen is the cautious stage) is an answer.
-            List<Candidate> met = closest.stream().filter(Candidate::meetsSlo).toList();
+            Double cap = budgetPerMonth;
+            List<Candidate> met = closest.stream().filter(c -> c.meetsSlo()
+                    && (cap == null || c.costPerMonthUsd() <= cap)).toList();
             if (!met.isEmpty()) {
                 confirmed = new ArrayList<>(confirmed);
                 confirmed.addAll(0, met);
-                closest = closest.stream().filter(c -> !c.meetsSlo()).toList();
+                closest = closest.stream().filter(c -> !met.contains(c)).toList();
             }
         }
         List<String> assumptions = assumptions(load, slo, space, confirm);
@@ -224,8 +226,9 @@ public final class Recommender {
     }
 
     /**
-     * Running-sequence limits the screen tries (vLLM's --max-num-seqs), up to the runtime's default for the GPU:
-     * steps of about 1.5 x, so the chosen limit is within a third of the largest that meets the TPOT target.
+     * Running-sequence limits the screen tries (vLLM's --max-num-seqs), up to the runtime's default for the GPU and
+     * what the KV cache holds: steps of about 1.5 x, so the chosen limit is within a third of the largest that meets
+     * the TPOT target.
      */
     static final int[] SEQS = {1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024};
 
@@ -280,11 +283,12 @@ public final class Recommender {
         Screened best = null;
         SimulationResult.Capacity bestCapacity = null;
         int largestMeetingTpot = 0;
-        for (int seqs : SEQS) {
-            if (seqs > scheduler.maxSeqs()) {
-                break;
-            }
-            int batch = (int) Math.min(seqs, byKv);
+        // The limits to try: the grid below what the KV cache holds at the mean request, then that many itself. A
+        // limit above it only admits sequences the cache must later preempt (vLLM recomputes them).
+        int ceiling = (int) Math.max(1, Math.min(scheduler.maxSeqs(), byKv));
+        for (int i = 0; i < SEQS.length && (i == 0 || SEQS[i - 1] < ceiling); i++) {
+            int seqs = Math.min(SEQS[i], ceiling);
+            int batch = seqs;
             double tpot = profile.stepSeconds(0, 0, 0, batch, held) * 1.15;
             boolean tpotMet = slo.tpotSeconds() == null || tpot <= slo.tpotSeconds();
             if (tpotMet) {
@@ -323,9 +327,10 @@ public final class Recommender {
         }
         int seqs = best.scheduler.maxSeqs();
         // TPOT is what stops a larger limit when this is the largest that meets it and the KV cache has room for more.
-        boolean tpotLimited = seqs == largestMeetingTpot && seqs < scheduler.maxSeqs() && bestCapacity.batch() == seqs;
+        boolean tpotLimited = seqs == largestMeetingTpot && seqs < ceiling;
+        boolean kvLimited = seqs == ceiling && byKv < scheduler.maxSeqs();
         return new Screened(gpu, s, profile, best.scheduler, best.replicas, best.ttft, best.tpot,
-                binding(profile, bestCapacity, slo, prefill, held, tpotLimited));
+                binding(profile, bestCapacity, slo, prefill, held, tpotLimited, kvLimited));
     }
 
     /**
@@ -333,11 +338,11 @@ public final class Recommender {
      * KV cache, a TTFT that is mostly the prompt's own prefill, or what bounds its decode step.
      */
     private static String binding(ServingProfile profile, SimulationResult.Capacity capacity, Slo slo,
-                                  double prefill, double held, boolean tpotLimited) {
+                                  double prefill, double held, boolean tpotLimited, boolean kvLimited) {
         if (tpotLimited) {
             return "TPOT-bound at " + capacity.batch() + " sequences";
         }
-        if (capacity.limitedBy().startsWith("KV")) {
+        if (kvLimited) {
             return "KV-bound at " + capacity.batch() + " sequences";
         }
         if (slo.ttftSeconds() != null && prefill > 0.5 * slo.ttftSeconds()) {
@@ -410,7 +415,7 @@ public final class Recommender {
         return new Candidate(c.gpu(), c.gpusPerReplica(), c.replicas(), c.tp(), c.pp(), c.weights(), c.kvCache(),
                 c.maxSeqs(), c.ttftP99Seconds(), c.tpotP99Seconds(), c.outputTokensPerSecond(), c.costPerMonthUsd(),
                 c.costPerMillionTokensUsd(), c.pricing(), String.format(Locale.ROOT, "over budget by $%,.0f/month",
-                c.costPerMonthUsd() - budget) + (c.meetsSlo() ? "" : "; " + c.bindingConstraint()), false,
+                c.costPerMonthUsd() - budget) + (c.meetsSlo() ? "" : "; " + c.bindingConstraint()), c.meetsSlo(),
                 c.simulated(), null, null, null);
     }
 
@@ -447,12 +452,13 @@ public final class Recommender {
         for (String layout : layouts) {
             Screened s = byLayout.get(layout);
             SimulationResult best = null;
-            int replicas = s.replicas;
-            for (int extra = 0; extra <= EXTRA_REPLICAS && replicas <= space.maxGpus() / s.scenario.hardware().count();
-                 extra++, replicas++) {
+            int ran = s.replicas; // the replicas of the last run, whose figures the candidate shows
+            for (int replicas = s.replicas; replicas <= s.replicas + EXTRA_REPLICAS
+                    && replicas <= space.maxGpus() / s.scenario.hardware().count(); replicas++) {
                 Simulation.Input input = new Simulation.Input(s.scenario, load, length,
                         ClusterSpec.single().withReplicas(replicas), s.scheduler, slo, seed);
                 best = simulation.run(input, null, cancelled);
+                ran = replicas;
                 if (Simulation.meets(best, slo)) {
                     break;
                 }
@@ -461,8 +467,7 @@ public final class Recommender {
             if (listener != null) {
                 listener.update("simulating", done / (double) layouts.size());
             }
-            Screened at = new Screened(s.gpu, s.scenario, s.profile, s.scheduler, Math.min(replicas,
-                    space.maxGpus() / s.scenario.hardware().count()), s.ttft, s.tpot, s.binding);
+            Screened at = new Screened(s.gpu, s.scenario, s.profile, s.scheduler, ran, s.ttft, s.tpot, s.binding);
             boolean meets = Simulation.meets(best, slo);
             for (Candidate c : prices(at, space, load)) {
                 if (budget != null && c.costPerMonthUsd() > budget) {

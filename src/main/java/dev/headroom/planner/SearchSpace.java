@@ -32,7 +32,7 @@ public record SearchSpace(List<Gpu> gpus, List<WeightFormat> formats, int maxGpu
 
     /** The catalog model's native format; null for a 16-bit checkpoint or a model not from the catalog. */
     public static WeightFormat nativeFormat(Catalog catalog, Scenario base) {
-        String id = base == null ? null : base.model().catalogId();
+        String id = base == null || base.model() == null ? null : base.model().catalogId();
         String label = id == null ? null : catalog.model(id).map(Model::nativeFormat).orElse(null);
         if (label == null) {
             return null;

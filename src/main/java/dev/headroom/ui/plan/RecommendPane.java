@@ -172,9 +172,13 @@ final class RecommendPane extends VBox {
             return;
         }
         chart.setChart(PlannerCharts.pareto(r));
-        table.getItems().setAll(r.candidates());
-        rejected.setText(r.rejected().isEmpty() ? "" : "No candidate on:\n" + String.join("\n",
-                r.rejected().stream().map(j -> "  " + j.gpu() + ": " + j.reason()).toList()));
+        // Nothing meets the targets: the table holds the closest configurations, each saying what it misses.
+        table.getItems().setAll(r.candidates().isEmpty() ? r.closest() : r.candidates());
+        String closest = r.candidates().isEmpty() && !r.closest().isEmpty()
+                ? "Nothing meets the targets: the table shows the closest, simulated (Binding says what each misses).\n"
+                : "";
+        rejected.setText(closest + (r.rejected().isEmpty() ? "" : "No candidate on:\n" + String.join("\n",
+                r.rejected().stream().map(j -> "  " + j.gpu() + ": " + j.reason()).toList())));
         showLaunch();
     }
 
