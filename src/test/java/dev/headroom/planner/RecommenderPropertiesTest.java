@@ -53,4 +53,41 @@ class RecommenderPropertiesTest {
                 .orElse(Integer.MAX_VALUE);
         assertThat(fewestHigh).isGreaterThanOrEqualTo(fewestLow);
     }
+
+    /** Whatever the candidates, no point of the front is beaten on both cost and p99 TTFT by another that meets. */
+    @Property(tries = 200)
+    void theParetoFrontHasNoDominatedPoint(@ForAll @net.jqwik.api.constraints.Size(max = 40)
+                                           java.util.List<@DoubleRange(min = 100, max = 5000) Double> costs,
+                                           @ForAll long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        java.util.List<Candidate> candidates = new java.util.ArrayList<>();
+        for (double cost : costs) {
+            // Coarse values so ties in cost or latency are common: the front must handle them too.
+            double ttft = 0.1 * (1 + random.nextInt(20));
+            candidates.add(new Candidate("g", 1, 1, 1, 1, "bf16", "auto", 1, ttft, 0.05, 1, Math.rint(cost / 100) * 100,
+                    null, "owned", "b", random.nextInt(4) > 0, true, null, null, null));
+        }
+        java.util.List<Integer> front = Recommender.pareto(candidates);
+        for (int i : front) {
+            Candidate a = candidates.get(i);
+            assertThat(a.meetsSlo()).isTrue();
+            for (Candidate b : candidates) {
+                boolean dominates = b.meetsSlo() && b.costPerMonthUsd() <= a.costPerMonthUsd()
+                        && b.ttftP99Seconds() <= a.ttftP99Seconds()
+                        && (b.costPerMonthUsd() < a.costPerMonthUsd() || b.ttftP99Seconds() < a.ttftP99Seconds());
+                assertThat(dominates).as("%s dominates %s", b, a).isFalse();
+            }
+        }
+        // And every meeting candidate off the front is dominated by one on it (the front is complete).
+        for (int i = 0; i < candidates.size(); i++) {
+            Candidate a = candidates.get(i);
+            if (a.meetsSlo() && !front.contains(i)) {
+                assertThat(front).anySatisfy(j -> {
+                    Candidate b = candidates.get(j);
+                    assertThat(b.costPerMonthUsd()).isLessThanOrEqualTo(a.costPerMonthUsd());
+                    assertThat(b.ttftP99Seconds()).isLessThanOrEqualTo(a.ttftP99Seconds());
+                });
+            }
+        }
+    }
 }
