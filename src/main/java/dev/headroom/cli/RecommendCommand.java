@@ -100,7 +100,7 @@ final class RecommendCommand implements Callable<Integer> {
                     : SearchSpace.formats(formats, nativeFormat);
             space = new SearchSpace(SearchSpace.gpus(catalog, gpus), chosen,
                     maxGpus == null ? SearchSpace.DEFAULT_MAX_GPUS : maxGpus, owned || !cloud, cloud || !owned,
-                    nativeFormat);
+                    nativeFormat).withCalibration(options.calibration(problems));
             runtime = deploy == null ? null : LaunchCommand.Runtime.parse(deploy);
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());

@@ -102,6 +102,38 @@ final class ScenarioOptions {
     @Option(names = "--prefill-chunk", description = "Most tokens per prefill pass (default: the runtime's; 0 = whole batch).")
     Integer prefillChunk;
 
+    @Option(names = "--calibration", paramLabel = "NAME", description = "Efficiencies and overheads fitted by 'headroom calibrate' to your measurements (they hold for its GPU and runtime).")
+    String calibration;
+
+    /** The named calibration profile, or null when none is asked for; one that cannot be read is a problem. */
+    dev.headroom.sizing.Calibration calibration(List<String> problems) {
+        if (calibration == null) {
+            return null;
+        }
+        try {
+            return dev.headroom.calibration.CalibrationStore.standard().load(calibration);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            problems.add(e.getMessage().startsWith("name") ? "calibration" + e.getMessage().substring(4)
+                    : e.getMessage());
+            return null;
+        }
+    }
+
+    /** The scenario with the asked-for calibration applied; one fitted on another GPU or runtime is a problem. */
+    Scenario calibrated(Scenario scenario, List<String> problems) {
+        dev.headroom.sizing.Calibration c = calibration(problems);
+        if (c == null || scenario == null) {
+            return scenario;
+        }
+        if (!c.appliesTo(scenario)) {
+            problems.add("calibration = '" + c.name() + "': fitted on " + c.gpu() + (c.runtime() == null ? ""
+                    : " with " + c.runtime().label()) + "; this plan runs on " + (scenario.hardware() == null
+                    ? "no GPU" : scenario.hardware().gpuId()) + " with " + scenario.runtime().label());
+            return scenario;
+        }
+        return c.applyTo(scenario);
+    }
+
     /** Whether --weights was given (recommend then searches that one format only). */
     boolean weightsGiven() {
         return weights != null;

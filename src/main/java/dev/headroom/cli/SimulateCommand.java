@@ -123,7 +123,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     private Simulation.Input input(List<String> problems) {
-        Scenario scenario = options.scenario(problems, null, null, null, hardware);
+        Scenario scenario = options.calibrated(options.scenario(problems, null, null, null, hardware), problems);
         ServingSpec spec = new ServingSpec(load.rate, users, thinkTime, load.arrival, load.inputTokens,
                 load.outputTokens, prefixHitRate, duration, load.requests, replicas, balancer, routerQueue, autoscale,
                 minReplicas, maxReplicas, scaleUpDelay, cooldown, maxBatchedTokens, maxSeqs, priority, priorityShare,

@@ -45,7 +45,7 @@ final class SizeCommand implements Callable<Integer> {
         Scenario scenario;
         Catalog catalog = CatalogCommand.load(spec.commandLine());
         try {
-            scenario = options.scenario(problems, batch, seq, outputTokens, hardware);
+            scenario = options.calibrated(options.scenario(problems, batch, seq, outputTokens, hardware), problems);
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
             scenario = null;

@@ -244,6 +244,9 @@ public final class Recommender {
                         kv, base.precision().activations()))
                 .withParallelism(base.parallelism().withTensorAndPipeline(tp, pp))
                 .withHardware(new Scenario.Hardware(gpu.id(), tp * pp));
+        if (space.calibration() != null) {
+            s = space.calibration().applyTo(s); // only on the GPU and runtime it was fitted on
+        }
         SchedulerSettings scheduler = SchedulerSettings.vllmDefaults(gpu.id(),
                 gpu.memory().bytes() == null ? 0 : gpu.memory().bytes());
         ServingProfile profile;

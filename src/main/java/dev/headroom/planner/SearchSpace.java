@@ -19,15 +19,26 @@ import java.util.Locale;
  * @param nativeFormat the published checkpoint's format where it is not 16-bit (the catalog's nativeFormat), or null:
  *                     it is searched on every GPU, as runtimes dequantise it where the GPU lacks its tensor cores
  *                     (vLLM serves gpt-oss's MXFP4 on Hopper and Ampere)
+ * @param calibration  fitted efficiencies and overheads for one GPU and runtime, or null
  */
 public record SearchSpace(List<Gpu> gpus, List<WeightFormat> formats, int maxGpus, boolean owned, boolean cloud,
-                          WeightFormat nativeFormat) {
+                          WeightFormat nativeFormat, dev.headroom.sizing.Calibration calibration) {
     public static final int DEFAULT_MAX_GPUS = 64;
     public static final List<WeightFormat> DEFAULT_FORMATS = List.of(WeightFormat.BF16, WeightFormat.FP8,
             WeightFormat.AWQ_INT4);
 
     public SearchSpace(List<Gpu> gpus, List<WeightFormat> formats, int maxGpus, boolean owned, boolean cloud) {
-        this(gpus, formats, maxGpus, owned, cloud, null);
+        this(gpus, formats, maxGpus, owned, cloud, null, null);
+    }
+
+    public SearchSpace(List<Gpu> gpus, List<WeightFormat> formats, int maxGpus, boolean owned, boolean cloud,
+                       WeightFormat nativeFormat) {
+        this(gpus, formats, maxGpus, owned, cloud, nativeFormat, null);
+    }
+
+    /** The same space with a calibration profile, applied to the layouts on its GPU and runtime only. */
+    public SearchSpace withCalibration(dev.headroom.sizing.Calibration value) {
+        return new SearchSpace(gpus, formats, maxGpus, owned, cloud, nativeFormat, value);
     }
 
     /** The catalog model's native format; null for a 16-bit checkpoint or a model not from the catalog. */

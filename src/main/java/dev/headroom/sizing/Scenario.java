@@ -292,6 +292,11 @@ public record Scenario(
                 value, efficiencies);
     }
 
+    public Scenario withEfficiencies(Efficiencies value) {
+        return new Scenario(model, workload, training, precision, shape, parallelism, kvCache, hardware, runtime,
+                overheads, value);
+    }
+
     /** Every problem with this scenario, each naming the field, the value and what is allowed. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
