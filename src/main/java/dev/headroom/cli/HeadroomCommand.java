@@ -11,7 +11,7 @@ import picocli.CommandLine.IVersionProvider;
             "Size the hardware an LLM needs, compare what it costs, watch the GPUs that run it.",
             "Without a command, 'java -jar headroom.jar' opens the desktop app."
         },
-        subcommands = {CatalogCommand.class, SizeCommand.class, CostCommand.class, ReportCommand.class, MonitorCommand.class, ExporterCommand.class, FleetCommand.class, ReplayCommand.class, SimulateCommand.class, RecommendCommand.class, CalibrateCommand.class})
+        subcommands = {CatalogCommand.class, SizeCommand.class, CostCommand.class, ReportCommand.class, MonitorCommand.class, ExporterCommand.class, FleetCommand.class, ReplayCommand.class, SimulateCommand.class, RecommendCommand.class, CalibrateCommand.class, AccuracyCommand.class})
 public final class HeadroomCommand implements Runnable {
 
     @picocli.CommandLine.Spec

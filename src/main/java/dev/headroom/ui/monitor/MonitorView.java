@@ -226,6 +226,17 @@ final class MonitorView extends StackPane {
                 vm.comparePlan(file.toPath());
             }
         });
+        Button calibrate = new Button("Calibrate from this run…");
+        calibrate.setId("monitor-calibrate");
+        calibrate.setTooltip(dev.headroom.ui.common.Forms.tooltip("Fit the compared plan's memory overhead to the most"
+                + " memory this run has used, and save it as a calibration profile (Plan and --calibration use it)."));
+        calibrate.disableProperty().bind(vm.planNameProperty().isEmpty());
+        calibrate.setOnAction(e -> {
+            javafx.scene.control.TextInputDialog ask = new javafx.scene.control.TextInputDialog("my-gpu");
+            ask.setTitle("Calibrate from this run");
+            ask.setHeaderText("A name for the calibration profile");
+            ask.showAndWait().ifPresent(name -> vm.calibrateFromRun(name.trim(), line -> planLabel.setText(line)));
+        });
         sourceLabel.setId("monitor-source-name");
         sourceLabel.textProperty().bind(vm.sourceNameProperty());
         simulatedBadge.setId("monitor-simulated");
@@ -254,7 +265,7 @@ final class MonitorView extends StackPane {
             }
         });
         return new ToolBar(source, record, serve, new Label("Window"), window, gpuChoice, pause, comparePlan,
-                planLabel, spacer, stall, simulatedBadge, sourceLabel);
+                calibrate, planLabel, spacer, stall, simulatedBadge, sourceLabel);
     }
 
     /** URL and optional bearer token of a Prometheus that scrapes dcgm-exporter; read every 5 s. */

@@ -65,6 +65,9 @@ public final class MonitorViewModel {
     private final ObjectProperty<Path> recordingFile = new SimpleObjectProperty<>();
     private final ReadOnlyObjectWrapper<Double> plannedBytesPerGpu = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper planName = new ReadOnlyStringWrapper("");
+    /** The plan being compared (Calibrate from this run fits it) and the most memory a real GPU has used. */
+    private volatile Path comparedPlan;
+    private volatile double peakMemoryUsed;
     private final ReadOnlyObjectWrapper<ReplaySource> replay = new ReadOnlyObjectWrapper<>();
 
     private GpuSource source;
@@ -243,6 +246,14 @@ public final class MonitorViewModel {
         }
         History target = history;
         target.add(snapshot);
+        if (!snapshot.simulated()) {
+            for (dev.headroom.telemetry.GpuReading g : snapshot.gpus()) {
+                double used = g.value(dev.headroom.telemetry.Metric.MEMORY_USED);
+                if (used > peakMemoryUsed) {
+                    peakMemoryUsed = used; // read by "Calibrate from this run"; a double written by one thread
+                }
+            }
+        }
         List<AlertEvent> raised = alertEngine == null ? List.of() : alertEngine.evaluate(snapshot);
         Recording.Writer writer = recorder;
         if (writer != null) {
@@ -340,8 +351,46 @@ public final class MonitorViewModel {
         }
     }
 
+    /**
+     * Fits the compared plan's memory overhead to the most memory this run has used on any GPU (a peak-memory point,
+     * as {@code headroom calibrate} reads a recording) and saves it as a calibration profile, in the background.
+     *
+     * @param done gets the line to show: what was saved and the plan's error before and after, or why not
+     */
+    public void calibrateFromRun(String name, java.util.function.Consumer<String> done) {
+        Path file = comparedPlan;
+        double peak = peakMemoryUsed;
+        if (file == null) {
+            done.accept("Compare with a plan first: the calibration is of that plan");
+            return;
+        }
+        if (!(peak > 0)) {
+            done.accept(simulated.get() ? "A simulated source measures nothing real"
+                    : "No memory reading yet from a real GPU");
+            return;
+        }
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                dev.headroom.calibration.CalibrationStore.checkName(name);
+                Scenario scenario = PlanFile.read(file);
+                var point = new dev.headroom.calibration.MeasuredPoint(scenario,
+                        dev.headroom.calibration.Quantity.PEAK_MEMORY_BYTES, peak, "this run's peak memory used");
+                var result = new dev.headroom.calibration.Calibrator(new SizingEngine(catalog))
+                        .fit(name, scenario, List.of(point));
+                Path saved = dev.headroom.calibration.CalibrationStore.standard().save(result);
+                var p = result.points().get(0);
+                return String.format(java.util.Locale.ROOT, "Saved calibration '%s' (%s): the plan was %+.1f %% off"
+                        + " this run's peak, now %+.1f %%", name, saved, p.errorBefore() * 100, p.errorAfter() * 100);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, background).whenComplete((line, error) -> Platform.runLater(() -> done.accept(error == null ? line
+                : "Not calibrated: " + (error.getCause() != null ? error.getCause() : error).getMessage())));
+    }
+
     /** Reads a saved plan and sizes it: its per-GPU memory becomes a line on the memory chart. */
     public void comparePlan(Path file) {
+        comparedPlan = file;
         CompletableFuture.supplyAsync(() -> {
             try {
                 Scenario scenario = PlanFile.read(file);
@@ -366,6 +415,7 @@ public final class MonitorViewModel {
     }
 
     public void clearPlan() {
+        comparedPlan = null;
         planName.set("");
         plannedBytesPerGpu.set(null);
     }

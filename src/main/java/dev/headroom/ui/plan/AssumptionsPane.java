@@ -22,6 +22,7 @@ import org.controlsfx.validation.ValidationSupport;
  * editable here (blank = the documented default), and Reset brings the defaults back.
  */
 final class AssumptionsPane extends VBox {
+    private static final String NONE = "none (the defaults)";
 
     AssumptionsPane(PlanViewModel vm, ValidationSupport validation) {
         GridPane grid = Forms.grid();
@@ -39,6 +40,64 @@ final class AssumptionsPane extends VBox {
                 "memory-reservation", null, "vLLM's gpu_memory_utilization (0.9 by default); 1 for most others.");
         edit(grid, vm, validation, "Allocator fragmentation", vm.fragmentationProperty(), "fragmentation", null,
                 "Slack the allocator leaves, as a share of what is allocated (5-10 % for eager PyTorch).");
+        javafx.scene.control.ComboBox<String> profiles = new javafx.scene.control.ComboBox<>();
+        profiles.setId("plan-calibration");
+        profiles.getItems().add(NONE);
+        profiles.setValue(NONE);
+        Label applies = new Label();
+        applies.setId("plan-calibration-status");
+        applies.getStyleClass().add("text-muted");
+        // The folder is read off the FX thread each time the list opens, and a chosen profile likewise.
+        profiles.setOnShowing(e -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return dev.headroom.calibration.CalibrationStore.standard().list();
+            } catch (java.io.IOException ex) {
+                return java.util.List.<String>of();
+            }
+        }).thenAccept(names -> javafx.application.Platform.runLater(() -> {
+            String chosen = profiles.getValue();
+            for (String name : names) {
+                if (!profiles.getItems().contains(name)) {
+                    profiles.getItems().add(name);
+                }
+            }
+            profiles.setValue(chosen);
+        })));
+        profiles.valueProperty().addListener((obs, old, name) -> {
+            if (name == null || name.equals(NONE)) {
+                vm.calibrationProperty().set(null);
+                return;
+            }
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return dev.headroom.calibration.CalibrationStore.standard().load(name);
+                } catch (java.io.IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            }).whenComplete((c, error) -> javafx.application.Platform.runLater(() -> {
+                if (error != null) {
+                    applies.setText((error.getCause() != null ? error.getCause() : error).getMessage());
+                    return;
+                }
+                vm.calibrationProperty().set(c);
+            }));
+        });
+        Runnable status = () -> {
+            var c = vm.calibrationProperty().get();
+            var plan = vm.currentScenario();
+            applies.setText(c == null ? "Fit one with 'headroom calibrate' or Monitor's \"Calibrate from this run\""
+                    : plan != null && c.appliesTo(plan) ? c.describe()
+                    : "'" + c.name() + "' was fitted on " + c.gpu() + (c.runtime() == null ? "" : " with "
+                    + c.runtime().label()) + ": not applied to this plan's GPU or runtime");
+        };
+        vm.calibrationProperty().addListener((obs, old, c) -> {
+            vm.recompute();
+            status.run();
+        });
+        vm.estimateProperty().addListener((obs, old, e) -> status.run());
+        status.run();
+        Forms.row(grid, "Calibration profile", profiles, "Efficiencies and overheads fitted to your own"
+                + " measurements of one GPU and runtime.");
         Button reset = new Button("Reset to defaults");
         reset.setId("plan-assumptions-reset");
         reset.setOnAction(e -> vm.resetAssumptions());
@@ -59,7 +118,7 @@ final class AssumptionsPane extends VBox {
                 + " estimate and where it comes from (\"user\" when you changed it).");
         note.setWrapText(true);
         note.getStyleClass().add("text-muted");
-        getChildren().addAll(note, grid, reset, table);
+        getChildren().addAll(note, grid, applies, reset, table);
         setSpacing(8);
         setPadding(new Insets(8));
         VBox.setVgrow(table, Priority.ALWAYS);

@@ -188,6 +188,10 @@ public final class PlanViewModel {
         long start = System.nanoTime();
         Map<String, String> fieldMessages = new LinkedHashMap<>();
         Scenario next = buildScenario(fieldMessages);
+        dev.headroom.sizing.Calibration c = calibration.get();
+        if (next != null && c != null) {
+            next = c.applyTo(next); // on its GPU and runtime only; a field typed in Assumptions still wins
+        }
         Estimate result = null;
         if (next != null) {
             try {
@@ -462,6 +466,14 @@ public final class PlanViewModel {
                 new Scenario.Hardware("h100-sxm", 1), RuntimeProfile.VLLM, null, null));
         file.set(null);
         markSaved();
+    }
+
+    private final javafx.beans.property.ObjectProperty<dev.headroom.sizing.Calibration> calibration =
+            new javafx.beans.property.SimpleObjectProperty<>();
+
+    /** A calibration profile applied to the plan where its GPU and runtime match (null: none). */
+    public javafx.beans.property.ObjectProperty<dev.headroom.sizing.Calibration> calibrationProperty() {
+        return calibration;
     }
 
     /** Clears the user's changes to efficiencies and overheads: the defaults, with their sources, apply again. */
