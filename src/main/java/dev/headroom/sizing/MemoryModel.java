@@ -518,9 +518,11 @@ final class MemoryModel {
             gradients = (trainableLinear / gradientLinear + trainableExperts / gradientExperts) * gradientBytes;
             optimizer = offloadOptimizer ? 0
                     : (trainableLinear / optimizerLinear + trainableExperts / optimizerExperts) * optimizerBytes;
-            if (zeroStage == 3 && method == FinetuneMethod.FULL && dataParallel > 1) {
+            if (zeroStage == 3 && dataParallel > 1) {
                 // Sharded weights plus the gathered copies of the layer being computed and the one prefetched for
-                // the backward pass (llm-analysis, DeepSpeed's prefetch buffers); never more than unsharded.
+                // the backward pass (llm-analysis, DeepSpeed's prefetch buffers); never more than unsharded. Frozen
+                // base weights are sharded too: FSDP and ZeRO-3 partition every parameter, trainable or not
+                // (torchtune's distributed LoRA/QLoRA recipes shard the NF4 base with FSDP2).
                 double expertBytes = experts * expertBits / 8;
                 double sharded = (weights - expertBytes) / dataParallel + expertBytes / expertCopies
                         + 2 * largestLayerBytes(t); // gathered into buffers of their own, beside the shard
