@@ -215,9 +215,10 @@ final class MonitorView extends StackPane {
             pause.setText(paused ? "Resume charts" : "Pause charts");
             redrawCharts();
         });
-        Button comparePlan = new Button("Compare with plan…");
-        comparePlan.setId("monitor-plan");
-        comparePlan.setOnAction(e -> {
+        // One menu for the plan: compare its memory with the run, then calibrate it from the run.
+        javafx.scene.control.MenuItem compare = new javafx.scene.control.MenuItem("Compare with plan…");
+        compare.setId("monitor-plan-compare");
+        compare.setOnAction(e -> {
             FileChooser chooser = new FileChooser();
             chooser.setTitle("A saved plan to compare memory with");
             chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Headroom plan", "*.headroom-plan"));
@@ -226,17 +227,19 @@ final class MonitorView extends StackPane {
                 vm.comparePlan(file.toPath());
             }
         });
-        Button calibrate = new Button("Calibrate from this run…");
+        javafx.scene.control.MenuItem calibrate = new javafx.scene.control.MenuItem("Calibrate from this run…");
         calibrate.setId("monitor-calibrate");
-        calibrate.setTooltip(dev.headroom.ui.common.Forms.tooltip("Fit the compared plan's memory overhead to the most"
-                + " memory this run has used, and save it as a calibration profile (Plan and --calibration use it)."));
         calibrate.disableProperty().bind(vm.planNameProperty().isEmpty());
         calibrate.setOnAction(e -> {
             javafx.scene.control.TextInputDialog ask = new javafx.scene.control.TextInputDialog("my-gpu");
             ask.setTitle("Calibrate from this run");
-            ask.setHeaderText("A name for the calibration profile");
+            ask.setHeaderText("Fit the compared plan's memory overhead to the most memory this run has used, and save"
+                    + " it as a calibration profile named:");
             ask.showAndWait().ifPresent(name -> vm.calibrateFromRun(name.trim(), line -> planLabel.setText(line)));
         });
+        javafx.scene.control.MenuButton comparePlan = new javafx.scene.control.MenuButton("Plan", null, compare,
+                calibrate);
+        comparePlan.setId("monitor-plan");
         sourceLabel.setId("monitor-source-name");
         sourceLabel.textProperty().bind(vm.sourceNameProperty());
         simulatedBadge.setId("monitor-simulated");
@@ -265,7 +268,7 @@ final class MonitorView extends StackPane {
             }
         });
         return new ToolBar(source, record, serve, new Label("Window"), window, gpuChoice, pause, comparePlan,
-                calibrate, planLabel, spacer, stall, simulatedBadge, sourceLabel);
+                planLabel, spacer, stall, simulatedBadge, sourceLabel);
     }
 
     /** URL and optional bearer token of a Prometheus that scrapes dcgm-exporter; read every 5 s. */

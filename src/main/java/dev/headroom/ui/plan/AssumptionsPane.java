@@ -85,7 +85,7 @@ final class AssumptionsPane extends VBox {
         Runnable status = () -> {
             var c = vm.calibrationProperty().get();
             var plan = vm.currentScenario();
-            applies.setText(c == null ? "Fit one with 'headroom calibrate' or Monitor's \"Calibrate from this run\""
+            applies.setText(c == null ? "Fit one with 'headroom calibrate' or Monitor's Plan > Calibrate from this run"
                     : plan != null && c.appliesTo(plan) ? c.describe()
                     : "'" + c.name() + "' was fitted on " + c.gpu() + (c.runtime() == null ? "" : " with "
                     + c.runtime().label()) + ": not applied to this plan's GPU or runtime");
