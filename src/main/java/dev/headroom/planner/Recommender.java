@@ -554,6 +554,9 @@ public final class Recommender {
         a.add(String.format(Locale.ROOT, "Confirmed: the cheapest %d layouts run in the serving simulator (vLLM 0.11"
                 + " scheduler), with up to %d more replicas where a run misses; its p99s are the figures shown",
                 confirm, EXTRA_REPLICAS));
+        if (space.calibration() != null) {
+            a.add(space.calibration().describe() + ": applied to the layouts on that GPU and runtime only");
+        }
         a.add("Owned: the cost engine's fixed cost per GPU-hour plus energy at full load, x 730 hours a month; rented:"
                 + " the cheapest catalog offer of each pricing kind x 730 hours");
         return a;

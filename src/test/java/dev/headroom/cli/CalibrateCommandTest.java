@@ -63,6 +63,13 @@ class CalibrateCommandTest {
         assertThat(run("simulate", "--plan", plan.toString(), "--calibration", "h100-mine", "--rate", "2",
                 "--requests", "50").code()).isZero();
 
+        CliTest.Run recommend = run("recommend", "--model", "llama-3.1-8b", "--runtime", "vllm", "--rate", "2",
+                "--tpot-slo", "100ms", "--gpus", "h100-sxm,l40s", "--requests", "100", "--calibration", "h100-mine",
+                "--json");
+        assertThat(recommend.code()).as(recommend.err()).isZero();
+        assertThat(recommend.json().get("assumptions").toString()).contains("Calibration 'h100-mine' (h100-sxm, vllm)")
+                .contains("applied to the layouts on that GPU and runtime only");
+
         CliTest.Run other = run("size", "--model", "llama-3.1-8b", "--gpu", "a100-80gb-sxm", "--calibration",
                 "h100-mine");
         assertThat(other.code()).isEqualTo(2);
