@@ -175,7 +175,10 @@ _Static_assert(offsetof(nvmlProcessInfo_v2_t, gpuInstanceId) == 16, "v2 gpuInsta
     X(nvmlDeviceGetGraphicsRunningProcesses_v3, 1)          \
     X(nvmlDeviceGetGraphicsRunningProcesses_v2, 1)          \
     X(nvmlDeviceGetGraphicsRunningProcesses, 1)             \
-    X(nvmlDeviceGetMigMode, 1)
+    X(nvmlDeviceGetMigMode, 1)                              \
+    X(nvmlDeviceGetPcieReplayCounter, 1)                    \
+    X(nvmlDeviceGetRemappedRows, 1)                         \
+    X(nvmlDeviceGetFieldValues, 1)
 
 enum {
 #define FAKE_ENUM(name, dev) FN_##name,
@@ -212,14 +215,14 @@ enum {
     M_UTIL_GPU, M_UTIL_MEM, M_MEMORY_USED, M_TEMP, M_POWER_MW, M_ENERGY_MJ,
     M_CLOCK_GRAPHICS, M_CLOCK_SM, M_CLOCK_MEM, M_CLOCK_VIDEO, M_FAN, M_PSTATE,
     M_THROTTLE, M_ECC_CORRECTED, M_ECC_UNCORRECTED, M_PCIE_TX_KBS, M_PCIE_RX_KBS,
-    M_ENC, M_DEC, M_COUNT
+    M_ENC, M_DEC, M_MEM_TEMP, M_PCIE_REPLAY, M_REMAP_CORR, M_REMAP_UNC, M_REMAP_FAIL, M_COUNT
 };
 
 static const char *const metric_names[M_COUNT] = {
     "util_gpu", "util_mem", "memory_used", "temp", "power_mw", "energy_mj",
     "clock_graphics", "clock_sm", "clock_mem", "clock_video", "fan", "pstate",
     "throttle", "ecc_corrected", "ecc_uncorrected", "pcie_tx_kbs", "pcie_rx_kbs",
-    "enc", "dec"
+    "enc", "dec", "mem_temp", "pcie_replay", "remap_corr", "remap_unc", "remap_fail"
 };
 
 /* Largest value a metric may hold (values are returned through these C types). */
@@ -227,7 +230,7 @@ static const unsigned long long metric_max[M_COUNT] = {
     0xFFFFFFFFull, 0xFFFFFFFFull, ~0ull, 0xFFFFFFFFull, 0xFFFFFFFFull, ~0ull,
     0xFFFFFFFFull, 0xFFFFFFFFull, 0xFFFFFFFFull, 0xFFFFFFFFull, 0xFFFFFFFFull, 15ull,
     ~0ull, ~0ull, ~0ull, 0xFFFFFFFFull, 0xFFFFFFFFull,
-    0xFFFFFFFFull, 0xFFFFFFFFull
+    0xFFFFFFFFull, 0xFFFFFFFFull, 0xFFFFFFFFull, 0xFFFFFFFFull, 0xFFFFFFFFull, 0xFFFFFFFFull, 1ull
 };
 
 #define FAKE_MAX_GPUS 16
@@ -397,6 +400,7 @@ static unsigned long long metric_default(const struct nvmlDevice_st *g, int m)
     case M_CLOCK_MEM: return g->clock_max[2];
     case M_CLOCK_VIDEO: return 765;
     case M_FAN: return 30;
+    case M_MEM_TEMP: return 42;
     default: return 0;
     }
 }
@@ -1362,6 +1366,63 @@ nvmlReturn_t nvmlDeviceGetPcieThroughput(nvmlDevice_t dev, int counter, unsigned
     DEV_BEGIN(nvmlDeviceGetPcieThroughput);
     if (!value || counter < 0 || counter > 1) r = NVML_ERROR_INVALID_ARGUMENT;
     else *value = U32(counter == 0 ? M_PCIE_TX_KBS : M_PCIE_RX_KBS);
+    END;
+}
+
+nvmlReturn_t nvmlDeviceGetPcieReplayCounter(nvmlDevice_t dev, unsigned int *value)
+{
+    DEV_BEGIN(nvmlDeviceGetPcieReplayCounter);
+    if (!value) r = NVML_ERROR_INVALID_ARGUMENT;
+    else *value = U32(M_PCIE_REPLAY);
+    END;
+}
+
+nvmlReturn_t nvmlDeviceGetRemappedRows(nvmlDevice_t dev, unsigned int *corrRows, unsigned int *uncRows,
+                                       unsigned int *isPending, unsigned int *failureOccurred)
+{
+    DEV_BEGIN(nvmlDeviceGetRemappedRows);
+    if (!corrRows || !uncRows || !isPending || !failureOccurred) r = NVML_ERROR_INVALID_ARGUMENT;
+    else {
+        *corrRows = U32(M_REMAP_CORR);
+        *uncRows = U32(M_REMAP_UNC);
+        *isPending = 0;
+        *failureOccurred = U32(M_REMAP_FAIL);
+    }
+    END;
+}
+
+/* nvml.h's nvmlFieldValue_t: 40 bytes; only NVML_FI_DEV_MEMORY_TEMP (82) is served, as an unsigned int
+ * (NVML_VALUE_TYPE_UNSIGNED_INT = 1); another field id answers NOT_SUPPORTED in its own nvmlReturn. A scenario
+ * that marks this function unsupported makes the call itself fail, as a GDDR board's field does. */
+typedef struct {
+    unsigned int fieldId;
+    unsigned int scopeId;
+    long long timestamp;
+    long long latencyUsec;
+    int valueType;
+    int nvmlReturn;
+    unsigned long long value;
+} fake_field_value_t;
+
+nvmlReturn_t nvmlDeviceGetFieldValues(nvmlDevice_t dev, int valuesCount, fake_field_value_t *values)
+{
+    DEV_BEGIN(nvmlDeviceGetFieldValues);
+    if (!values || valuesCount <= 0) r = NVML_ERROR_INVALID_ARGUMENT;
+    else {
+        for (int i = 0; i < valuesCount; i++) {
+            values[i].timestamp = 0;
+            values[i].latencyUsec = 0;
+            values[i].value = 0;
+            if (values[i].fieldId == 82) {
+                values[i].valueType = 1;
+                values[i].nvmlReturn = NVML_SUCCESS;
+                *(unsigned int *)&values[i].value = U32(M_MEM_TEMP);
+            } else {
+                values[i].valueType = 1;
+                values[i].nvmlReturn = NVML_ERROR_NOT_SUPPORTED;
+            }
+        }
+    }
     END;
 }
 

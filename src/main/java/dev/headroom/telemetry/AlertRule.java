@@ -54,6 +54,8 @@ public record AlertRule(String id, String name, Condition condition, Metric metr
                         Comparison.ABOVE, 0, 0, Severity.CRITICAL, true),
                 new AlertRule("ecc-uncorrected", "Uncorrected ECC errors rose", Condition.ECC_UNCORRECTED_RISE,
                         Metric.ECC_UNCORRECTED, Comparison.ABOVE, 0, 0, Severity.CRITICAL, true),
+                new AlertRule("row-remap-failure", "Row remapping failed (the GPU needs service)", Condition.METRIC,
+                        Metric.ROW_REMAP_FAILURE, Comparison.ABOVE, 0.5, 0, Severity.CRITICAL, true), // a 0/1 flag
                 new AlertRule("gpu-lost", "GPU lost", Condition.GPU_LOST, null, Comparison.ABOVE, 0, 0,
                         Severity.CRITICAL, true));
     }

@@ -24,7 +24,16 @@ public enum Metric {
     PCIE_TX("pcieTx", "PCIe transmit", "bytes/s"),
     PCIE_RX("pcieRx", "PCIe receive", "bytes/s"),
     ENCODER("encoder", "Encoder utilization", "%"),
-    DECODER("decoder", "Decoder utilization", "%");
+    DECODER("decoder", "Decoder utilization", "%"),
+    /** HBM temperature: NVML field value NVML_FI_DEV_MEMORY_TEMP; GDDR boards do not report it. */
+    MEMORY_TEMPERATURE("memTemp", "Memory temperature", "°C"),
+    /** PCIe link retries since the driver loaded (nvmlDeviceGetPcieReplayCounter). */
+    PCIE_REPLAYS("pcieReplays", "PCIe replays", "count"),
+    /** Row remapping (nvmlDeviceGetRemappedRows, Ampere and later data-center GPUs). */
+    REMAPPED_ROWS_CORRECTABLE("remappedCorrectable", "Rows remapped for correctable errors", "count"),
+    REMAPPED_ROWS_UNCORRECTABLE("remappedUncorrectable", "Rows remapped for uncorrectable errors", "count"),
+    /** 1 when a row could not be remapped: the GPU needs service (NVIDIA's row-remapping guide). */
+    ROW_REMAP_FAILURE("remapFailure", "Row remapping failed", "flag");
 
     private static final Metric[] VALUES = values();
 

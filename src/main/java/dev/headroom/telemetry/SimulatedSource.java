@@ -178,6 +178,11 @@ public final class SimulatedSource implements GpuSource {
         put(values, Metric.PCIE_RX, Math.round(load * 3.4e9));
         put(values, Metric.ENCODER, 0);
         put(values, Metric.DECODER, 0);
+        put(values, Metric.MEMORY_TEMPERATURE, Math.round(temperature[gpu] + 6));
+        put(values, Metric.PCIE_REPLAYS, 0);
+        put(values, Metric.REMAPPED_ROWS_CORRECTABLE, 0);
+        put(values, Metric.REMAPPED_ROWS_UNCORRECTABLE, 0);
+        put(values, Metric.ROW_REMAP_FAILURE, 0);
         if (preset.fans > 0) {
             put(values, Metric.FAN, Math.round(30 + 50 * Math.max(0, (temperature[gpu] - 40) / 40)));
         } else {
@@ -189,6 +194,12 @@ public final class SimulatedSource implements GpuSource {
             values[Metric.ECC_UNCORRECTED.ordinal()] = Double.NaN;
             status[Metric.ECC_CORRECTED.ordinal()] = MetricStatus.NOT_SUPPORTED;
             status[Metric.ECC_UNCORRECTED.ordinal()] = MetricStatus.NOT_SUPPORTED;
+            // GDDR boards: no HBM temperature sensor and no row remapping (both data-center HBM features).
+            for (Metric m : new Metric[]{Metric.MEMORY_TEMPERATURE, Metric.REMAPPED_ROWS_CORRECTABLE,
+                    Metric.REMAPPED_ROWS_UNCORRECTABLE, Metric.ROW_REMAP_FAILURE}) {
+                values[m.ordinal()] = Double.NaN;
+                status[m.ordinal()] = MetricStatus.NOT_SUPPORTED;
+            }
         }
         long throttle = load < 0.05 ? ThrottleReason.GPU_IDLE.bit()
                 : power >= preset.powerLimit * 0.98 ? ThrottleReason.SW_POWER_CAP.bit() : 0;

@@ -55,6 +55,9 @@ final class NvmlLibrary {
     final Function pcieThroughput;
     final Function encoderUtilization;
     final Function decoderUtilization;
+    final Function pcieReplayCounter;
+    final Function remappedRows;
+    final Function fieldValues;
     final Function computeProcesses;
     final Function graphicsProcesses;
     final ProcessLayout processLayout;
@@ -98,6 +101,9 @@ final class NvmlLibrary {
         pcieThroughput = first("nvmlDeviceGetPcieThroughput");
         encoderUtilization = first("nvmlDeviceGetEncoderUtilization");
         decoderUtilization = first("nvmlDeviceGetDecoderUtilization");
+        pcieReplayCounter = first("nvmlDeviceGetPcieReplayCounter");
+        remappedRows = first("nvmlDeviceGetRemappedRows"); // R460 and later
+        fieldValues = first("nvmlDeviceGetFieldValues");
         Function compute3 = optional("nvmlDeviceGetComputeRunningProcesses_v3");
         Function compute2 = optional("nvmlDeviceGetComputeRunningProcesses_v2");
         Function graphics3 = optional("nvmlDeviceGetGraphicsRunningProcesses_v3");

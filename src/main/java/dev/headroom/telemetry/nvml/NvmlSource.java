@@ -37,6 +37,10 @@ public final class NvmlSource implements GpuSource {
     private static final EnumSet<Metric> UTILIZATION = EnumSet.of(Metric.UTILIZATION_GPU, Metric.UTILIZATION_MEMORY);
     private static final EnumSet<Metric> MEMORY = EnumSet.of(Metric.MEMORY_USED, Metric.MEMORY_TOTAL, Metric.MEMORY_RESERVED);
     private static final EnumSet<Metric> MEMORY_V1 = EnumSet.of(Metric.MEMORY_USED, Metric.MEMORY_TOTAL);
+    private static final EnumSet<Metric> REMAPPED = EnumSet.of(Metric.REMAPPED_ROWS_CORRECTABLE,
+            Metric.REMAPPED_ROWS_UNCORRECTABLE, Metric.ROW_REMAP_FAILURE);
+    /** nvml.h's NVML_FI_DEV_MEMORY_TEMP, read through nvmlDeviceGetFieldValues. */
+    static final int FIELD_MEMORY_TEMP = 82;
     /** One read-only set per metric, shared: they are only read by contains and forEach. */
     private static final EnumSet<Metric>[] SINGLE = singles();
 
@@ -56,6 +60,10 @@ public final class NvmlSource implements GpuSource {
     private final IntByReference intValue = new IntByReference();
     private final IntByReference secondInt = new IntByReference();
     private final LongByReference longValue = new LongByReference();
+    private final IntByReference thirdInt = new IntByReference();
+    private final IntByReference fourthInt = new IntByReference();
+    /** One nvmlFieldValue_t (40 bytes), reused each tick: the sampler reads one GPU at a time. */
+    private final com.sun.jna.Memory fieldValue = new com.sun.jna.Memory(NvmlStructures.FIELD_VALUE_SIZE);
     private final NvmlStructures.Utilization utilization = new NvmlStructures.Utilization();
     private final NvmlStructures.MemoryV2 memoryV2 = new NvmlStructures.MemoryV2();
     private final NvmlStructures.Memory memoryV1 = new NvmlStructures.Memory();
@@ -240,6 +248,14 @@ public final class NvmlSource implements GpuSource {
         r.unsigned(Metric.PCIE_RX, nvml.pcieThroughput, 1, 1024);
         r.utilizationWithPeriod(Metric.ENCODER, nvml.encoderUtilization);
         r.utilizationWithPeriod(Metric.DECODER, nvml.decoderUtilization);
+        r.unsigned(Metric.PCIE_REPLAYS, nvml.pcieReplayCounter, null, 1);
+        if (r.call(REMAPPED, nvml.remappedRows, d.handle, intValue, secondInt, thirdInt, fourthInt)
+                == NvmlReturn.SUCCESS) {
+            r.set(Metric.REMAPPED_ROWS_CORRECTABLE, Integer.toUnsignedLong(intValue.getValue()));
+            r.set(Metric.REMAPPED_ROWS_UNCORRECTABLE, Integer.toUnsignedLong(secondInt.getValue()));
+            r.set(Metric.ROW_REMAP_FAILURE, fourthInt.getValue() != 0 ? 1 : 0);
+        }
+        readMemoryTemperature(r);
         if (d.lost) {
             return GpuReading.unavailable(d.index, MetricStatus.GPU_LOST);
         }
@@ -253,6 +269,28 @@ public final class NvmlSource implements GpuSource {
             }
         }
         return new GpuReading(d.index, MetricStatus.OK, r.values, r.status, throttle, processes);
+    }
+
+    /**
+     * HBM temperature through the field-value API: the call can succeed while the field itself answers
+     * NOT_SUPPORTED (GDDR boards), which then counts as the function's answer for this GPU.
+     */
+    private void readMemoryTemperature(Reading r) {
+        EnumSet<Metric> metrics = SINGLE[Metric.MEMORY_TEMPERATURE.ordinal()];
+        NvmlStructures.fieldRequest(fieldValue, FIELD_MEMORY_TEMP);
+        if (r.call(metrics, nvml.fieldValues, r.device.handle, 1, fieldValue) != NvmlReturn.SUCCESS) {
+            return;
+        }
+        NvmlReturn field = NvmlReturn.of(fieldValue.getInt(NvmlStructures.FIELD_RETURN_OFFSET));
+        if (field == NvmlReturn.SUCCESS) {
+            double value = NvmlStructures.fieldNumber(fieldValue);
+            if (!Double.isNaN(value)) {
+                r.set(Metric.MEMORY_TEMPERATURE, value);
+            }
+        } else if (field == NvmlReturn.NOT_SUPPORTED) {
+            r.device.unsupported.addAll(metrics);
+            r.status[Metric.MEMORY_TEMPERATURE.ordinal()] = MetricStatus.NOT_SUPPORTED;
+        }
     }
 
     private void readMemory(Reading r) {

@@ -78,6 +78,33 @@ final class NvmlStructures {
         public long usedGpuCcProtectedMemory;
     }
 
+    /**
+     * nvml.h's nvmlFieldValue_t: unsigned fieldId, unsigned scopeId, long long timestamp, long long latencyUsec,
+     * nvmlValueType_t valueType (offset 24), nvmlReturn_t nvmlReturn (28), nvmlValue_t value (32, an 8-byte union).
+     */
+    static final int FIELD_VALUE_SIZE = 40;
+    static final int FIELD_TYPE_OFFSET = 24;
+    static final int FIELD_RETURN_OFFSET = 28;
+    static final int FIELD_VALUE_OFFSET = 32;
+
+    /** Clears the struct and asks for one field, scope 0. */
+    static void fieldRequest(com.sun.jna.Memory buffer, int fieldId) {
+        buffer.clear();
+        buffer.setInt(0, fieldId);
+    }
+
+    /** The union read by its nvmlValueType_t (0 double, 1 uint, 2 ulong, 3 ulonglong, 4 long long, 5 int). */
+    static double fieldNumber(com.sun.jna.Memory buffer) {
+        return switch (buffer.getInt(FIELD_TYPE_OFFSET)) {
+            case 0 -> buffer.getDouble(FIELD_VALUE_OFFSET);
+            case 1 -> Integer.toUnsignedLong(buffer.getInt(FIELD_VALUE_OFFSET));
+            case 2, 3 -> (double) buffer.getLong(FIELD_VALUE_OFFSET); // unsigned; far below 2^63 for any field read
+            case 4 -> buffer.getLong(FIELD_VALUE_OFFSET);
+            case 5 -> buffer.getInt(FIELD_VALUE_OFFSET);
+            default -> Double.NaN;
+        };
+    }
+
     static String text(byte[] bytes) {
         int length = 0;
         while (length < bytes.length && bytes[length] != 0) {

@@ -116,8 +116,10 @@ final class GpuCard extends VBox {
             notAvailable(memory, memoryBar, r.status(Metric.MEMORY_USED));
         }
         Integer slowdown = info.temperatureSlowdownC();
-        show(temperature, temperatureBar, r, Metric.TEMPERATURE, v -> String.format(Locale.ROOT, "%.0f °C%s", v,
-                slowdown == null ? "" : " / " + slowdown + " slowdown"), slowdown == null ? 100 : slowdown);
+        show(temperature, temperatureBar, r, Metric.TEMPERATURE, v -> String.format(Locale.ROOT, "%.0f °C%s%s", v,
+                slowdown == null ? "" : " / " + slowdown + " slowdown", r.has(Metric.MEMORY_TEMPERATURE)
+                        ? String.format(Locale.ROOT, ", HBM %.0f °C", r.value(Metric.MEMORY_TEMPERATURE)) : ""),
+                slowdown == null ? 100 : slowdown);
         double limit = r.has(Metric.POWER_LIMIT) ? r.value(Metric.POWER_LIMIT)
                 : info.powerLimitMaxWatts() == null ? 0 : info.powerLimitMaxWatts();
         show(power, powerBar, r, Metric.POWER, v -> String.format(Locale.ROOT, "%.0f / %.0f W", v, limit), limit);
@@ -132,9 +134,14 @@ final class GpuCard extends VBox {
         text(pstate, r, Metric.PSTATE, v -> String.format(Locale.ROOT, "P%.0f", v));
         double errors = (r.has(Metric.ECC_CORRECTED) ? r.value(Metric.ECC_CORRECTED) : 0)
                 + (r.has(Metric.ECC_UNCORRECTED) ? r.value(Metric.ECC_UNCORRECTED) : 0);
-        boolean eccShown = errors > 0;
-        ecc.setText(eccShown ? String.format(Locale.ROOT, "%.0f corrected, %.0f uncorrected",
-                r.value(Metric.ECC_CORRECTED), r.value(Metric.ECC_UNCORRECTED)) : "none");
+        double remapped = (r.has(Metric.REMAPPED_ROWS_CORRECTABLE) ? r.value(Metric.REMAPPED_ROWS_CORRECTABLE) : 0)
+                + (r.has(Metric.REMAPPED_ROWS_UNCORRECTABLE) ? r.value(Metric.REMAPPED_ROWS_UNCORRECTABLE) : 0);
+        boolean remapFailed = r.has(Metric.ROW_REMAP_FAILURE) && r.value(Metric.ROW_REMAP_FAILURE) > 0;
+        boolean eccShown = errors > 0 || remapFailed;
+        String rows = remapFailed ? "; ROW REMAPPING FAILED: the GPU needs service"
+                : remapped > 0 ? String.format(Locale.ROOT, "; %.0f rows remapped", remapped) : "";
+        ecc.setText((errors > 0 ? String.format(Locale.ROOT, "%.0f corrected, %.0f uncorrected",
+                r.value(Metric.ECC_CORRECTED), r.value(Metric.ECC_UNCORRECTED)) : "none") + rows);
         ecc.getStyleClass().removeAll("text-danger");
         if (eccShown) {
             ecc.getStyleClass().add("text-danger");
