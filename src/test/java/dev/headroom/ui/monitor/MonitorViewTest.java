@@ -88,7 +88,7 @@ class MonitorViewTest {
         assertThat(text(robot, 0, "card-util")).isEqualTo("100 %");
         assertThat(text(robot, 0, "card-memory")).isEqualTo("36.0 / 80.0 GiB");
         assertThat(text(robot, 0, "card-power")).isEqualTo("700 / 700 W");
-        assertThat(text(robot, 0, "card-temp")).isEqualTo("71 °C / 89 slowdown");
+        assertThat(text(robot, 0, "card-temp")).isEqualTo("71 °C / 89 slowdown, HBM 42 °C"); // the fake's HBM default
         assertThat(text(robot, 0, "card-fan")).isEqualTo("n/a");
         assertThat(text(robot, 0, "card-ecc")).isEqualTo("1 corrected, 0 uncorrected");
         List<String> badges = robot.from(robot.lookup("#gpu-card-0").queryAs(Node.class)).lookup(".throttle-badge")
