@@ -61,6 +61,9 @@ final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
     Path basicFile;
     @Option(names = "--no-hostname", description = "Leave out the hostname label (as dcgm-exporter --no-hostname).")
     boolean noHostname;
+    @Option(names = "--hostname-label", paramLabel = "hostname|Hostname",
+            description = "The host label's name: hostname (dcgm-exporter 4.x, the default) or Hostname (older releases, for dashboards written for them).")
+    String hostnameLabel = DcgmMetrics.HOSTNAME_LABEL;
     @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long; default: until Ctrl-C.")
     String duration;
 
@@ -75,6 +78,11 @@ final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
             durationMillis = duration == null ? null : Durations.millis("duration", duration);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
+        }
+        if (!hostnameLabel.equals(DcgmMetrics.HOSTNAME_LABEL) && !hostnameLabel.equals(DcgmMetrics.OLDER_HOSTNAME_LABEL)) {
+            throw usage("hostname-label = " + dev.headroom.common.Format.echo(hostnameLabel) + ": must be "
+                    + DcgmMetrics.HOSTNAME_LABEL + " (dcgm-exporter 4.x) or " + DcgmMetrics.OLDER_HOSTNAME_LABEL
+                    + " (older releases)");
         }
         int colon = listen.lastIndexOf(':');
         int port;
@@ -126,7 +134,8 @@ final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
             err.println("headroom: " + e.getMessage());
             return MonitorCommand.EXIT_NO_SOURCE;
         }
-        DcgmMetrics metrics = new DcgmMetrics(infos, noHostname ? null : InetAddress.getLocalHost().getHostName());
+        DcgmMetrics metrics = new DcgmMetrics(infos, noHostname ? null : InetAddress.getLocalHost().getHostName(),
+                hostnameLabel, gpus.driverVersion());
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "headroom-exporter-sampler");
             thread.setDaemon(true);

@@ -20,6 +20,11 @@ public interface GpuSource extends AutoCloseable {
     /** Reads every GPU once. A lost GPU is a reading with state GPU_LOST, never an exception. */
     Snapshot sample(boolean withProcesses);
 
+    /** The driver's version alone ("550.54.15") where the source reads a driver, else null (dcgm-exporter's label). */
+    default String driverVersion() {
+        return null;
+    }
+
     /** Driver, library and CUDA versions where the source knows them, for About boxes and recordings. */
     default String versions() {
         return "";

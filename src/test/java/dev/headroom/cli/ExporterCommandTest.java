@@ -21,6 +21,13 @@ class ExporterCommandTest {
     }
 
     @Test
+    void theHostnameLabelIsOneOfDcgmExportersTwoSpellings() {
+        CliTest.Run run = exporter("--hostname-label", "host");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("hostname-label = host: must be hostname (dcgm-exporter 4.x) or Hostname");
+    }
+
+    @Test
     void anEmptyOrBlankTokenExitsTwo() {
         for (String token : new String[] {"", "   "}) {
             CliTest.Run run = exporter("--token", token);

@@ -70,6 +70,7 @@ public final class NvmlSource implements GpuSource {
     private Memory processBuffer;
     private final List<Device> devices = new ArrayList<>();
     private String versions = "";
+    private String driver;
 
     public NvmlSource() {
         this(new ProcessTable());
@@ -110,10 +111,17 @@ public final class NvmlSource implements GpuSource {
     }
 
     @Override
+    public String driverVersion() {
+        return driver;
+    }
+
+    @Override
     public List<GpuInfo> open() {
         nvml = Nvml.acquire();
         try {
-            versions = "driver " + text(nvml.driverVersion, VERSION_BUFFER) + ", NVML " + text(nvml.nvmlVersion, VERSION_BUFFER)
+            String read = text(nvml.driverVersion, VERSION_BUFFER);
+            driver = read.equals("?") ? null : read;
+            versions = "driver " + read + ", NVML " + text(nvml.nvmlVersion, VERSION_BUFFER)
                     + ", CUDA " + cudaVersion();
             IntByReference count = new IntByReference();
             NvmlReturn result = NvmlLibrary.call(nvml.deviceCount, count);

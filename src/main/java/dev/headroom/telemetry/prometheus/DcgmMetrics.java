@@ -71,14 +71,37 @@ public final class DcgmMetrics implements MultiCollector {
     private record Rendered(Snapshot snapshot, List<GpuInfo> gpus, byte[] text) {
     }
 
+    /** dcgm-exporter 4.x writes the host as {@code hostname}; releases before it as {@code Hostname}. */
+    public static final String HOSTNAME_LABEL = "hostname";
+    public static final String OLDER_HOSTNAME_LABEL = "Hostname";
+
     private volatile List<GpuInfo> gpus;
     private final String hostname;
+    private final String hostnameLabel;
+    private volatile String driverVersion;
     private final AtomicReference<Snapshot> latest = new AtomicReference<>();
     private final AtomicReference<Rendered> rendered = new AtomicReference<>();
 
     public DcgmMetrics(List<GpuInfo> gpus, String hostname) {
+        this(gpus, hostname, HOSTNAME_LABEL, null);
+    }
+
+    /**
+     * @param hostname      the host label's value, or null for none (dcgm-exporter --no-hostname)
+     * @param hostnameLabel {@link #HOSTNAME_LABEL} or {@link #OLDER_HOSTNAME_LABEL}
+     * @param driverVersion the {@code DCGM_FI_DRIVER_VERSION} label's value, or null where no driver is read
+     */
+    public DcgmMetrics(List<GpuInfo> gpus, String hostname, String hostnameLabel, String driverVersion) {
         this.gpus = List.copyOf(gpus);
         this.hostname = hostname;
+        this.hostnameLabel = hostnameLabel;
+        this.driverVersion = driverVersion;
+    }
+
+    /** The driver of a new source (the app's exporter follows the Monitor's source); null where there is none. */
+    public void setDriverVersion(String value) {
+        driverVersion = value;
+        rendered.set(null);
     }
 
     /** A new source's GPUs (the app's exporter follows the Monitor's source); readings wait for the next update. */
@@ -154,8 +177,13 @@ public final class DcgmMetrics implements MultiCollector {
         List<String> values = new ArrayList<>(List.of(Integer.toString(info.index()), nonNull(info.uuid()),
                 nonNull(info.pciBusId()), "nvidia" + info.index(), nonNull(info.name())));
         if (hostname != null) {
-            names.add("hostname");
+            names.add(hostnameLabel);
             values.add(hostname);
+        }
+        String driver = driverVersion;
+        if (driver != null) {
+            names.add("DCGM_FI_DRIVER_VERSION");
+            values.add(driver);
         }
         return Labels.of(names, values);
     }

@@ -67,6 +67,8 @@ public final class MonitorViewModel {
     private final ReadOnlyStringWrapper planName = new ReadOnlyStringWrapper("");
     /** The plan being compared (Calibrate from this run fits it) and the most memory a real GPU has used. */
     private volatile Path comparedPlan;
+    /** The source's driver, for the served /metrics' DCGM_FI_DRIVER_VERSION label (null: simulated, a replay). */
+    private volatile String driverVersion;
     private volatile double peakMemoryUsed;
     private final ReadOnlyObjectWrapper<ReplaySource> replay = new ReadOnlyObjectWrapper<>();
 
@@ -150,6 +152,7 @@ public final class MonitorViewModel {
     /** Takes a source that is already open: the FX part of {@link #start}, and what tests drive directly. */
     void attach(GpuSource opened, List<GpuInfo> infos) {
         source = opened;
+        driverVersion = opened.driverVersion();
         history = new History(infos.size(), retentionMillis, 1000);
         alertEngine = new AlertEngine(rules, infos);
         sourceName.set(opened.name());
@@ -158,6 +161,7 @@ public final class MonitorViewModel {
         fleetError = null;
         if (served != null) {
             served.setGpus(infos); // the served GPUs follow the source
+            served.setDriverVersion(driverVersion);
         }
         replay.set(opened instanceof ReplaySource r ? r : null);
         events.clear();
@@ -201,7 +205,8 @@ public final class MonitorViewModel {
             return;
         }
         dev.headroom.telemetry.prometheus.DcgmMetrics metrics = new dev.headroom.telemetry.prometheus.DcgmMetrics(
-                List.copyOf(gpus), hostname());
+                List.copyOf(gpus), hostname(), dev.headroom.telemetry.prometheus.DcgmMetrics.HOSTNAME_LABEL,
+                driverVersion);
         CompletableFuture.supplyAsync(() -> {
             try {
                 return new dev.headroom.telemetry.prometheus.MetricsServer(metrics, "127.0.0.1", port, null, null);

@@ -65,6 +65,27 @@ class DcgmMetricsTest {
         }
     }
 
+    /** dcgm-exporter 4.x's labels: the driver version on every series, and the host as hostname or Hostname. */
+    @Test
+    void theDriverVersionLabelAndEitherHostnameSpelling() {
+        FakeNvmlAccess.use("two-h100.scenario", 0);
+        try (NvmlSource source = new NvmlSource()) {
+            List<GpuInfo> gpus = source.open();
+            assertThat(source.driverVersion()).isEqualTo("550.54.15");
+            Snapshot snapshot = source.sample(false);
+            DcgmMetrics current = new DcgmMetrics(gpus, "node-1", DcgmMetrics.HOSTNAME_LABEL, source.driverVersion());
+            current.update(snapshot);
+            String body = new String(current.text(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(body.lines().filter(l -> l.startsWith("DCGM_FI_DEV_GPU_UTIL{")))
+                    .hasSize(2).allSatisfy(l -> assertThat(l).contains("DCGM_FI_DRIVER_VERSION=\"550.54.15\"")
+                            .contains("hostname=\"node-1\""));
+            DcgmMetrics older = new DcgmMetrics(gpus, "node-1", DcgmMetrics.OLDER_HOSTNAME_LABEL, null);
+            older.update(snapshot);
+            String old = new String(older.text(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(old).contains("Hostname=\"node-1\"").doesNotContain("hostname=").doesNotContain("DRIVER_VERSION");
+        }
+    }
+
     @Test
     void bearerTokenAndBasicAuthAreEnforced() throws Exception {
         DcgmMetrics metrics = new DcgmMetrics(List.of(), null);
