@@ -18,10 +18,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "accuracy", description = {
-        "How far the built-in defaults are from published measurements: the project's accuracy set run through",
-        "size and simulate; per category the median and worst absolute error and the signed median, memory",
-        "under-estimates apart, and every row with its source."})
+@Command(name = "accuracy", description = "How far the built-in defaults are from published measurements: the"
+        + " project's accuracy set run through size and simulate; per category the median and worst absolute error"
+        + " and the signed median, memory under-estimates apart, and every row with its source.")
 final class AccuracyCommand implements java.util.concurrent.Callable<Integer> {
     static final String BEGIN = "<!-- accuracy:begin (headroom accuracy --readme README.md) -->";
     static final String END = "<!-- accuracy:end -->";

@@ -21,11 +21,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "calibrate", description = {
-        "Fit a plan's prefill and bandwidth efficiencies, overhead and fragmentation to your measurements, and save",
-        "them as a named profile for its GPU and runtime (size, simulate and recommend take --calibration NAME).",
-        "Measurements: a CSV (" + MeasurementFiles.CSV_HEADER + "), a vLLM bench serve result JSON,",
-        "llama-bench -o json output, or a Headroom Monitor recording (peak memory)."})
+@Command(name = "calibrate", description = "Fit a plan's prefill and bandwidth efficiencies, overhead and"
+        + " fragmentation to your measurements, and save them as a named profile for its GPU and runtime (size,"
+        + " simulate and recommend take --calibration NAME). Measurements: a CSV (" + MeasurementFiles.CSV_HEADER
+        + "), a vLLM bench serve result JSON, llama-bench -o json output, or a Headroom Monitor recording (peak"
+        + " memory).")
 final class CalibrateCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
