@@ -48,9 +48,14 @@ public final class CalibrationStore {
 
     /** Checks a profile name: letters, digits, '.', '_' and '-', at most 64, starting with a letter or digit. */
     public static void checkName(String name) {
+        checkName("name", name);
+    }
+
+    /** The same, the message naming the flag or field that gave the name. */
+    public static void checkName(String field, String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("name = " + (name == null ? "(none)" : "'" + Format.echo(name) + "'")
-                    + ": letters, digits, '.', '_' and '-', 1 to 64 of them, starting with a letter or digit");
+            throw new IllegalArgumentException(field + " = " + (name == null ? "(none)" : "'" + Format.echo(name)
+                    + "'") + ": letters, digits, '.', '_' and '-', 1 to 64 of them, starting with a letter or digit");
         }
     }
 
@@ -87,6 +92,7 @@ public final class CalibrationStore {
     }
 
     public Calibration load(String name) throws IOException {
+        checkName("calibration", name);
         Path file = file(name);
         JsonNode root;
         try {

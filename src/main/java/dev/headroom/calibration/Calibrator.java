@@ -2,7 +2,6 @@ package dev.headroom.calibration;
 
 import dev.headroom.sizing.Calibration;
 import dev.headroom.sizing.Efficiencies;
-import dev.headroom.sizing.Estimate;
 import dev.headroom.sizing.Scenario;
 import dev.headroom.sizing.ScenarioException;
 import dev.headroom.sizing.SizingEngine;
@@ -76,10 +75,8 @@ public final class Calibrator {
         for (int i = 0; i < points.size(); i++) {
             before[i] = estimate(points.get(i), null);
         }
-        if (!memory.isEmpty()) {
-            Estimate e = engine.estimate(memory.get(0).scenario());
-            start[2] = e.memory().overheadBytes() / GIB;
-        }
+        // The engine's own overhead (fixed terms and fragmentation) where a memory point is, else at the plan.
+        start[2] = engine.estimate(memory.isEmpty() ? plan : memory.get(0).scenario()).memory().overheadBytes() / GIB;
         String[] why = new String[4];
         why[0] = ttft == 0 ? "no TTFT point" : null;
         why[1] = tpot == 0 ? "no TPOT point" : null;
@@ -121,7 +118,7 @@ public final class Calibrator {
         List<Fitted> fitted = new ArrayList<>();
         for (Parameter p : Parameter.values()) {
             boolean isFree = free.contains(p);
-            double shown = isFree ? value[p.ordinal()] : defaultValue(p, plan, defaults, memory);
+            double shown = isFree ? value[p.ordinal()] : defaultValue(p, plan, start);
             fitted.add(new Fitted(p.field, p == Parameter.OVERHEAD ? Math.rint(shown * GIB) : shown, isFree,
                     isFree ? null : "default: " + why[p.ordinal()]));
         }
@@ -136,12 +133,10 @@ public final class Calibrator {
         return new Result(calibration, fitted, results);
     }
 
-    private double defaultValue(Parameter p, Scenario plan, Efficiencies defaults, List<MeasuredPoint> memory) {
+    /** What a parameter the points did not determine stays at: the plan's own value. */
+    private static double defaultValue(Parameter p, Scenario plan, double[] start) {
         return switch (p) {
-            case PREFILL -> defaults.prefillEfficiency();
-            case BANDWIDTH -> defaults.bandwidthEfficiency();
-            case OVERHEAD -> (memory.isEmpty() ? engine.estimate(plan) : engine.estimate(memory.get(0).scenario()))
-                    .memory().overheadBytes() / GIB;
+            case PREFILL, BANDWIDTH, OVERHEAD -> start[p.ordinal()];
             case FRAGMENTATION -> {
                 Double f = plan.overheads().over(plan.runtime().defaults(null)).fragmentation();
                 yield f == null ? 0 : f;

@@ -54,7 +54,12 @@ public final class MeasurementFiles {
             throw new MeasurementException(file + ": is empty");
         }
         if (trimmed.startsWith("[")) {
-            return llamaBench(file, plan, parse(file, text), false);
+            JsonNode results = parse(file, text);
+            List<String> places = new ArrayList<>();
+            for (int i = 0; i < results.size(); i++) {
+                places.add(file + ", result " + (i + 1));
+            }
+            return llamaBench(file, plan, results, places);
         }
         if (trimmed.startsWith("{")) {
             String first = trimmed.lines().findFirst().orElse("");
@@ -68,7 +73,9 @@ public final class MeasurementFiles {
                 return recording(file, plan);
             }
             if (head != null && head.has("n_prompt")) {
-                return llamaBench(file, plan, jsonLines(file, text), true);
+                List<String> places = new ArrayList<>();
+                JsonNode results = jsonLines(file, text, places);
+                return llamaBench(file, plan, results, places);
             }
             JsonNode whole = parse(file, text);
             if (whole.has("mean_tpot_ms") || whole.has("mean_ttft_ms")) {
@@ -189,7 +196,8 @@ public final class MeasurementFiles {
         return v;
     }
 
-    private static List<MeasuredPoint> llamaBench(Path file, Scenario plan, JsonNode results, boolean lines)
+    /** @param places where each result is, for messages: "FILE, result N" or, for jsonl, "FILE line N" */
+    private static List<MeasuredPoint> llamaBench(Path file, Scenario plan, JsonNode results, List<String> places)
             throws MeasurementException {
         if (!results.isArray() || results.isEmpty()) {
             throw new MeasurementException(file + ": llama-bench output must be a non-empty array of results");
@@ -197,7 +205,7 @@ public final class MeasurementFiles {
         List<MeasuredPoint> points = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
             JsonNode r = results.get(i);
-            String where = file + (lines ? " line " : ", result ") + (i + 1);
+            String where = places.get(i);
             double prompt = field(where, r, "n_prompt", 0, 1 << 24);
             double gen = field(where, r, "n_gen", 0, 1 << 24);
             double speed = field(where, r, "avg_ts", Double.MIN_VALUE, 1e9);
@@ -247,13 +255,15 @@ public final class MeasurementFiles {
         }
     }
 
-    private static JsonNode jsonLines(Path file, String text) throws MeasurementException {
+    /** One JSON value per non-blank line; {@code places} gets each one's "FILE line N". */
+    private static JsonNode jsonLines(Path file, String text, List<String> places) throws MeasurementException {
         var array = MAPPER.createArrayNode();
         List<String> lines = text.lines().toList();
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {
                 continue;
             }
+            places.add(file + " line " + (i + 1));
             try {
                 array.add(MAPPER.readTree(lines.get(i)));
             } catch (JsonProcessingException e) {

@@ -4,7 +4,6 @@ import dev.headroom.calibration.CalibrationStore;
 import dev.headroom.calibration.Calibrator;
 import dev.headroom.calibration.MeasuredPoint;
 import dev.headroom.calibration.MeasurementFiles;
-import dev.headroom.catalog.CatalogLoader;
 import dev.headroom.common.Format;
 import dev.headroom.sizing.PlanFile;
 import dev.headroom.sizing.Scenario;
@@ -115,7 +114,8 @@ final class CalibrateCommand implements java.util.concurrent.Callable<Integer> {
         Calibrator.Result result;
         Path saved;
         try {
-            result = new Calibrator(new SizingEngine(new CatalogLoader(null).load())).fit(name, scenario, points);
+            result = new Calibrator(new SizingEngine(CatalogCommand.load(spec.commandLine()))).fit(name, scenario,
+                    points);
             saved = store.save(result);
         } catch (ScenarioException e) {
             e.problems().forEach(p -> err.println("headroom: plan: " + p));

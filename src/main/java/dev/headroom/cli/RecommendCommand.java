@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "recommend", sortOptions = false,
         description = {"The cheapest serving configurations that meet p99 latency targets at a rate: every catalog GPU,"
                 + " format and split screened with the sizing engine, the cheapest confirmed by the serving simulator.",
-            "--json prints candidates, the Pareto front, the rejected GPUs with reasons and the assumptions."})
+            "--json prints candidates, the Pareto front, the rejected GPUs with reasons, the closest"
+                    + " configurations when nothing meets the targets, and the assumptions."})
 final class RecommendCommand implements Callable<Integer> {
     static final int DEFAULT_TOP = 10;
     static final int MIN_SIMULATED = 20;
@@ -39,7 +40,6 @@ final class RecommendCommand implements Callable<Integer> {
     ScenarioOptions options;
     @Mixin
     LoadOptions loadOptions;
-
 
     @Option(names = "--deadline-days", paramLabel = "D", description = "Training: finish within this many days.")
     Double deadlineDays;

@@ -113,8 +113,7 @@ final class ScenarioOptions {
         try {
             return dev.headroom.calibration.CalibrationStore.standard().load(calibration);
         } catch (IllegalArgumentException | java.io.IOException e) {
-            problems.add(e.getMessage().startsWith("name") ? "calibration" + e.getMessage().substring(4)
-                    : e.getMessage());
+            problems.add(e.getMessage());
             return null;
         }
     }

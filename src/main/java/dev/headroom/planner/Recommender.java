@@ -90,6 +90,7 @@ public final class Recommender {
         }
         Map<String, String> whyNot = new LinkedHashMap<>();
         List<Screened> screened = new ArrayList<>();
+        List<Candidate> everyPrice = new ArrayList<>(); // each screened layout priced once, with no budget cap
         Map<Screened, Double> misses = new LinkedHashMap<>();
         long count = 0;
         int done = 0;
@@ -102,6 +103,7 @@ public final class Recommender {
                 throw new java.util.concurrent.CancellationException("recommendation cancelled");
             }
             Reasons reasons = new Reasons();
+            List<Candidate> priced = new ArrayList<>();
             for (WeightFormat format : space.formats()) {
                 if (format != space.nativeFormat() && !computes(gpu, format)) {
                     reasons.kernels.add(format.label());
@@ -117,18 +119,14 @@ public final class Recommender {
                             Screened s = screen(base, gpu, format, kv, tp, pp, load, slo, space, reasons);
                             if (s != null) {
                                 screened.add(s);
+                                priced.addAll(prices(s, space, load));
                             }
                         }
                     }
                 }
             }
             count += reasons.configurations;
-            List<Candidate> priced = new ArrayList<>();
-            for (Screened s : screened) {
-                if (s.gpu == gpu) {
-                    priced.addAll(prices(s, space, load));
-                }
-            }
+            everyPrice.addAll(priced);
             double cheapest = priced.stream().mapToDouble(Candidate::costPerMonthUsd).min().orElse(Double.NaN);
             if (priced.isEmpty()) {
                 whyNot.put(gpu.id(), reasons.explain(gpu, space));
@@ -140,20 +138,15 @@ public final class Recommender {
                         cheapest - budgetPerMonth, cheapest));
             }
         }
-        List<Candidate> all = new ArrayList<>();
-        for (Screened s : screened) {
-            for (Candidate c : prices(s, space, load)) {
-                if (budgetPerMonth == null || c.costPerMonthUsd() <= budgetPerMonth) {
-                    all.add(c);
-                }
-            }
-        }
+        List<Candidate> all = new ArrayList<>(everyPrice.stream()
+                .filter(c -> budgetPerMonth == null || c.costPerMonthUsd() <= budgetPerMonth).toList());
         all.sort(Comparator.comparingDouble(Candidate::costPerMonthUsd));
         List<Candidate> confirmed = confirm(all, screened, base, load, slo, space, budgetPerMonth, confirm, length,
                 seed, listener, cancelled);
         List<Candidate> closest = List.of();
         if (confirm > 0 && confirmed.stream().noneMatch(Candidate::meetsSlo)) {
-            closest = closest(screened, misses, base, load, slo, space, budgetPerMonth, length, seed, cancelled);
+            closest = closest(screened, everyPrice, misses, base, load, slo, space, budgetPerMonth, length, seed,
+                    cancelled);
             // A near miss whose run meets the targets after all (the screen is the cautious stage) is an answer.
             Double cap = budgetPerMonth;
             List<Candidate> met = closest.stream().filter(c -> c.meetsSlo()
@@ -257,7 +250,6 @@ public final class Recommender {
         } catch (ScenarioException e) {
             return null; // a split the model cannot take (heads, layers) or a runtime that cannot run it
         }
-        reasons.configurations++;
         // What one request at its longest needs besides the weights and overheads, against what the GPU has.
         double longest = ((double) load.input().max() + load.output().max()) / profile.blockTokens()
                 * profile.bytesPerBlockPerGpu();
@@ -269,9 +261,9 @@ public final class Recommender {
         }
         if (profile.noBlocksProblem() != null || profile.kvBlocks() * profile.blockTokens()
                 < (long) load.input().max() + load.output().max()) {
-            return null; // no limit or replica count changes what one replica holds
+            reasons.configurations++; // one decision: no limit or replica count changes what one replica holds
+            return null;
         }
-        reasons.configurations--; // counted one by one below
         reasons.fitted = true;
         double in = load.input().mean();
         double held = in + load.output().mean() / 2;
@@ -382,12 +374,11 @@ public final class Recommender {
      * that meet the SLOs and by how much each is over; else each GPU's configuration whose screening figures missed
      * the targets by the least, and what its run misses.
      */
-    private List<Candidate> closest(List<Screened> screened, Map<Screened, Double> misses, Scenario base, Load load,
-                                    Slo slo, SearchSpace space, Double budget, RunLength length, long seed,
-                                    BooleanSupplier cancelled) {
+    private List<Candidate> closest(List<Screened> screened, List<Candidate> everyPrice, Map<Screened, Double> misses,
+                                    Scenario base, Load load, Slo slo, SearchSpace space, Double budget,
+                                    RunLength length, long seed, BooleanSupplier cancelled) {
         if (budget != null && !screened.isEmpty()) {
-            List<Candidate> ranked = new ArrayList<>();
-            screened.forEach(s -> ranked.addAll(prices(s, space, load)));
+            List<Candidate> ranked = new ArrayList<>(everyPrice);
             ranked.sort(Comparator.comparingDouble(Candidate::costPerMonthUsd));
             return cheapestPerLayout(confirm(ranked, screened, base, load, slo, space, null, CLOSEST, length, seed,
                     null, cancelled).stream().filter(c -> c.costPerMonthUsd() > budget).map(c -> overBudget(c, budget))

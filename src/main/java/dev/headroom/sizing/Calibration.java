@@ -35,11 +35,14 @@ public record Calibration(String name, String gpu, RuntimeProfile runtime, Doubl
         RuntimeOverheads o = s.overheads();
         boolean fixedGiven = o.cudaContextBytes() != null || o.workspaceBytes() != null
                 || o.multiGpuWorkspaceBytes() != null || o.cudaGraphBytes() != null;
+        // The fitted overhead is all the fixed terms in one: it stands for the context, the others become 0.
+        boolean replace = overheadBytes != null && !fixedGiven;
+        Long none = 0L;
         RuntimeOverheads overheads = new RuntimeOverheads(
-                fixedGiven || overheadBytes == null ? o.cudaContextBytes() : overheadBytes,
-                fixedGiven || overheadBytes == null ? o.workspaceBytes() : Long.valueOf(0),
-                fixedGiven || overheadBytes == null ? o.multiGpuWorkspaceBytes() : Long.valueOf(0),
-                fixedGiven || overheadBytes == null ? o.cudaGraphBytes() : Long.valueOf(0),
+                replace ? overheadBytes : o.cudaContextBytes(),
+                replace ? none : o.workspaceBytes(),
+                replace ? none : o.multiGpuWorkspaceBytes(),
+                replace ? none : o.cudaGraphBytes(),
                 o.fragmentation() != null ? o.fragmentation() : fragmentation, o.memoryReservation(),
                 o.pagedBlockTokens(), o.launchSecondsPerLayer(), o.prefillChunkTokens());
         return s.withEfficiencies(efficiencies).withOverheads(overheads);

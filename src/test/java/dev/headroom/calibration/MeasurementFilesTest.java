@@ -118,6 +118,12 @@ class MeasurementFilesTest {
         String pg = Files.readString(sample("llama-bench.json")).replace("\"n_gen\": 0", "\"n_gen\": 32");
         assertThatThrownBy(() -> MeasurementFiles.read(write("pg.json", pg), PLAN))
                 .hasMessageContaining("pg.json, result 1: a test with both n_prompt and n_gen");
+        // jsonl: a bad result is named by its line in the file, blank lines counted
+        String pgLine = new com.fasterxml.jackson.databind.ObjectMapper().readTree(pg).get(0).toString();
+        String jsonl = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sample("llama-bench.json").toFile())
+                .get(1).toString() + "\n\n" + pgLine + "\n";
+        assertThatThrownBy(() -> MeasurementFiles.read(write("pg.jsonl", jsonl), PLAN))
+                .hasMessageContaining("pg.jsonl line 3: a test with both n_prompt and n_gen");
         assertThatThrownBy(() -> MeasurementFiles.read(write("bad.json", "[{\"n_prompt\": 512,\n \"n_gen\": }]"),
                 PLAN)).hasMessageContaining("bad.json line 2: not valid JSON");
         assertThatThrownBy(() -> MeasurementFiles.read(write("other.json", "{\"hello\": 1}"), PLAN))

@@ -153,6 +153,7 @@ public final class MonitorViewModel {
     void attach(GpuSource opened, List<GpuInfo> infos) {
         source = opened;
         driverVersion = opened.driverVersion();
+        peakMemoryUsed = 0; // "this run" is this source's
         history = new History(infos.size(), retentionMillis, 1000);
         alertEngine = new AlertEngine(rules, infos);
         sourceName.set(opened.name());
