@@ -178,7 +178,23 @@ _Static_assert(offsetof(nvmlProcessInfo_v2_t, gpuInstanceId) == 16, "v2 gpuInsta
     X(nvmlDeviceGetMigMode, 1)                              \
     X(nvmlDeviceGetPcieReplayCounter, 1)                    \
     X(nvmlDeviceGetRemappedRows, 1)                         \
-    X(nvmlDeviceGetFieldValues, 1)
+    X(nvmlDeviceGetFieldValues, 1)                          \
+    X(nvmlDeviceGetMarginTemperature, 1)                    \
+    X(nvmlDeviceGetProcessUtilization, 1)                   \
+    X(nvmlEventSetCreate, 0)                                \
+    X(nvmlDeviceGetSupportedEventTypes, 1)                  \
+    X(nvmlDeviceRegisterEvents, 1)                          \
+    X(nvmlEventSetWait_v2, 0)                               \
+    X(nvmlEventSetWait, 0)                                  \
+    X(nvmlEventSetFree, 0)                                  \
+    X(nvmlGpmQueryDeviceSupport, 1)                         \
+    X(nvmlGpmSampleAlloc, 0)                                \
+    X(nvmlGpmSampleFree, 0)                                 \
+    X(nvmlGpmSampleGet, 1)                                  \
+    X(nvmlGpmMetricsGet, 0)                                 \
+    X(nvmlDeviceGetMaxMigDeviceCount, 1)                    \
+    X(nvmlDeviceGetMigDeviceHandleByIndex, 1)               \
+    X(nvmlDeviceGetGpuInstanceId, 0)
 
 enum {
 #define FAKE_ENUM(name, dev) FN_##name,
@@ -215,14 +231,16 @@ enum {
     M_UTIL_GPU, M_UTIL_MEM, M_MEMORY_USED, M_TEMP, M_POWER_MW, M_ENERGY_MJ,
     M_CLOCK_GRAPHICS, M_CLOCK_SM, M_CLOCK_MEM, M_CLOCK_VIDEO, M_FAN, M_PSTATE,
     M_THROTTLE, M_ECC_CORRECTED, M_ECC_UNCORRECTED, M_PCIE_TX_KBS, M_PCIE_RX_KBS,
-    M_ENC, M_DEC, M_MEM_TEMP, M_PCIE_REPLAY, M_REMAP_CORR, M_REMAP_UNC, M_REMAP_FAIL, M_COUNT
+    M_ENC, M_DEC, M_MEM_TEMP, M_PCIE_REPLAY, M_REMAP_CORR, M_REMAP_UNC, M_REMAP_FAIL,
+    M_GPM_GR, M_GPM_SM, M_GPM_OCC, M_GPM_TENSOR, M_GPM_DRAM, M_NVLINK_TX_KIB, M_NVLINK_RX_KIB, M_FAN1, M_COUNT
 };
 
 static const char *const metric_names[M_COUNT] = {
     "util_gpu", "util_mem", "memory_used", "temp", "power_mw", "energy_mj",
     "clock_graphics", "clock_sm", "clock_mem", "clock_video", "fan", "pstate",
     "throttle", "ecc_corrected", "ecc_uncorrected", "pcie_tx_kbs", "pcie_rx_kbs",
-    "enc", "dec", "mem_temp", "pcie_replay", "remap_corr", "remap_unc", "remap_fail"
+    "enc", "dec", "mem_temp", "pcie_replay", "remap_corr", "remap_unc", "remap_fail",
+    "gpm_gr", "gpm_sm", "gpm_occ", "gpm_tensor", "gpm_dram", "nvlink_tx_kib", "nvlink_rx_kib", "fan1"
 };
 
 /* Largest value a metric may hold (values are returned through these C types). */
@@ -230,7 +248,8 @@ static const unsigned long long metric_max[M_COUNT] = {
     0xFFFFFFFFull, 0xFFFFFFFFull, ~0ull, 0xFFFFFFFFull, 0xFFFFFFFFull, ~0ull,
     0xFFFFFFFFull, 0xFFFFFFFFull, 0xFFFFFFFFull, 0xFFFFFFFFull, 0xFFFFFFFFull, 15ull,
     ~0ull, ~0ull, ~0ull, 0xFFFFFFFFull, 0xFFFFFFFFull,
-    0xFFFFFFFFull, 0xFFFFFFFFull, 0xFFFFFFFFull, 0xFFFFFFFFull, 0xFFFFFFFFull, 0xFFFFFFFFull, 1ull
+    0xFFFFFFFFull, 0xFFFFFFFFull, 0xFFFFFFFFull, 0xFFFFFFFFull, 0xFFFFFFFFull, 0xFFFFFFFFull, 1ull,
+    100ull, 100ull, 100ull, 100ull, 100ull, ~0ull, ~0ull, 0xFFFFFFFFull
 };
 
 #define FAKE_MAX_GPUS 16
@@ -238,6 +257,9 @@ static const unsigned long long metric_max[M_COUNT] = {
 #define FAKE_MAX_SERIES 1024
 #define FAKE_DEFAULT_ENERGY_BASE_MJ 1000000000ull
 #define FAKE_ENC_DEC_PERIOD_US 167000u
+#define FAKE_MAX_XIDS 64
+#define FAKE_MAX_MIG 7
+#define FAKE_NEVER (-1LL)
 
 enum { PROC_COMPUTE = 0, PROC_GRAPHICS = 1 };
 
@@ -250,7 +272,18 @@ typedef struct {
     unsigned n;
     unsigned pid[FAKE_MAX_PROCS];
     unsigned long long used[FAKE_MAX_PROCS];
+    unsigned sm[FAKE_MAX_PROCS];                     /* SM utilization % (nvmlDeviceGetProcessUtilization) */
+    unsigned long long from[FAKE_MAX_PROCS];         /* runs from this tick ... */
+    long long until[FAKE_MAX_PROCS];                 /* ... until before this one (FAKE_NEVER: for good) */
 } proc_list_t;
+
+/* A MIG GPU instance: its handle is a pointer to this, distinct from every GPU handle. */
+struct fake_mig {
+    unsigned parent;
+    unsigned gi_id;
+    char profile[24];                                /* "1g.10gb" */
+    unsigned long long memory_total, memory_used;
+};
 
 struct nvmlDevice_st {
     unsigned index;
@@ -267,7 +300,15 @@ struct nvmlDevice_st {
     int ecc;
     int mig, mig_set;
     long long lost_at;                               /* -1 = never */
+    long long back_at;                               /* the lost GPU answers again from here; -1 = never */
     unsigned long long calls_after_lost;
+    int gpm;                                         /* GPM (Hopper+) supported */
+    unsigned nvlinks;                                /* NVLink links (0: none, fields NOT_SUPPORTED) */
+    unsigned n_xids;
+    unsigned long long xid_tick[FAKE_MAX_XIDS];
+    unsigned long long xid_code[FAKE_MAX_XIDS];
+    unsigned n_mig;
+    struct fake_mig migs[FAKE_MAX_MIG];
     unsigned char unsupported[FN_COUNT];
     series_t series[M_COUNT];
     proc_list_t procs[2];
@@ -287,6 +328,7 @@ static struct {
     int cuda;
     unsigned gpu_count;
     int init_error;
+    long long driver_gone_from, driver_gone_until;   /* the driver is unloaded between these ticks */
     unsigned sleep_ms[FN_COUNT];
     unsigned refcount;
     int manual_tick;
@@ -366,6 +408,9 @@ static void gpu_defaults(struct nvmlDevice_st *g, unsigned i)
     g->mig = 0;
     g->mig_set = 0;
     g->lost_at = -1;
+    g->back_at = -1;
+    g->gpm = 1;                                      /* an H100 */
+    g->nvlinks = 18;
 }
 
 static void reset_state(int keep_counters)
@@ -379,6 +424,8 @@ static void reset_state(int keep_counters)
     S.cuda = 12040;
     S.gpu_count = 1;
     S.init_error = 0;
+    S.driver_gone_from = FAKE_NEVER;
+    S.driver_gone_until = FAKE_NEVER;
     memset(S.sleep_ms, 0, sizeof S.sleep_ms);
     S.refcount = 0;
     S.manual_tick = 0;
@@ -426,7 +473,19 @@ static unsigned long long metric_at(const struct nvmlDevice_st *g, int m, unsign
             }
             return FAKE_DEFAULT_ENERGY_BASE_MJ + sum * (S.tick_ms ? S.tick_ms : 1000) / 1000ull;
         }
-        return metric_default(g, m);
+        switch (m) {
+        /* GPM activity follows the utilization series, so a busy scenario is busy everywhere. */
+        case M_GPM_GR: return metric_at(g, M_UTIL_GPU, t);
+        case M_GPM_SM: return metric_at(g, M_UTIL_GPU, t) * 9 / 10;
+        case M_GPM_OCC: return metric_at(g, M_UTIL_GPU, t) / 2;
+        case M_GPM_TENSOR: return metric_at(g, M_UTIL_GPU, t) * 6 / 10;
+        case M_GPM_DRAM: return metric_at(g, M_UTIL_MEM, t);
+        /* Per-link counters: 1 GiB sent and 512 MiB received per link per tick. */
+        case M_NVLINK_TX_KIB: return t * 1048576ull;
+        case M_NVLINK_RX_KIB: return t * 524288ull;
+        case M_FAN1: return metric_at(g, M_FAN, t);
+        default: return metric_default(g, m);
+        }
     }
     return s->v[t % s->n];
 }
@@ -594,11 +653,30 @@ static int parse_gpu_line(parse_ctx_t *c, char *p)
         unsigned long long mem;
         if (parse_u32(pid_tok, &pid)) return perr(c, "bad process pid", pid_tok);
         if (parse_u64(mem_tok, &mem)) return perr(c, "bad process memory", mem_tok);
-        NEED_END(p);
         proc_list_t *l = &g->procs[k];
         if (l->n >= FAKE_MAX_PROCS) return perr(c, "too many processes (max 64) of kind", kind);
+        unsigned sm = 0;
+        unsigned long long from = 0, until = 0;
+        int has_until = 0;
+        char *opt;
+        while ((opt = next_tok(&p)) != NULL) {
+            char *v = next_tok(&p);
+            if (strcmp(opt, "sm") == 0) {
+                if (parse_u32(v, &sm) || sm > 100) return perr(c, "bad process sm % (0..100)", v);
+            } else if (strcmp(opt, "from") == 0) {
+                if (parse_u64(v, &from)) return perr(c, "bad process from tick", v);
+            } else if (strcmp(opt, "until") == 0) {
+                if (parse_u64(v, &until) || until > 0x7FFFFFFFFFFFFFFFull) return perr(c, "bad process until tick", v);
+                has_until = 1;
+            } else {
+                return perr(c, "process options are sm, from and until, got", opt);
+            }
+        }
         l->pid[l->n] = pid;
         l->used[l->n] = mem;
+        l->sm[l->n] = sm;
+        l->from[l->n] = from;
+        l->until[l->n] = has_until ? (long long)until : FAKE_NEVER;
         l->n++;
         return 0;
     }
@@ -619,12 +697,56 @@ static int parse_gpu_line(parse_ctx_t *c, char *p)
         g->lost_at = (long long)t;
         return 0;
     }
+    if (strcmp(key, "back_at") == 0) {
+        char *v = next_tok(&p);
+        unsigned long long t;
+        if (parse_u64(v, &t) || t > 0x7FFFFFFFFFFFFFFFull) return perr(c, "bad back_at tick", v);
+        NEED_END(p);
+        g->back_at = (long long)t;
+        return 0;
+    }
+    if (strcmp(key, "xid") == 0) {
+        char *tick = next_tok(&p), *code = next_tok(&p);
+        unsigned long long t, x;
+        if (parse_u64(tick, &t)) return perr(c, "bad xid tick", tick);
+        if (parse_u64(code, &x)) return perr(c, "bad xid code", code);
+        NEED_END(p);
+        if (g->n_xids >= FAKE_MAX_XIDS) return perr(c, "too many xid events (max 64) for gpu", idx_tok);
+        if (g->n_xids > 0 && t < g->xid_tick[g->n_xids - 1]) return perr(c, "xid events must be in tick order", tick);
+        g->xid_tick[g->n_xids] = t;
+        g->xid_code[g->n_xids] = x;
+        g->n_xids++;
+        return 0;
+    }
+    if (strcmp(key, "mig_instance") == 0) {
+        char *id = next_tok(&p), *profile = next_tok(&p), *total = next_tok(&p), *used = next_tok(&p);
+        unsigned gi;
+        unsigned long long tb, ub;
+        if (parse_u32(id, &gi)) return perr(c, "bad GPU instance id", id);
+        if (!profile || strlen(profile) >= sizeof g->migs[0].profile) return perr(c, "bad MIG profile", profile);
+        if (parse_u64(total, &tb) || parse_u64(used, &ub) || ub > tb) return perr(c, "bad MIG memory (total used)", total);
+        NEED_END(p);
+        if (g->n_mig >= FAKE_MAX_MIG) return perr(c, "too many MIG instances (max 7) for gpu", idx_tok);
+        struct fake_mig *m = &g->migs[g->n_mig++];
+        m->parent = idx;
+        m->gi_id = gi;
+        memcpy(m->profile, profile, strlen(profile) + 1);
+        m->memory_total = tb;
+        m->memory_used = ub;
+        return 0;
+    }
     if (strcmp(key, "memory_total") == 0 || strcmp(key, "memory_reserved") == 0) {
         char *v = next_tok(&p);
         unsigned long long x;
         if (parse_u64(v, &x)) return perr(c, "bad byte count", v);
         NEED_END(p);
         if (key[7] == 't') g->memory_total = x; else g->memory_reserved = x;
+        return 0;
+    }
+    if (strcmp(key, "gpm") == 0) {
+        char *v = next_tok(&p);
+        if (parse_bool(v, &g->gpm)) return perr(c, "expected 0 or 1, got", v);
+        NEED_END(p);
         return 0;
     }
     if (strcmp(key, "ecc") == 0 || strcmp(key, "mig") == 0) {
@@ -652,6 +774,7 @@ static int parse_gpu_line(parse_ctx_t *c, char *p)
         { "fans", offsetof(struct nvmlDevice_st, fans) },
         { "pcie_gen", offsetof(struct nvmlDevice_st, pcie_gen) },
         { "pcie_width", offsetof(struct nvmlDevice_st, pcie_width) },
+        { "nvlinks", offsetof(struct nvmlDevice_st, nvlinks) },
         { "pci_device_id", offsetof(struct nvmlDevice_st, pci_device_id) },
         { "pci_subsystem_id", offsetof(struct nvmlDevice_st, pci_subsystem_id) },
     };
@@ -715,6 +838,16 @@ static int parse_line(parse_ctx_t *c, char *line)
         char *v = next_tok(&p);
         if (parse_int(v, &S.init_error)) return perr(c, "bad init_error code", v);
         NEED_END(p);
+        return 0;
+    }
+    if (strcmp(key, "driver_gone") == 0) {
+        char *a = next_tok(&p), *b = next_tok(&p);
+        unsigned long long from, until;
+        if (parse_u64(a, &from) || parse_u64(b, &until) || until <= from || until > 0x7FFFFFFFFFFFFFFFull)
+            return perr(c, "driver_gone needs FROM UNTIL ticks, FROM < UNTIL, got", a);
+        NEED_END(p);
+        S.driver_gone_from = (long long)from;
+        S.driver_gone_until = (long long)until;
         return 0;
     }
     if (strcmp(key, "sleep") == 0) {
@@ -890,9 +1023,17 @@ static void enter(int fn, int lazy_load)
     }
 }
 
+static int driver_gone(void)
+{
+    if (S.driver_gone_from < 0) return 0;
+    unsigned long long t = current_tick();
+    return t >= (unsigned long long)S.driver_gone_from && t < (unsigned long long)S.driver_gone_until;
+}
+
 static nvmlReturn_t enter_initialized(int fn)
 {
     enter(fn, 0);
+    if (driver_gone()) return NVML_ERROR_DRIVER_NOT_LOADED;
     return S.refcount ? NVML_SUCCESS : NVML_ERROR_UNINITIALIZED;
 }
 
@@ -907,7 +1048,20 @@ static struct nvmlDevice_st *gpu_from_handle(nvmlDevice_t dev)
 
 static int gpu_lost(const struct nvmlDevice_st *g, unsigned long long t)
 {
-    return g->lost_at >= 0 && t >= (unsigned long long)g->lost_at;
+    return g->lost_at >= 0 && t >= (unsigned long long)g->lost_at
+        && (g->back_at < 0 || t < (unsigned long long)g->back_at);
+}
+
+/* A MIG device handle, or NULL. */
+static struct fake_mig *mig_from_handle(nvmlDevice_t dev)
+{
+    uintptr_t p = (uintptr_t)dev;
+    for (unsigned i = 0; i < S.gpu_count; i++) {
+        struct nvmlDevice_st *g = &S.gpus[i];
+        for (unsigned k = 0; k < g->n_mig; k++)
+            if (p == (uintptr_t)&g->migs[k]) return &g->migs[k];
+    }
+    return NULL;
 }
 
 /* Entry for every function taking a device handle. On success *g and *t are
@@ -951,6 +1105,7 @@ static nvmlReturn_t impl_init(int fn)
     nvmlReturn_t r;
     if (S.status != SCN_OK) r = NVML_ERROR_UNKNOWN;
     else if (S.init_error) r = (nvmlReturn_t)S.init_error;
+    else if (driver_gone()) r = NVML_ERROR_DRIVER_NOT_LOADED;
     else { S.refcount++; r = NVML_SUCCESS; }
     unlock();
     return r;
@@ -963,7 +1118,8 @@ nvmlReturn_t nvmlInit(void) { return impl_init(FN_nvmlInit); }
 
 nvmlReturn_t nvmlShutdown(void)
 {
-    nvmlReturn_t r = enter_initialized(FN_nvmlShutdown);
+    enter(FN_nvmlShutdown, 0);
+    nvmlReturn_t r = S.refcount ? NVML_SUCCESS : NVML_ERROR_UNINITIALIZED; /* works while the driver is gone */
     if (r == NVML_SUCCESS) S.refcount--;
     unlock();
     return r;
@@ -1098,8 +1254,25 @@ nvmlReturn_t nvmlDeviceGetHandleByIndex(unsigned int index, nvmlDevice_t *device
 /* Identity                                                                   */
 /* ------------------------------------------------------------------------- */
 
+/* The few calls a MIG device handle answers here: name, UUID, memory, GPU instance id. */
+static nvmlReturn_t mig_text(int fn, struct fake_mig *m, char *out, unsigned length, int uuid)
+{
+    enter(fn, 0);
+    nvmlReturn_t r = S.refcount ? NVML_SUCCESS : NVML_ERROR_UNINITIALIZED;
+    if (r == NVML_SUCCESS) {
+        char text[128];
+        if (uuid) snprintf(text, sizeof text, "MIG-fa4e%04x-0000-4000-8000-%012x", m->parent, m->gi_id);
+        else snprintf(text, sizeof text, "%s MIG %s", S.gpus[m->parent].name, m->profile);
+        r = copy_out(out, length, text);
+    }
+    unlock();
+    return r;
+}
+
 nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t dev, char *name, unsigned int length)
 {
+    struct fake_mig *m = mig_from_handle(dev);
+    if (m) return mig_text(FN_nvmlDeviceGetName, m, name, length, 0);
     DEV_BEGIN(nvmlDeviceGetName);
     r = copy_out(name, length, g->name);
     END;
@@ -1107,6 +1280,8 @@ nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t dev, char *name, unsigned int length
 
 nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t dev, char *uuid, unsigned int length)
 {
+    struct fake_mig *m = mig_from_handle(dev);
+    if (m) return mig_text(FN_nvmlDeviceGetUUID, m, uuid, length, 1);
     DEV_BEGIN(nvmlDeviceGetUUID);
     r = copy_out(uuid, length, g->uuid);
     END;
@@ -1160,6 +1335,18 @@ nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t dev, nvmlUtilization_t *
 
 nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t dev, nvmlMemory_t *memory)
 {
+    struct fake_mig *m = mig_from_handle(dev);
+    if (m) {
+        enter(FN_nvmlDeviceGetMemoryInfo, 0);
+        nvmlReturn_t mr = !S.refcount ? NVML_ERROR_UNINITIALIZED : !memory ? NVML_ERROR_INVALID_ARGUMENT : NVML_SUCCESS;
+        if (mr == NVML_SUCCESS) {
+            memory->total = m->memory_total;
+            memory->used = m->memory_used;
+            memory->free = m->memory_total - m->memory_used;
+        }
+        unlock();
+        return mr;
+    }
     DEV_BEGIN(nvmlDeviceGetMemoryInfo);
     if (!memory) r = NVML_ERROR_INVALID_ARGUMENT;
     else {
@@ -1177,6 +1364,20 @@ static unsigned long long sub_clamp(unsigned long long a, unsigned long long b) 
 
 nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t dev, nvmlMemory_v2_t *memory)
 {
+    struct fake_mig *m = mig_from_handle(dev);
+    if (m) {
+        enter(FN_nvmlDeviceGetMemoryInfo_v2, 0);
+        nvmlReturn_t mr = !S.refcount ? NVML_ERROR_UNINITIALIZED : !memory ? NVML_ERROR_INVALID_ARGUMENT
+            : memory->version != NVML_MEMORY_V2_VERSION ? NVML_ERROR_ARGUMENT_VERSION_MISMATCH : NVML_SUCCESS;
+        if (mr == NVML_SUCCESS) {
+            memory->total = m->memory_total;
+            memory->reserved = 0;
+            memory->used = m->memory_used;
+            memory->free = m->memory_total - m->memory_used;
+        }
+        unlock();
+        return mr;
+    }
     DEV_BEGIN(nvmlDeviceGetMemoryInfo_v2);
     if (!memory) r = NVML_ERROR_INVALID_ARGUMENT;
     else if (memory->version != NVML_MEMORY_V2_VERSION) r = NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
@@ -1282,7 +1483,7 @@ nvmlReturn_t nvmlDeviceGetFanSpeed_v2(nvmlDevice_t dev, unsigned int fan, unsign
     if (!speed) r = NVML_ERROR_INVALID_ARGUMENT;
     else if (g->fans == 0) r = NVML_ERROR_NOT_SUPPORTED;
     else if (fan >= g->fans) r = NVML_ERROR_INVALID_ARGUMENT;
-    else *speed = U32(M_FAN);
+    else *speed = U32(fan == 0 ? M_FAN : M_FAN1);
     END;
 }
 #endif
@@ -1404,6 +1605,12 @@ typedef struct {
     unsigned long long value;
 } fake_field_value_t;
 
+/* The union's uiVal sits at the start of its 8 bytes (little-endian LP64). */
+static void set_uint(unsigned long long *value, unsigned v)
+{
+    memcpy(value, &v, sizeof v);
+}
+
 nvmlReturn_t nvmlDeviceGetFieldValues(nvmlDevice_t dev, int valuesCount, fake_field_value_t *values)
 {
     DEV_BEGIN(nvmlDeviceGetFieldValues);
@@ -1413,10 +1620,22 @@ nvmlReturn_t nvmlDeviceGetFieldValues(nvmlDevice_t dev, int valuesCount, fake_fi
             values[i].timestamp = 0;
             values[i].latencyUsec = 0;
             values[i].value = 0;
-            if (values[i].fieldId == 82) {
+            unsigned id = values[i].fieldId, link = values[i].scopeId;
+            if (id == 82) {
                 values[i].valueType = 1;
                 values[i].nvmlReturn = NVML_SUCCESS;
-                *(unsigned int *)&values[i].value = U32(M_MEM_TEMP);
+                set_uint(&values[i].value, U32(M_MEM_TEMP));
+            } else if (id == 91 && g->nvlinks > 0) {          /* NVML_FI_DEV_NVLINK_LINK_COUNT */
+                values[i].valueType = 1;
+                values[i].nvmlReturn = NVML_SUCCESS;
+                set_uint(&values[i].value, g->nvlinks);
+            } else if ((id == 138 || id == 139) && g->nvlinks > 0) { /* NVLINK_THROUGHPUT_DATA_TX / _RX, KiB */
+                values[i].valueType = 3;
+                if (link >= g->nvlinks) values[i].nvmlReturn = NVML_ERROR_INVALID_ARGUMENT;
+                else {
+                    values[i].nvmlReturn = NVML_SUCCESS;
+                    values[i].value = metric_at(g, id == 138 ? M_NVLINK_TX_KIB : M_NVLINK_RX_KIB, t);
+                }
             } else {
                 values[i].valueType = 1;
                 values[i].nvmlReturn = NVML_ERROR_NOT_SUPPORTED;
@@ -1457,7 +1676,9 @@ static nvmlReturn_t impl_procs(int fn, nvmlDevice_t dev, int kind, unsigned int 
     if (r != NVML_SUCCESS) goto out;
     if (!infoCount) { r = NVML_ERROR_INVALID_ARGUMENT; goto out; }
     const proc_list_t *l = &g->procs[kind];
-    unsigned n = l->n;
+    unsigned alive[FAKE_MAX_PROCS], n = 0;
+    for (unsigned i = 0; i < l->n; i++)
+        if (t >= l->from[i] && (l->until[i] < 0 || t < (unsigned long long)l->until[i])) alive[n++] = i;
     if (n == 0) { *infoCount = 0; goto out; }
     if (!infos || *infoCount < n) {
         *infoCount = n;
@@ -1468,13 +1689,13 @@ static nvmlReturn_t impl_procs(int fn, nvmlDevice_t dev, int kind, unsigned int 
         if (stride == sizeof(nvmlProcessInfo_v1_t)) {
             nvmlProcessInfo_v1_t *p = (nvmlProcessInfo_v1_t *)infos + i;
             memset(p, 0, sizeof *p);
-            p->pid = l->pid[i];
-            p->usedGpuMemory = l->used[i];
+            p->pid = l->pid[alive[i]];
+            p->usedGpuMemory = l->used[alive[i]];
         } else {
             nvmlProcessInfo_v2_t *p = (nvmlProcessInfo_v2_t *)infos + i;
             memset(p, 0, sizeof *p);
-            p->pid = l->pid[i];
-            p->usedGpuMemory = l->used[i];
+            p->pid = l->pid[alive[i]];
+            p->usedGpuMemory = l->used[alive[i]];
             p->gpuInstanceId = FAKE_NO_INSTANCE_ID;
             p->computeInstanceId = FAKE_NO_INSTANCE_ID;
         }
@@ -1522,4 +1743,306 @@ nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t dev, unsigned int *currentMode, u
     else if (!g->mig_set) r = NVML_ERROR_NOT_SUPPORTED;
     else { *currentMode = (unsigned)g->mig; *pendingMode = (unsigned)g->mig; }
     END;
+}
+
+nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(nvmlDevice_t dev, unsigned int *count)
+{
+    DEV_BEGIN(nvmlDeviceGetMaxMigDeviceCount);
+    if (!count) r = NVML_ERROR_INVALID_ARGUMENT;
+    else if (!g->mig_set) r = NVML_ERROR_NOT_SUPPORTED;
+    else *count = g->mig ? g->n_mig : 0;
+    END;
+}
+
+nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(nvmlDevice_t dev, unsigned int index, nvmlDevice_t *migDevice)
+{
+    DEV_BEGIN(nvmlDeviceGetMigDeviceHandleByIndex);
+    if (!migDevice) r = NVML_ERROR_INVALID_ARGUMENT;
+    else if (!g->mig_set || !g->mig) r = NVML_ERROR_NOT_SUPPORTED;
+    else if (index >= g->n_mig) r = NVML_ERROR_NOT_FOUND;
+    else *migDevice = (nvmlDevice_t)(void *)&g->migs[index];
+    END;
+}
+
+nvmlReturn_t nvmlDeviceGetGpuInstanceId(nvmlDevice_t dev, unsigned int *id)
+{
+    nvmlReturn_t r = enter_initialized(FN_nvmlDeviceGetGpuInstanceId);
+    if (r == NVML_SUCCESS) {
+        struct fake_mig *m = mig_from_handle(dev);
+        if (!id) r = NVML_ERROR_INVALID_ARGUMENT;
+        else if (!m) r = gpu_from_handle(dev) ? NVML_ERROR_NOT_SUPPORTED : NVML_ERROR_INVALID_ARGUMENT;
+        else *id = m->gi_id;
+    }
+    unlock();
+    return r;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Temperature margin, per-process utilization                                */
+/* ------------------------------------------------------------------------- */
+
+typedef struct { unsigned int version; int marginTemperature; } fake_margin_t;  /* nvmlMarginTemperature_v1_t */
+#define FAKE_MARGIN_VERSION 0x01000008u                    /* sizeof 8 | 1 << 24 */
+_Static_assert(sizeof(fake_margin_t) == 8, "nvmlMarginTemperature_t must be 8 bytes");
+
+/* The distance to the slowdown threshold: temp_slowdown - temp, negative past it. */
+nvmlReturn_t nvmlDeviceGetMarginTemperature(nvmlDevice_t dev, fake_margin_t *margin)
+{
+    DEV_BEGIN(nvmlDeviceGetMarginTemperature);
+    if (!margin) r = NVML_ERROR_INVALID_ARGUMENT;
+    else if (margin->version != FAKE_MARGIN_VERSION) r = NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+    else if (g->temp_threshold[1] == 0) r = NVML_ERROR_NOT_SUPPORTED;
+    else margin->marginTemperature = (int)g->temp_threshold[1] - (int)U32(M_TEMP);
+    END;
+}
+
+typedef struct {                                   /* nvmlProcessUtilizationSample_t, 32 bytes */
+    unsigned int pid;
+    unsigned long long timeStamp;                  /* µs */
+    unsigned int smUtil, memUtil, encUtil, decUtil;
+} fake_process_sample_t;
+_Static_assert(sizeof(fake_process_sample_t) == 32, "nvmlProcessUtilizationSample_t must be 32 bytes");
+
+/* One sample per running process (compute then graphics); none running answers NOT_FOUND, as the driver does. */
+nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t dev, fake_process_sample_t *samples, unsigned int *count,
+                                             unsigned long long lastSeenTimeStamp)
+{
+    (void)lastSeenTimeStamp;
+    DEV_BEGIN(nvmlDeviceGetProcessUtilization);
+    if (!count) { r = NVML_ERROR_INVALID_ARGUMENT; goto out; }
+    unsigned n = 0;
+    for (int k = 0; k < 2; k++)
+        for (unsigned i = 0; i < g->procs[k].n; i++) {
+            const proc_list_t *l = &g->procs[k];
+            if (t < l->from[i] || (l->until[i] >= 0 && t >= (unsigned long long)l->until[i])) continue;
+            if (samples && n < *count) {
+                samples[n].pid = l->pid[i];
+                samples[n].timeStamp = monotonic_ms() * 1000ull;
+                samples[n].smUtil = l->sm[i];
+                samples[n].memUtil = l->sm[i] / 2;
+                samples[n].encUtil = 0;
+                samples[n].decUtil = 0;
+            }
+            n++;
+        }
+    if (n == 0) { *count = 0; r = NVML_ERROR_NOT_FOUND; goto out; }
+    if (!samples || *count < n) { *count = n; r = NVML_ERROR_INSUFFICIENT_SIZE; goto out; }
+    *count = n;
+    END;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Events (XIDs)                                                              */
+/* ------------------------------------------------------------------------- */
+
+#define FAKE_EVENT_XID 0x8ull                      /* nvmlEventTypeXidCriticalError */
+#define FAKE_EVENT_SUPPORTED (0x1ull | 0x2ull | 0x4ull | FAKE_EVENT_XID | 0x10ull)
+
+struct fake_event_set {
+    unsigned magic;
+    unsigned long long mask[FAKE_MAX_GPUS];
+    unsigned delivered[FAKE_MAX_GPUS];
+};
+#define FAKE_EVENT_MAGIC 0x45564e54u
+
+typedef struct {                                   /* nvmlEventData_t (v2: 32 bytes; v1 stops after eventData) */
+    nvmlDevice_t device;
+    unsigned long long eventType;
+    unsigned long long eventData;
+    unsigned int gpuInstanceId;
+    unsigned int computeInstanceId;
+} fake_event_data_t;
+_Static_assert(sizeof(fake_event_data_t) == 32, "nvmlEventData_t must be 32 bytes");
+
+nvmlReturn_t nvmlEventSetCreate(struct fake_event_set **set)
+{
+    nvmlReturn_t r = enter_initialized(FN_nvmlEventSetCreate);
+    if (r == NVML_SUCCESS) {
+        if (!set) r = NVML_ERROR_INVALID_ARGUMENT;
+        else if (!(*set = calloc(1, sizeof **set))) r = NVML_ERROR_MEMORY;
+        else (*set)->magic = FAKE_EVENT_MAGIC;
+    }
+    unlock();
+    return r;
+}
+
+nvmlReturn_t nvmlEventSetFree(struct fake_event_set *set)
+{
+    enter(FN_nvmlEventSetFree, 0);
+    nvmlReturn_t r = NVML_SUCCESS;
+    if (!set || set->magic != FAKE_EVENT_MAGIC) r = NVML_ERROR_INVALID_ARGUMENT;
+    else { set->magic = 0; free(set); }
+    unlock();
+    return r;
+}
+
+nvmlReturn_t nvmlDeviceGetSupportedEventTypes(nvmlDevice_t dev, unsigned long long *types)
+{
+    DEV_BEGIN(nvmlDeviceGetSupportedEventTypes);
+    if (!types) r = NVML_ERROR_INVALID_ARGUMENT;
+    else *types = FAKE_EVENT_SUPPORTED;
+    END;
+}
+
+nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t dev, unsigned long long types, struct fake_event_set *set)
+{
+    DEV_BEGIN(nvmlDeviceRegisterEvents);
+    if (!set || set->magic != FAKE_EVENT_MAGIC) r = NVML_ERROR_INVALID_ARGUMENT;
+    else if (types & ~FAKE_EVENT_SUPPORTED) r = NVML_ERROR_NOT_SUPPORTED;
+    else {
+        unsigned i = g->index;
+        set->mask[i] |= types;
+        /* Events are delivered from registration on: earlier XIDs are not queued. */
+        unsigned skip = 0;
+        while (skip < g->n_xids && g->xid_tick[skip] < t) skip++;
+        if (set->delivered[i] < skip) set->delivered[i] = skip;
+    }
+    END;
+}
+
+/* The oldest XID due by now on a registered GPU; TIMEOUT when there is none within timeoutms. */
+static nvmlReturn_t impl_wait(int fn, struct fake_event_set *set, fake_event_data_t *data, unsigned timeoutms, int v2)
+{
+    nvmlReturn_t r = enter_initialized(fn);
+    for (int attempt = 0; r == NVML_SUCCESS; attempt++) {
+        if (!set || set->magic != FAKE_EVENT_MAGIC || !data) { r = NVML_ERROR_INVALID_ARGUMENT; break; }
+        unsigned long long t = current_tick();
+        int found = -1;
+        for (unsigned i = 0; i < S.gpu_count && found < 0; i++) {
+            struct nvmlDevice_st *g = &S.gpus[i];
+            if ((set->mask[i] & FAKE_EVENT_XID) && set->delivered[i] < g->n_xids
+                && g->xid_tick[set->delivered[i]] <= t) found = (int)i;
+        }
+        if (found >= 0) {
+            struct nvmlDevice_st *g = &S.gpus[found];
+            data->device = g;
+            data->eventType = FAKE_EVENT_XID;
+            data->eventData = g->xid_code[set->delivered[found]++];
+            if (v2) { data->gpuInstanceId = FAKE_NO_INSTANCE_ID; data->computeInstanceId = FAKE_NO_INSTANCE_ID; }
+            break;
+        }
+        if (attempt > 0 || timeoutms == 0) { r = NVML_ERROR_TIMEOUT; break; }
+        unlock();
+        sleep_ms(timeoutms > 1000 ? 1000 : timeoutms);
+        lock();
+    }
+    unlock();
+    return r;
+}
+
+#ifndef FAKE_LEGACY_ONLY
+nvmlReturn_t nvmlEventSetWait_v2(struct fake_event_set *set, fake_event_data_t *data, unsigned int timeoutms)
+{
+    return impl_wait(FN_nvmlEventSetWait_v2, set, data, timeoutms, 1);
+}
+#endif
+nvmlReturn_t nvmlEventSetWait(struct fake_event_set *set, fake_event_data_t *data, unsigned int timeoutms)
+{
+    return impl_wait(FN_nvmlEventSetWait, set, data, timeoutms, 0);
+}
+
+/* ------------------------------------------------------------------------- */
+/* GPM (Hopper and later)                                                     */
+/* ------------------------------------------------------------------------- */
+
+struct fake_gpm_sample {
+    unsigned magic;
+    int filled;
+    unsigned gpu;
+    unsigned long long tick;
+};
+#define FAKE_GPM_MAGIC 0x47504d53u
+
+typedef struct {                                   /* nvmlGpmMetric_t, 40 bytes */
+    unsigned int metricId;
+    int nvmlReturn;
+    double value;
+    const char *shortName, *longName, *unit;
+} fake_gpm_metric_t;
+typedef struct {                                   /* nvmlGpmMetricsGet_t: 24-byte head, then the metrics */
+    unsigned int version;
+    unsigned int numMetrics;
+    struct fake_gpm_sample *sample1;
+    struct fake_gpm_sample *sample2;
+    fake_gpm_metric_t metrics[];
+} fake_gpm_get_t;
+typedef struct { unsigned int version; unsigned int isSupportedDevice; } fake_gpm_support_t;
+_Static_assert(sizeof(fake_gpm_metric_t) == 40, "nvmlGpmMetric_t must be 40 bytes");
+_Static_assert(offsetof(fake_gpm_get_t, metrics) == 24, "nvmlGpmMetricsGet_t.metrics @24");
+#define FAKE_GPM_METRIC_MAX 333                    /* CUDA 13's NVML_GPM_METRIC_MAX; older headers have 98 */
+
+nvmlReturn_t nvmlGpmQueryDeviceSupport(nvmlDevice_t dev, fake_gpm_support_t *support)
+{
+    DEV_BEGIN(nvmlGpmQueryDeviceSupport);
+    if (!support) r = NVML_ERROR_INVALID_ARGUMENT;
+    else if (support->version != 1) r = NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+    else support->isSupportedDevice = (unsigned)g->gpm;
+    END;
+}
+
+nvmlReturn_t nvmlGpmSampleAlloc(struct fake_gpm_sample **sample)
+{
+    nvmlReturn_t r = enter_initialized(FN_nvmlGpmSampleAlloc);
+    if (r == NVML_SUCCESS) {
+        if (!sample) r = NVML_ERROR_INVALID_ARGUMENT;
+        else if (!(*sample = calloc(1, sizeof **sample))) r = NVML_ERROR_MEMORY;
+        else (*sample)->magic = FAKE_GPM_MAGIC;
+    }
+    unlock();
+    return r;
+}
+
+nvmlReturn_t nvmlGpmSampleFree(struct fake_gpm_sample *sample)
+{
+    enter(FN_nvmlGpmSampleFree, 0);
+    nvmlReturn_t r = NVML_SUCCESS;
+    if (!sample || sample->magic != FAKE_GPM_MAGIC) r = NVML_ERROR_INVALID_ARGUMENT;
+    else { sample->magic = 0; free(sample); }
+    unlock();
+    return r;
+}
+
+nvmlReturn_t nvmlGpmSampleGet(nvmlDevice_t dev, struct fake_gpm_sample *sample)
+{
+    DEV_BEGIN(nvmlGpmSampleGet);
+    if (!sample || sample->magic != FAKE_GPM_MAGIC) r = NVML_ERROR_INVALID_ARGUMENT;
+    else if (!g->gpm) r = NVML_ERROR_NOT_SUPPORTED;
+    else { sample->filled = 1; sample->gpu = g->index; sample->tick = t; }
+    END;
+}
+
+/* Percentages over the span between two samples of one GPU, taken from the series at the later sample's tick. */
+nvmlReturn_t nvmlGpmMetricsGet(fake_gpm_get_t *get)
+{
+    nvmlReturn_t r = enter_initialized(FN_nvmlGpmMetricsGet);
+    if (r != NVML_SUCCESS) goto out;
+    if (!get) { r = NVML_ERROR_INVALID_ARGUMENT; goto out; }
+    if (get->version != 1) { r = NVML_ERROR_ARGUMENT_VERSION_MISMATCH; goto out; }
+    struct fake_gpm_sample *a = get->sample1, *b = get->sample2;
+    if (get->numMetrics == 0 || get->numMetrics > FAKE_GPM_METRIC_MAX || !a || !b || a->magic != FAKE_GPM_MAGIC
+        || b->magic != FAKE_GPM_MAGIC || !a->filled || !b->filled || a->gpu != b->gpu) {
+        r = NVML_ERROR_INVALID_ARGUMENT;
+        goto out;
+    }
+    const struct nvmlDevice_st *g = &S.gpus[b->gpu];
+    for (unsigned i = 0; i < get->numMetrics; i++) {
+        fake_gpm_metric_t *m = &get->metrics[i];
+        int series;
+        switch (m->metricId) {
+        case 1: series = M_GPM_GR; break;          /* NVML_GPM_METRIC_GRAPHICS_UTIL */
+        case 2: series = M_GPM_SM; break;          /* SM_UTIL */
+        case 3: series = M_GPM_OCC; break;         /* SM_OCCUPANCY */
+        case 5: series = M_GPM_TENSOR; break;      /* ANY_TENSOR_UTIL */
+        case 10: series = M_GPM_DRAM; break;       /* DRAM_BW_UTIL */
+        default: series = -1;
+        }
+        m->shortName = m->longName = m->unit = NULL;
+        if (series < 0) { m->nvmlReturn = NVML_ERROR_NOT_SUPPORTED; m->value = 0; continue; }
+        m->nvmlReturn = NVML_SUCCESS;
+        m->value = (double)metric_at(g, series, b->tick);
+        m->unit = "%";
+    }
+out:
+    unlock();
+    return r;
 }

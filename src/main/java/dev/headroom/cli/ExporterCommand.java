@@ -66,6 +66,14 @@ final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
     String hostnameLabel = DcgmMetrics.HOSTNAME_LABEL;
     @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long; default: until Ctrl-C.")
     String duration;
+    @Option(names = "--process-metrics", description = "Also serve headroom_process_gpu_memory_bytes and"
+            + " headroom_process_sm_utilization per process (labels gpu, UUID, pid, process, user, and container and"
+            + " pod where the process's cgroup names them); reads the process lists every tick.")
+    boolean processMetrics;
+    @Option(names = "--process-metrics-limit", paramLabel = "N", description = "At most N processes get series"
+            + " (default " + DcgmMetrics.DEFAULT_PROCESS_SERIES + "); those holding the most memory are kept and"
+            + " headroom_process_series_dropped counts the rest.")
+    Integer processLimit;
 
     @Override
     public Integer call() throws Exception {
@@ -121,6 +129,12 @@ final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
             err.println("headroom: warning: /metrics on " + listen + " is open to anyone who can reach it; require credentials"
                     + " with --token-file FILE, --basic-auth-file FILE or " + TOKEN_VARIABLE);
         }
+        if (processLimit != null && (processLimit < 1 || processLimit > 100_000)) {
+            throw usage("process-metrics-limit = " + processLimit + ": must be between 1 and 100000");
+        }
+        if (processLimit != null && !processMetrics) {
+            throw usage("--process-metrics-limit needs --process-metrics");
+        }
         GpuSource gpus;
         try {
             gpus = Sources.parse(source);
@@ -136,15 +150,19 @@ final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
         }
         DcgmMetrics metrics = new DcgmMetrics(infos, noHostname ? null : InetAddress.getLocalHost().getHostName(),
                 hostnameLabel, gpus.driverVersion());
+        if (processMetrics) {
+            metrics.processMetrics(processLimit == null ? DcgmMetrics.DEFAULT_PROCESS_SERIES : processLimit);
+        }
+        StateChanges changes = new StateChanges(err);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "headroom-exporter-sampler");
             thread.setDaemon(true);
             return thread;
         });
         try (gpus) {
-            metrics.update(gpus.sample(false)); // the first scrape already has readings
-            sampler.scheduleAtFixedRate(() -> metrics.update(gpus.sample(false)), intervalMillis, intervalMillis,
-                    TimeUnit.MILLISECONDS);
+            metrics.update(changes.seen(gpus.sample(processMetrics))); // the first scrape already has readings
+            sampler.scheduleAtFixedRate(() -> metrics.update(changes.seen(gpus.sample(processMetrics))), intervalMillis,
+                    intervalMillis, TimeUnit.MILLISECONDS);
             sampler.scheduleAtFixedRate(new HeapTrim(), 10, 10, TimeUnit.SECONDS); // resident memory stays flat
             try (MetricsServer server = new MetricsServer(metrics, host, port, token, basic)) {
                 out.printf("serving %d GPU(s) from %s%s on http://%s:%d/metrics%n", infos.size(), gpus.name(),
@@ -165,6 +183,28 @@ final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
             sampler.shutdownNow();
         }
         return 0;
+    }
+
+    /** Says on stderr when a GPU is lost, the driver goes, and when either answers again. */
+    private static final class StateChanges {
+        private final PrintWriter err;
+        private final java.util.Map<Integer, dev.headroom.telemetry.MetricStatus> last = new java.util.HashMap<>();
+
+        StateChanges(PrintWriter err) {
+            this.err = err;
+        }
+
+        dev.headroom.telemetry.Snapshot seen(dev.headroom.telemetry.Snapshot snapshot) {
+            for (dev.headroom.telemetry.GpuReading reading : snapshot.gpus()) {
+                dev.headroom.telemetry.MetricStatus before = last.put(reading.index(), reading.state());
+                if (before != null && before != reading.state()) {
+                    err.println("headroom: GPU " + reading.index() + ": " + (reading.state()
+                            == dev.headroom.telemetry.MetricStatus.OK ? "recovered" : reading.state().description()));
+                    err.flush();
+                }
+            }
+            return snapshot;
+        }
     }
 
     /** A credentials file's first line, trimmed; the message names the flag, the file and what is wrong. */

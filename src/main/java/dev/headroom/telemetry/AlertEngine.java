@@ -16,6 +16,8 @@ public final class AlertEngine {
     private final Map<String, Long> holdingSince = new HashMap<>();
     private final Map<String, Boolean> active = new HashMap<>();
     private final Map<Integer, Double> lastUncorrected = new HashMap<>();
+    /** The previous reading of each GPU, for the conditions that compare with it. */
+    private final Map<Integer, GpuReading> previous = new HashMap<>();
 
     public AlertEngine(List<AlertRule> rules, List<GpuInfo> gpus) {
         this.rules = List.copyOf(rules);
@@ -49,12 +51,16 @@ public final class AlertEngine {
                     if (wasActive) {
                         active.put(key, false);
                         events.add(new AlertEvent(snapshot.epochMillis(), reading.index(), rule.id(), rule.name(),
-                                rule.severity(), false, "cleared"));
+                                rule.severity(), false, rule.condition() == AlertRule.Condition.GPU_LOST
+                                        ? "recovered: the GPU answers again" : "cleared"));
                     }
                 }
             }
             if (reading.has(Metric.ECC_UNCORRECTED)) {
                 lastUncorrected.put(reading.index(), reading.value(Metric.ECC_UNCORRECTED));
+            }
+            if (reading.state() == MetricStatus.OK) {
+                previous.put(reading.index(), reading);
             }
         }
         return events;
@@ -63,7 +69,8 @@ public final class AlertEngine {
     /** What was seen, when the condition holds; null when it does not (or cannot be judged). */
     private String check(AlertRule rule, GpuReading r, GpuInfo info) {
         if (rule.condition() == AlertRule.Condition.GPU_LOST) {
-            return r.state() == MetricStatus.GPU_LOST ? "the GPU stopped answering (fallen off the bus?)" : null;
+            return r.state() == MetricStatus.GPU_LOST ? "the GPU stopped answering (fallen off the bus?)"
+                    : r.state() == MetricStatus.DRIVER_GONE ? "the NVIDIA driver is not loaded any more" : null;
         }
         if (r.state() != MetricStatus.OK) {
             return null;
@@ -116,6 +123,25 @@ public final class AlertEngine {
                 double now = r.value(Metric.ECC_UNCORRECTED);
                 return before != null && now > before
                         ? String.format(Locale.ROOT, "uncorrected ECC errors %.0f -> %.0f", before, now) : null;
+            }
+            case XID_NEEDS_ACTION -> {
+                GpuReading before = previous.get(r.index());
+                if (!r.has(Metric.XID_EVENTS) || before == null || !before.has(Metric.XID_EVENTS)
+                        || r.value(Metric.XID_EVENTS) <= before.value(Metric.XID_EVENTS)) {
+                    return null;
+                }
+                int code = (int) r.value(Metric.XID);
+                return XidCatalog.needsAction(code) ? "XID " + code + ": " + XidCatalog.message(code) : null;
+            }
+            case METRIC_RISE -> {
+                GpuReading before = previous.get(r.index());
+                if (rule.metric() == null || !r.has(rule.metric()) || before == null || !before.has(rule.metric())) {
+                    return null;
+                }
+                double was = before.value(rule.metric());
+                double now = r.value(rule.metric());
+                return now > was ? String.format(Locale.ROOT, "%s %.0f -> %.0f", rule.metric().label(), was, now)
+                        : null;
             }
             default -> {
                 return null;

@@ -35,8 +35,12 @@ public record AlertRule(String id, String name, Condition condition, Metric metr
         HARDWARE_SLOWDOWN,
         /** the volatile uncorrected ECC count rose. */
         ECC_UNCORRECTED_RISE,
-        /** the GPU stopped answering. */
-        GPU_LOST
+        /** the GPU stopped answering, or the driver went away. */
+        GPU_LOST,
+        /** an XID arrived whose recommended action in NVIDIA's catalog is a reset, a reboot or service. */
+        XID_NEEDS_ACTION,
+        /** {@code metric} (a count) rose since the previous reading. */
+        METRIC_RISE
     }
 
     /** The defaults of a fresh install; users edit, disable and add to them. */
@@ -56,6 +60,11 @@ public record AlertRule(String id, String name, Condition condition, Metric metr
                         Metric.ECC_UNCORRECTED, Comparison.ABOVE, 0, 0, Severity.CRITICAL, true),
                 new AlertRule("row-remap-failure", "Row remapping failed (the GPU needs service)", Condition.METRIC,
                         Metric.ROW_REMAP_FAILURE, Comparison.ABOVE, 0.5, 0, Severity.CRITICAL, true), // a 0/1 flag
+                new AlertRule("xid-needs-action", "An XID error that needs a reset or service", Condition.XID_NEEDS_ACTION,
+                        Metric.XID, Comparison.ABOVE, 0, 0, Severity.CRITICAL, true),
+                new AlertRule("remapped-uncorrectable-rise", "Rows remapped for uncorrectable errors rose",
+                        Condition.METRIC_RISE, Metric.REMAPPED_ROWS_UNCORRECTABLE, Comparison.ABOVE, 0, 0,
+                        Severity.CRITICAL, true),
                 new AlertRule("gpu-lost", "GPU lost", Condition.GPU_LOST, null, Comparison.ABOVE, 0, 0,
                         Severity.CRITICAL, true));
     }

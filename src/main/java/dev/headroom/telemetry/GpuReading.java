@@ -14,9 +14,21 @@ public final class GpuReading {
     private final MetricStatus[] status;
     private final long throttleMask;
     private final List<GpuProcess> processes;
+    private final double[] fanSpeeds;
+    private final List<MigInstance> migInstances;
 
     public GpuReading(int index, MetricStatus state, double[] values, MetricStatus[] status, long throttleMask,
                       List<GpuProcess> processes) {
+        this(index, state, values, status, throttleMask, processes, null, null);
+    }
+
+    /**
+     * @param fanSpeeds    every fan's intended speed in %, where the GPU has more than the one {@link Metric#FAN}
+     *                     averages; null where there are none or they were not read
+     * @param migInstances the GPU instances of a MIG-enabled GPU, else null
+     */
+    public GpuReading(int index, MetricStatus state, double[] values, MetricStatus[] status, long throttleMask,
+                      List<GpuProcess> processes, double[] fanSpeeds, List<MigInstance> migInstances) {
         if (values.length != Metric.all().length || status.length != Metric.all().length) {
             throw new IllegalArgumentException("one value and one status per metric");
         }
@@ -26,6 +38,8 @@ public final class GpuReading {
         this.status = status.clone();
         this.throttleMask = throttleMask;
         this.processes = processes == null ? null : List.copyOf(processes);
+        this.fanSpeeds = fanSpeeds == null ? null : fanSpeeds.clone();
+        this.migInstances = migInstances == null ? null : List.copyOf(migInstances);
     }
 
     /** A GPU that can no longer be read: every metric carries the same status. */
@@ -70,6 +84,16 @@ public final class GpuReading {
     /** Processes, or null when this tick did not read them (they refresh at a slower interval). */
     public List<GpuProcess> processes() {
         return processes;
+    }
+
+    /** Each fan's speed (%), or null; see the constructor. */
+    public double[] fanSpeeds() {
+        return fanSpeeds == null ? null : fanSpeeds.clone();
+    }
+
+    /** The MIG GPU instances, or null where MIG is off or not read. */
+    public List<MigInstance> migInstances() {
+        return migInstances;
     }
 
     @Override

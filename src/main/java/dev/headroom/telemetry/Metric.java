@@ -33,7 +33,21 @@ public enum Metric {
     REMAPPED_ROWS_CORRECTABLE("remappedCorrectable", "Rows remapped for correctable errors", "count"),
     REMAPPED_ROWS_UNCORRECTABLE("remappedUncorrectable", "Rows remapped for uncorrectable errors", "count"),
     /** 1 when a row could not be remapped: the GPU needs service (NVIDIA's row-remapping guide). */
-    ROW_REMAP_FAILURE("remapFailure", "Row remapping failed", "flag");
+    ROW_REMAP_FAILURE("remapFailure", "Row remapping failed", "flag"),
+    /** The code of the last XID event (an NVML event set); 0 until one arrives. dcgm-exporter's XID_ERRORS. */
+    XID("xid", "Last XID error", "code"),
+    /** XID events seen since the source opened, so a repeat of the same code still counts. */
+    XID_EVENTS("xidEvents", "XID events", "count"),
+    /** Data sent plus received over every NVLink since the driver loaded (NVML field values, KiB converted). */
+    NVLINK_BYTES("nvlinkBytes", "NVLink data sent and received", "bytes total"),
+    /** Profiling ratios through NVML GPM (Hopper and later), as dcgm-exporter's DCGM_FI_PROF_* report them. */
+    GR_ENGINE_ACTIVE("grActive", "Graphics engine active", "ratio"),
+    SM_ACTIVE("smActive", "SM active", "ratio"),
+    SM_OCCUPANCY("smOccupancy", "SM occupancy", "ratio"),
+    TENSOR_ACTIVE("tensorActive", "Tensor pipe active", "ratio"),
+    DRAM_ACTIVE("dramActive", "Memory interface active", "ratio"),
+    /** Degrees left before the slowdown threshold (nvmlDeviceGetMarginTemperature); negative past it. */
+    TEMPERATURE_MARGIN("tempMargin", "Temperature margin to slowdown", "°C");
 
     private static final Metric[] VALUES = values();
 

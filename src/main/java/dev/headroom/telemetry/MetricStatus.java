@@ -7,6 +7,8 @@ public enum MetricStatus {
     FUNCTION_MISSING("this driver lacks the function"),
     NO_PERMISSION("no permission"),
     GPU_LOST("GPU lost"),
+    /** The NVIDIA driver went away while the source was open; it is re-initialised at a backoff. */
+    DRIVER_GONE("driver not loaded"),
     ERROR("read failed");
 
     private final String description;

@@ -19,7 +19,7 @@ final class PlausibleRange {
             case "MHz" -> new double[] {0, 100_000};
             case "P" -> new double[] {0, 32}; // P0..P15, and NVML's 32 for "unknown"
             case "bytes" -> new double[] {0, 0x1p50}; // 1 PiB of GPU memory
-            case "flag" -> new double[] {0, 1};
+            case "flag", "ratio" -> new double[] {0, 1};
             default -> new double[] {0, 0x1p63}; // counters and rates: never negative
         };
         if (Double.isFinite(value) && value >= range[0] && value <= range[1]) {

@@ -12,9 +12,21 @@ import java.util.Map;
  * container); then there is no entry, and the process shows without a name rather than with a wrong one.
  */
 public class ProcessTable {
-    /** A process's command name and the user owning it. */
-    public record Entry(String name, String user) {
+    /**
+     * A process's command name, the user owning it and, where its cgroup path shows them, its container (the
+     * 12-character short id Docker and crictl print) and Kubernetes pod UID.
+     */
+    public record Entry(String name, String user, String container, String pod) {
+        public Entry(String name, String user) {
+            this(name, user, null, null);
+        }
     }
+
+    /** A 64-hex container id in a cgroup path: docker-ID.scope, cri-containerd-ID.scope, crio-ID, /docker/ID. */
+    private static final java.util.regex.Pattern CONTAINER = java.util.regex.Pattern.compile("(?<![0-9a-f])([0-9a-f]{64})(?![0-9a-f])");
+    /** kubepods: pod<uid> with dashes (cgroupfs) or underscores (the systemd driver). */
+    private static final java.util.regex.Pattern POD = java.util.regex.Pattern.compile(
+            "pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})");
 
     private final Path proc;
     private Map<Integer, String> users;
@@ -39,7 +51,23 @@ public class ProcessTable {
                     break;
                 }
             }
-            return new Entry(name, user);
+            String container = null;
+            String pod = null;
+            try {
+                for (String line : Files.readAllLines(dir.resolve("cgroup"))) {
+                    java.util.regex.Matcher id = CONTAINER.matcher(line);
+                    while (id.find()) {
+                        container = id.group(1).substring(0, 12);
+                    }
+                    java.util.regex.Matcher uid = POD.matcher(line);
+                    if (uid.find()) {
+                        pod = uid.group(1).replace('_', '-');
+                    }
+                }
+            } catch (IOException e) {
+                // no cgroup file (not Linux, or hidepid): no container labels
+            }
+            return new Entry(name, user, container, pod);
         } catch (IOException | RuntimeException e) {
             return null; // gone, or not visible from here
         }

@@ -172,7 +172,7 @@ class RecordingTest {
     void anUnknownStateNamesTheFieldNotTheEnum() throws Exception {
         assertRejected(recording("state.jsonl", 2, l -> l.replace("\"state\":\"OK\"", "\"state\":5"), true),
                 "line 3: GPU 0 state = 5: must be one of [OK, NOT_SUPPORTED, FUNCTION_MISSING, NO_PERMISSION, "
-                        + "GPU_LOST, ERROR]");
+                        + "GPU_LOST, DRIVER_GONE, ERROR]");
     }
 
     // Issue 13, item 4: --record appends to the same recording and refuses anything else.

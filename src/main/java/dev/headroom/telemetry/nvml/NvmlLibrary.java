@@ -62,6 +62,20 @@ final class NvmlLibrary {
     final Function graphicsProcesses;
     final ProcessLayout processLayout;
     final Function migMode;
+    final Function marginTemperature;
+    final Function processUtilization;
+    final Function eventSetCreate;
+    final Function registerEvents;
+    final Function eventSetWait;
+    final Function eventSetFree;
+    final Function gpmQueryDeviceSupport;
+    final Function gpmSampleAlloc;
+    final Function gpmSampleFree;
+    final Function gpmSampleGet;
+    final Function gpmMetricsGet;
+    final Function maxMigDeviceCount;
+    final Function migDeviceHandleByIndex;
+    final Function gpuInstanceId;
     final List<String> missing = new ArrayList<>();
 
     private NvmlLibrary(NativeLibrary library, String location) {
@@ -126,6 +140,21 @@ final class NvmlLibrary {
             processLayout = ProcessLayout.V1_16;
         }
         migMode = optional("nvmlDeviceGetMigMode");
+        marginTemperature = first("nvmlDeviceGetMarginTemperature"); // R570 and later
+        processUtilization = first("nvmlDeviceGetProcessUtilization");
+        eventSetCreate = first("nvmlEventSetCreate");
+        registerEvents = first("nvmlDeviceRegisterEvents");
+        eventSetWait = first("nvmlEventSetWait_v2", "nvmlEventSetWait");
+        eventSetFree = first("nvmlEventSetFree");
+        // GPM: R520 and later, Hopper GPUs and newer.
+        gpmQueryDeviceSupport = first("nvmlGpmQueryDeviceSupport");
+        gpmSampleAlloc = first("nvmlGpmSampleAlloc");
+        gpmSampleFree = first("nvmlGpmSampleFree");
+        gpmSampleGet = first("nvmlGpmSampleGet");
+        gpmMetricsGet = first("nvmlGpmMetricsGet");
+        maxMigDeviceCount = optional("nvmlDeviceGetMaxMigDeviceCount");
+        migDeviceHandleByIndex = optional("nvmlDeviceGetMigDeviceHandleByIndex");
+        gpuInstanceId = optional("nvmlDeviceGetGpuInstanceId");
     }
 
     /** Loads the library; a missing library is a reason to show, not a crash. */

@@ -11,6 +11,7 @@ import dev.headroom.telemetry.GpuProcess;
 import dev.headroom.telemetry.GpuReading;
 import dev.headroom.telemetry.GpuSource;
 import dev.headroom.telemetry.Metric;
+import dev.headroom.telemetry.MigInstance;
 import dev.headroom.telemetry.MetricStatus;
 import dev.headroom.telemetry.ProcessTable;
 import dev.headroom.telemetry.Snapshot;
@@ -21,9 +22,11 @@ import java.util.EnumSet;
 import java.util.List;
 
 /**
- * The local GPUs through NVML. Units are converted here, once: mW to W, mJ to J, KB/s to bytes/s. A metric the
- * GPU does not support is remembered and not asked again; a GPU that is lost is never called with its handle
- * again, and the others keep going.
+ * The local GPUs through NVML. Units are converted here, once: mW to W, mJ to J, KB/s and KiB to bytes, GPM's
+ * percentages to ratios. A metric the GPU does not support is remembered and not asked again. A GPU that is lost
+ * is never called with its old handle again and the others keep going; at a doubling backoff (1 s to 60 s) the
+ * source asks NVML for the GPU's handle anew and, when the same UUID answers, reads it again ("recovered"). A
+ * driver that goes away ("driver not loaded") is re-initialised at the same backoff.
  */
 public final class NvmlSource implements GpuSource {
     private static final int NAME_BUFFER = 96;
@@ -41,6 +44,19 @@ public final class NvmlSource implements GpuSource {
             Metric.REMAPPED_ROWS_UNCORRECTABLE, Metric.ROW_REMAP_FAILURE);
     /** nvml.h's NVML_FI_DEV_MEMORY_TEMP, read through nvmlDeviceGetFieldValues. */
     static final int FIELD_MEMORY_TEMP = 82;
+    /** NVML_FI_DEV_NVLINK_LINK_COUNT, and NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX / _RX (KiB counters, per link). */
+    static final int FIELD_NVLINK_LINK_COUNT = 91;
+    static final int FIELD_NVLINK_DATA_TX = 138;
+    static final int FIELD_NVLINK_DATA_RX = 139;
+    static final long FIRST_RETRY_MILLIS = 1000;
+    static final long MAX_RETRY_MILLIS = 60_000;
+    /** nvmlMarginTemperature_v1_t's version: sizeof 8 | 1 << 24. */
+    private static final int MARGIN_VERSION = 0x01000008;
+    /** nvmlProcessUtilizationSample_t: pid @0, timeStamp @8, smUtil @16 (32 bytes). */
+    private static final int PROCESS_SAMPLE_SIZE = 32;
+    private static final EnumSet<Metric> FIELDS = EnumSet.of(Metric.MEMORY_TEMPERATURE, Metric.NVLINK_BYTES);
+    private static final EnumSet<Metric> GPM = EnumSet.of(Metric.GR_ENGINE_ACTIVE, Metric.SM_ACTIVE,
+            Metric.SM_OCCUPANCY, Metric.TENSOR_ACTIVE, Metric.DRAM_ACTIVE);
     /** One read-only set per metric, shared: they are only read by contains and forEach. */
     private static final EnumSet<Metric>[] SINGLE = singles();
 
@@ -54,7 +70,9 @@ public final class NvmlSource implements GpuSource {
     }
 
     private final ProcessTable processTable;
+    private final java.util.function.LongSupplier clock;
     private NvmlLibrary nvml;
+    private boolean acquired;
     // Reused on the one sampler thread: every JNA by-reference object is native memory that JNA tracks in a
     // shared map, so allocating them per call costs more than the NVML call itself.
     private final IntByReference intValue = new IntByReference();
@@ -67,17 +85,32 @@ public final class NvmlSource implements GpuSource {
     private final NvmlStructures.Utilization utilization = new NvmlStructures.Utilization();
     private final NvmlStructures.MemoryV2 memoryV2 = new NvmlStructures.MemoryV2();
     private final NvmlStructures.Memory memoryV1 = new NvmlStructures.Memory();
+    private final Memory margin = new Memory(8);
+    private final double[] gpmRatios = new double[GpmSamples.METRICS.length];
+    private Memory gpmRequest;
     private Memory processBuffer;
+    private Memory utilizationBuffer;
+    private XidEvents xids;
     private final List<Device> devices = new ArrayList<>();
     private String versions = "";
     private String driver;
+    private boolean driverGone;
+    private long driverRetryAt;
+    private long driverBackoff;
+    private int recoveries;
 
     public NvmlSource() {
-        this(new ProcessTable());
+        this(new ProcessTable(), System::currentTimeMillis);
     }
 
     NvmlSource(ProcessTable processTable) {
+        this(processTable, System::currentTimeMillis);
+    }
+
+    /** @param clock milliseconds, for the retry backoff (tests step it) */
+    NvmlSource(ProcessTable processTable, java.util.function.LongSupplier clock) {
         this.processTable = processTable;
+        this.clock = clock;
     }
 
     /** One GPU: its handle (valid for this init scope only) and what we learnt not to ask. */
@@ -87,6 +120,20 @@ public final class NvmlSource implements GpuSource {
         boolean lost;
         boolean eccEnabled;
         boolean fanless;
+        int fans;
+        Boolean migEnabled;
+        /** The UUID read at open: a handle got again after a loss must answer with it. */
+        String uuid;
+        long retryAt;
+        long backoff;
+        GpmSamples gpm;
+        boolean xidRegistered;
+        long lastXid;
+        long xidCount;
+        /** Field-value requests (memory temperature, then NVLink TX and RX per link) and the link count. */
+        Memory fields;
+        int nvlinks;
+        long lastProcessSample;
         final EnumSet<Metric> unsupported = EnumSet.noneOf(Metric.class);
         final EnumSet<Metric> missing = EnumSet.noneOf(Metric.class);
 
@@ -118,6 +165,7 @@ public final class NvmlSource implements GpuSource {
     @Override
     public List<GpuInfo> open() {
         nvml = Nvml.acquire();
+        acquired = true;
         try {
             String read = text(nvml.driverVersion, VERSION_BUFFER);
             driver = read.equals("?") ? null : read;
@@ -147,6 +195,7 @@ public final class NvmlSource implements GpuSource {
                 infos.add(device.lost ? new GpuInfo(i, "GPU " + i + " (" + got.description() + ")", null, null, null,
                         null, null, null, null, null, null, null, null, null, null, null, null) : info(device));
             }
+            watchEvents();
             return infos;
         } catch (RuntimeException e) {
             close();
@@ -154,9 +203,18 @@ public final class NvmlSource implements GpuSource {
         }
     }
 
+    /** One event set for the source's GPUs: each one that can report XIDs is registered for them. */
+    private void watchEvents() {
+        xids = XidEvents.create(nvml);
+        for (Device d : devices) {
+            d.xidRegistered = xids != null && !d.lost && xids.register(d.handle);
+        }
+    }
+
     private GpuInfo info(Device d) {
         String name = deviceText(d, nvml.name, NAME_BUFFER);
         String uuid = deviceText(d, nvml.uuid, UUID_BUFFER);
+        d.uuid = uuid;
         NvmlStructures.PciInfo pci = new NvmlStructures.PciInfo();
         String busId = NvmlLibrary.call(nvml.pciInfo, d.handle, pci) == NvmlReturn.SUCCESS
                 ? NvmlStructures.text(pci.busId) : null;
@@ -181,6 +239,9 @@ public final class NvmlSource implements GpuSource {
         IntByReference migPending = new IntByReference();
         Boolean migEnabled = NvmlLibrary.call(nvml.migMode, d.handle, mig, migPending) == NvmlReturn.SUCCESS
                 ? mig.getValue() == 1 : null;
+        d.migEnabled = migEnabled;
+        prepareFields(d);
+        d.gpm = GpmSamples.open(nvml, d.handle);
         return new GpuInfo(d.index, name, uuid, busId, total,
                 limits ? min.getValue() / 1000.0 : null, limits ? max.getValue() / 1000.0 : null,
                 unsigned(nvml.temperatureThreshold, d, 1), unsigned(nvml.temperatureThreshold, d, 0),
@@ -194,7 +255,39 @@ public final class NvmlSource implements GpuSource {
         NvmlReturn result = NvmlLibrary.call(nvml.numFans, d.handle, fans);
         // Passively cooled data-center parts report 0 fans (a real H200 does) or no fan at all.
         d.fanless = result == NvmlReturn.NOT_SUPPORTED || (result == NvmlReturn.SUCCESS && fans.getValue() == 0);
+        d.fans = result == NvmlReturn.SUCCESS ? fans.getValue() : 0;
         return result == NvmlReturn.SUCCESS ? fans.getValue() : null;
+    }
+
+    /**
+     * The field-value request read each tick in one call: the HBM temperature, then each NVLink's data TX and RX
+     * counters, the link count asked once here (a GPU without NVLink answers NOT_SUPPORTED for it).
+     */
+    private void prepareFields(Device d) {
+        d.nvlinks = 0;
+        if (nvml.fieldValues != null) {
+            NvmlStructures.fieldRequest(fieldValue, FIELD_NVLINK_LINK_COUNT);
+            if (NvmlLibrary.call(nvml.fieldValues, d.handle, 1, fieldValue) == NvmlReturn.SUCCESS
+                    && fieldValue.getInt(NvmlStructures.FIELD_RETURN_OFFSET) == 0) {
+                d.nvlinks = (int) Math.max(0, Math.min(64, NvmlStructures.fieldNumber(fieldValue)));
+            }
+        }
+        int count = 1 + 2 * d.nvlinks;
+        d.fields = new Memory((long) count * NvmlStructures.FIELD_VALUE_SIZE);
+    }
+
+    /** Clears the request and asks again for its fields (NVML writes its answers over them). */
+    private static void requestFields(Device d) {
+        Memory m = d.fields;
+        m.clear();
+        m.setInt(0, FIELD_MEMORY_TEMP);
+        for (int link = 0; link < d.nvlinks; link++) {
+            long tx = (1 + 2L * link) * NvmlStructures.FIELD_VALUE_SIZE;
+            m.setInt(tx, FIELD_NVLINK_DATA_TX);
+            m.setInt(tx + 4, link);
+            m.setInt(tx + NvmlStructures.FIELD_VALUE_SIZE, FIELD_NVLINK_DATA_RX);
+            m.setInt(tx + NvmlStructures.FIELD_VALUE_SIZE + 4, link);
+        }
     }
 
     /** An unsigned int getter with an optional selector argument; null when it fails. */
@@ -207,12 +300,113 @@ public final class NvmlSource implements GpuSource {
 
     @Override
     public Snapshot sample(boolean withProcesses) {
+        long now = clock.getAsLong();
+        if (driverGone && !recoverDriver(now)) {
+            return unavailable(MetricStatus.DRIVER_GONE);
+        }
+        if (xids != null) {
+            xids.drain(this::xid);
+        }
         List<GpuReading> readings = new ArrayList<>(devices.size());
         for (Device device : devices) {
+            if (device.lost) {
+                retry(device, now);
+            }
             readings.add(device.lost ? GpuReading.unavailable(device.index, MetricStatus.GPU_LOST)
                     : read(device, withProcesses));
+            if (driverGone) {
+                driverRetryAt = now + FIRST_RETRY_MILLIS;
+                driverBackoff = FIRST_RETRY_MILLIS;
+                return unavailable(MetricStatus.DRIVER_GONE);
+            }
         }
         return new Snapshot(System.currentTimeMillis(), name(), false, readings);
+    }
+
+    private Snapshot unavailable(MetricStatus why) {
+        List<GpuReading> readings = new ArrayList<>(devices.size());
+        for (Device device : devices) {
+            readings.add(GpuReading.unavailable(device.index, why));
+        }
+        return new Snapshot(System.currentTimeMillis(), name(), false, readings);
+    }
+
+    /** How often a lost GPU or a vanished driver has answered again since the source opened. */
+    public int recoveries() {
+        return recoveries;
+    }
+
+    private void xid(Pointer handle, long code) {
+        for (Device d : devices) {
+            if (!d.lost && handle.equals(d.handle)) {
+                d.lastXid = code;
+                d.xidCount++;
+            }
+        }
+    }
+
+    /**
+     * A lost GPU, at its backoff: a fresh handle by index, trusted only when it answers with the GPU's own UUID
+     * (after a reset the index can name another board). A GPU lost before its UUID was read stays lost.
+     */
+    private void retry(Device d, long now) {
+        if (d.uuid == null) {
+            return;
+        }
+        if (d.retryAt == 0) {
+            d.backoff = FIRST_RETRY_MILLIS;
+            d.retryAt = now + d.backoff;
+            return;
+        }
+        if (now < d.retryAt) {
+            return;
+        }
+        PointerByReference handle = new PointerByReference();
+        if (NvmlLibrary.call(nvml.handleByIndex, d.index, handle) == NvmlReturn.SUCCESS && handle.getValue() != null
+                && d.uuid.equals(text(nvml.uuid, handle.getValue(), UUID_BUFFER))) {
+            revive(d, handle.getValue());
+        } else {
+            d.backoff = Math.min(MAX_RETRY_MILLIS, d.backoff * 2);
+            d.retryAt = now + d.backoff;
+        }
+    }
+
+    private void revive(Device d, Pointer handle) {
+        d.handle = handle;
+        d.lost = false;
+        d.retryAt = 0;
+        d.unsupported.clear();
+        d.gpm = GpmSamples.open(nvml, handle); // samples of the old handle are not reused
+        d.xidRegistered = xids != null && xids.register(handle);
+        prepareFields(d);
+        recoveries++;
+    }
+
+    /** The driver was gone: at the backoff, shut NVML down and initialise it again, then find each GPU anew. */
+    private boolean recoverDriver(long now) {
+        if (now < driverRetryAt) {
+            return false;
+        }
+        if (acquired) {
+            acquired = false;
+            Nvml.release();
+        }
+        try {
+            nvml = Nvml.acquire();
+            acquired = true;
+        } catch (SourceUnavailableException e) {
+            driverBackoff = Math.min(MAX_RETRY_MILLIS, Math.max(FIRST_RETRY_MILLIS, driverBackoff * 2));
+            driverRetryAt = now + driverBackoff;
+            return false;
+        }
+        driverGone = false;
+        xids = XidEvents.create(nvml); // the old set died with the old scope
+        for (Device d : devices) {
+            d.lost = true; // until it answers with its UUID in the new scope
+            d.retryAt = now;
+            retry(d, now);
+        }
+        return true;
     }
 
     /** Collects one GPU's metrics; the first GPU_IS_LOST marks it lost for good. */
@@ -233,13 +427,7 @@ public final class NvmlSource implements GpuSource {
         r.unsigned(Metric.CLOCK_SM, nvml.clockInfo, CLOCK_SM, 1);
         r.unsigned(Metric.CLOCK_MEMORY, nvml.clockInfo, CLOCK_MEM, 1);
         r.unsigned(Metric.CLOCK_GRAPHICS, nvml.clockInfo, CLOCK_GRAPHICS, 1);
-        if (d.fanless) {
-            r.status[Metric.FAN.ordinal()] = MetricStatus.NOT_SUPPORTED;
-        } else if (nvml.fanSpeedV2 != null) {
-            r.unsigned(Metric.FAN, nvml.fanSpeedV2, 0, 1);
-        } else {
-            r.unsigned(Metric.FAN, nvml.fanSpeedV1, null, 1);
-        }
+        double[] fanSpeeds = readFans(r);
         r.unsigned(Metric.PSTATE, nvml.performanceState, null, 1);
         long throttle = 0;
         if (r.call(NONE, nvml.clockEventReasons, d.handle, longValue) == NvmlReturn.SUCCESS) {
@@ -263,8 +451,17 @@ public final class NvmlSource implements GpuSource {
             r.set(Metric.REMAPPED_ROWS_UNCORRECTABLE, Integer.toUnsignedLong(secondInt.getValue()));
             r.set(Metric.ROW_REMAP_FAILURE, fourthInt.getValue() != 0 ? 1 : 0);
         }
-        readMemoryTemperature(r);
-        if (d.lost) {
+        readFields(r);
+        readMargin(r);
+        readGpm(r);
+        if (d.xidRegistered) {
+            r.set(Metric.XID, d.lastXid);
+            r.set(Metric.XID_EVENTS, d.xidCount);
+        } else {
+            r.status[Metric.XID.ordinal()] = MetricStatus.NOT_SUPPORTED;
+            r.status[Metric.XID_EVENTS.ordinal()] = MetricStatus.NOT_SUPPORTED;
+        }
+        if (d.lost || driverGone) {
             return GpuReading.unavailable(d.index, MetricStatus.GPU_LOST);
         }
         List<GpuProcess> processes = null;
@@ -272,32 +469,194 @@ public final class NvmlSource implements GpuSource {
             processes = new ArrayList<>();
             processes(d, nvml.computeProcesses, "compute", processes);
             processes(d, nvml.graphicsProcesses, "graphics", processes);
+            if (!processes.isEmpty()) {
+                processUtilization(d, processes);
+            }
             if (d.lost) {
                 return GpuReading.unavailable(d.index, MetricStatus.GPU_LOST);
             }
         }
-        return new GpuReading(d.index, MetricStatus.OK, r.values, r.status, throttle, processes);
+        List<MigInstance> migs = Boolean.TRUE.equals(d.migEnabled) ? migInstances(d) : null;
+        return new GpuReading(d.index, MetricStatus.OK, r.values, r.status, throttle, processes, fanSpeeds, migs);
+    }
+
+    /** Fan 0 on one-fan boards; every fan's speed, with their mean as the GPU's, on boards with more. */
+    private double[] readFans(Reading r) {
+        Device d = r.device;
+        if (d.fanless) {
+            r.status[Metric.FAN.ordinal()] = MetricStatus.NOT_SUPPORTED;
+            return null;
+        }
+        if (nvml.fanSpeedV2 == null) {
+            r.unsigned(Metric.FAN, nvml.fanSpeedV1, null, 1);
+            return null;
+        }
+        if (d.fans <= 1) {
+            r.unsigned(Metric.FAN, nvml.fanSpeedV2, 0, 1);
+            return null;
+        }
+        double[] speeds = new double[d.fans];
+        double sum = 0;
+        int read = 0;
+        for (int fan = 0; fan < d.fans; fan++) {
+            r.unsigned(Metric.FAN, nvml.fanSpeedV2, fan, 1);
+            speeds[fan] = r.status[Metric.FAN.ordinal()] == MetricStatus.OK ? r.values[Metric.FAN.ordinal()] : Double.NaN;
+            if (!Double.isNaN(speeds[fan])) {
+                sum += speeds[fan];
+                read++;
+            }
+        }
+        if (read > 0) {
+            r.set(Metric.FAN, sum / read);
+        }
+        return speeds;
+    }
+
+    private void readMargin(Reading r) {
+        margin.setInt(0, MARGIN_VERSION);
+        margin.setInt(4, 0);
+        if (r.call(SINGLE[Metric.TEMPERATURE_MARGIN.ordinal()], nvml.marginTemperature, r.device.handle, margin)
+                == NvmlReturn.SUCCESS) {
+            r.set(Metric.TEMPERATURE_MARGIN, margin.getInt(4)); // signed: negative past the slowdown point
+        }
+    }
+
+    private void readGpm(Reading r) {
+        Device d = r.device;
+        if (d.lost || driverGone) {
+            return;
+        }
+        if (d.gpm == null) {
+            GPM.forEach(m -> r.status[m.ordinal()] = MetricStatus.NOT_SUPPORTED); // before Hopper: no series
+            return;
+        }
+        if (gpmRequest == null) {
+            gpmRequest = GpmSamples.request();
+        }
+        NvmlReturn result = d.gpm.read(d.handle, gpmRequest, gpmRatios);
+        if (result == NvmlReturn.GPU_IS_LOST) {
+            d.lost = true;
+            return;
+        }
+        for (int i = 0; i < gpmRatios.length; i++) {
+            if (!Double.isNaN(gpmRatios[i])) {
+                r.set(GpmSamples.METRICS[i], gpmRatios[i]);
+            }
+        }
+    }
+
+    /** The SM share of each listed process over the driver's samples since the last read. */
+    private void processUtilization(Device d, List<GpuProcess> processes) {
+        if (nvml.processUtilization == null) {
+            return;
+        }
+        IntByReference count = intValue;
+        count.setValue(0);
+        NvmlReturn result = NvmlLibrary.call(nvml.processUtilization, d.handle, Pointer.NULL, count, d.lastProcessSample);
+        if (result != NvmlReturn.INSUFFICIENT_SIZE || count.getValue() <= 0) {
+            return; // NOT_FOUND: no process ran a kernel since the last read
+        }
+        int capacity = count.getValue() + 5;
+        if (utilizationBuffer == null || utilizationBuffer.size() < (long) capacity * PROCESS_SAMPLE_SIZE) {
+            utilizationBuffer = new Memory((long) capacity * PROCESS_SAMPLE_SIZE);
+        }
+        count.setValue(capacity);
+        if (NvmlLibrary.call(nvml.processUtilization, d.handle, utilizationBuffer, count, d.lastProcessSample)
+                != NvmlReturn.SUCCESS) {
+            return;
+        }
+        java.util.Map<Integer, long[]> latest = new java.util.HashMap<>(); // pid -> {timestamp, sm %}
+        for (int i = 0; i < count.getValue(); i++) {
+            long at = (long) i * PROCESS_SAMPLE_SIZE;
+            int pid = utilizationBuffer.getInt(at);
+            long stamp = utilizationBuffer.getLong(at + 8);
+            long sm = Integer.toUnsignedLong(utilizationBuffer.getInt(at + 16));
+            long[] seen = latest.get(pid);
+            if (seen == null || stamp >= seen[0]) {
+                latest.put(pid, new long[] {stamp, sm});
+            }
+            d.lastProcessSample = Math.max(d.lastProcessSample, stamp);
+        }
+        for (int i = 0; i < processes.size(); i++) {
+            long[] seen = latest.get(processes.get(i).pid());
+            if (seen != null) {
+                processes.set(i, processes.get(i).withSmUtilization((double) Math.min(100, seen[1])));
+            }
+        }
+    }
+
+    /** A MIG-enabled GPU's instances: each one's id, profile and memory (instances come and go, so every tick). */
+    private List<MigInstance> migInstances(Device d) {
+        if (nvml.maxMigDeviceCount == null || nvml.migDeviceHandleByIndex == null) {
+            return null;
+        }
+        IntByReference count = new IntByReference();
+        if (NvmlLibrary.call(nvml.maxMigDeviceCount, d.handle, count) != NvmlReturn.SUCCESS) {
+            return null;
+        }
+        List<MigInstance> instances = new ArrayList<>();
+        for (int i = 0; i < count.getValue(); i++) {
+            PointerByReference mig = new PointerByReference();
+            if (NvmlLibrary.call(nvml.migDeviceHandleByIndex, d.handle, i, mig) != NvmlReturn.SUCCESS) {
+                continue; // NOT_FOUND: no instance in this slot
+            }
+            IntByReference id = new IntByReference();
+            if (NvmlLibrary.call(nvml.gpuInstanceId, mig.getValue(), id) != NvmlReturn.SUCCESS) {
+                continue;
+            }
+            String name = text(nvml.name, mig.getValue(), NAME_BUFFER);
+            int at = name == null ? -1 : name.lastIndexOf(" MIG ");
+            String profile = at < 0 ? "" : name.substring(at + 5);
+            NvmlStructures.MemoryV2 memory = new NvmlStructures.MemoryV2();
+            memory.version = NvmlStructures.MemoryV2.VERSION;
+            if (NvmlLibrary.call(nvml.memoryV2, mig.getValue(), memory) == NvmlReturn.SUCCESS) {
+                instances.add(new MigInstance(id.getValue(), profile, memory.total, memory.used));
+            }
+        }
+        return instances;
     }
 
     /**
-     * HBM temperature through the field-value API: the call can succeed while the field itself answers
-     * NOT_SUPPORTED (GDDR boards), which then counts as the function's answer for this GPU.
+     * HBM temperature and NVLink traffic through the field-value API, in one call. The call can succeed while a
+     * field itself answers NOT_SUPPORTED (a GDDR board's memory temperature), which then counts as that metric's
+     * answer for this GPU; a GPU without NVLink has no link fields, and no NVLink series.
      */
-    private void readMemoryTemperature(Reading r) {
-        EnumSet<Metric> metrics = SINGLE[Metric.MEMORY_TEMPERATURE.ordinal()];
-        NvmlStructures.fieldRequest(fieldValue, FIELD_MEMORY_TEMP);
-        if (r.call(metrics, nvml.fieldValues, r.device.handle, 1, fieldValue) != NvmlReturn.SUCCESS) {
+    private void readFields(Reading r) {
+        Device d = r.device;
+        if (d.nvlinks == 0) {
+            r.status[Metric.NVLINK_BYTES.ordinal()] = MetricStatus.NOT_SUPPORTED;
+        }
+        if (d.unsupported.contains(Metric.MEMORY_TEMPERATURE) && d.nvlinks == 0) {
+            r.status[Metric.MEMORY_TEMPERATURE.ordinal()] = MetricStatus.NOT_SUPPORTED;
             return;
         }
-        NvmlReturn field = NvmlReturn.of(fieldValue.getInt(NvmlStructures.FIELD_RETURN_OFFSET));
-        if (field == NvmlReturn.SUCCESS) {
-            double value = NvmlStructures.fieldNumber(fieldValue);
-            if (!Double.isNaN(value)) {
-                r.set(Metric.MEMORY_TEMPERATURE, value);
-            }
-        } else if (field == NvmlReturn.NOT_SUPPORTED) {
-            r.device.unsupported.addAll(metrics);
+        requestFields(d);
+        int count = 1 + 2 * d.nvlinks;
+        if (r.call(d.nvlinks == 0 ? SINGLE[Metric.MEMORY_TEMPERATURE.ordinal()] : FIELDS, nvml.fieldValues,
+                d.handle, count, d.fields) != NvmlReturn.SUCCESS) {
+            return;
+        }
+        Memory m = d.fields;
+        NvmlReturn temperature = NvmlReturn.of(m.getInt(NvmlStructures.FIELD_RETURN_OFFSET));
+        if (temperature == NvmlReturn.SUCCESS) {
+            r.set(Metric.MEMORY_TEMPERATURE, NvmlStructures.fieldNumber(m, 0));
+        } else if (temperature == NvmlReturn.NOT_SUPPORTED) {
+            d.unsupported.add(Metric.MEMORY_TEMPERATURE);
             r.status[Metric.MEMORY_TEMPERATURE.ordinal()] = MetricStatus.NOT_SUPPORTED;
+        }
+        if (d.nvlinks > 0) {
+            double kib = 0;
+            int answered = 0;
+            for (int i = 1; i < count; i++) {
+                long at = (long) i * NvmlStructures.FIELD_VALUE_SIZE;
+                if (m.getInt(at + NvmlStructures.FIELD_RETURN_OFFSET) == 0) {
+                    kib += NvmlStructures.fieldNumber(m, at);
+                    answered++;
+                }
+            }
+            if (answered > 0) {
+                r.set(Metric.NVLINK_BYTES, kib * 1024);
+            }
         }
     }
 
@@ -368,8 +727,9 @@ public final class NvmlSource implements GpuSource {
             long used = buffer.getLong(offset + 8);
             Long usedBytes = used == -1L ? null : used; // NVML_VALUE_NOT_AVAILABLE
             ProcessTable.Entry entry = processTable.lookup(pid);
-            into.add(new GpuProcess(pid, kind, usedBytes, entry == null ? null : entry.name(),
-                    entry == null ? null : entry.user()));
+            into.add(entry == null ? new GpuProcess(pid, kind, usedBytes, null, null)
+                    : new GpuProcess(pid, kind, usedBytes, entry.name(), entry.user(), null, entry.container(),
+                            entry.pod()));
         }
     }
 
@@ -392,7 +752,7 @@ public final class NvmlSource implements GpuSource {
 
         /** Calls unless the GPU is lost or every metric it serves is known unsupported; records why it failed. */
         NvmlReturn call(EnumSet<Metric> metrics, Function function, Object... arguments) {
-            if (device.lost) {
+            if (device.lost || driverGone) {
                 return NvmlReturn.GPU_IS_LOST;
             }
             if (!metrics.isEmpty() && device.unsupported.containsAll(metrics)) {
@@ -412,6 +772,7 @@ public final class NvmlSource implements GpuSource {
                     metrics.forEach(m -> status[m.ordinal()] = MetricStatus.NOT_SUPPORTED);
                 }
                 case NO_PERMISSION -> metrics.forEach(m -> status[m.ordinal()] = MetricStatus.NO_PERMISSION);
+                case DRIVER_NOT_LOADED, UNINITIALIZED -> driverGone = true; // the driver went away under us
                 default -> metrics.forEach(m -> status[m.ordinal()] = MetricStatus.ERROR);
             }
             return result;
@@ -449,8 +810,12 @@ public final class NvmlSource implements GpuSource {
     }
 
     private String deviceText(Device d, Function function, int size) {
+        return text(function, d.handle, size);
+    }
+
+    private String text(Function function, Pointer handle, int size) {
         byte[] buffer = new byte[size];
-        return NvmlLibrary.call(function, d.handle, buffer, size) == NvmlReturn.SUCCESS ? NvmlStructures.text(buffer) : null;
+        return NvmlLibrary.call(function, handle, buffer, size) == NvmlReturn.SUCCESS ? NvmlStructures.text(buffer) : null;
     }
 
     private String cudaVersion() {
@@ -469,9 +834,19 @@ public final class NvmlSource implements GpuSource {
     @Override
     public void close() {
         if (nvml != null) {
+            if (acquired && !driverGone) {
+                devices.stream().filter(d -> d.gpm != null).forEach(d -> d.gpm.close());
+                if (xids != null) {
+                    xids.close();
+                }
+            }
+            xids = null;
             devices.clear(); // handles die with the init scope
             nvml = null;
-            Nvml.release();
+            if (acquired) {
+                acquired = false;
+                Nvml.release();
+            }
         }
     }
 }

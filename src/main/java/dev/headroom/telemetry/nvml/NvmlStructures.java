@@ -95,12 +95,18 @@ final class NvmlStructures {
 
     /** The union read by its nvmlValueType_t (0 double, 1 uint, 2 ulong, 3 ulonglong, 4 long long, 5 int). */
     static double fieldNumber(com.sun.jna.Memory buffer) {
-        return switch (buffer.getInt(FIELD_TYPE_OFFSET)) {
-            case 0 -> buffer.getDouble(FIELD_VALUE_OFFSET);
-            case 1 -> Integer.toUnsignedLong(buffer.getInt(FIELD_VALUE_OFFSET));
-            case 2, 3 -> (double) buffer.getLong(FIELD_VALUE_OFFSET); // unsigned; far below 2^63 for any field read
-            case 4 -> buffer.getLong(FIELD_VALUE_OFFSET);
-            case 5 -> buffer.getInt(FIELD_VALUE_OFFSET);
+        return fieldNumber(buffer, 0);
+    }
+
+    /** The same, for the nvmlFieldValue_t at {@code offset} in an array of them. */
+    static double fieldNumber(com.sun.jna.Memory buffer, long offset) {
+        long value = offset + FIELD_VALUE_OFFSET;
+        return switch (buffer.getInt(offset + FIELD_TYPE_OFFSET)) {
+            case 0 -> buffer.getDouble(value);
+            case 1 -> Integer.toUnsignedLong(buffer.getInt(value));
+            case 2, 3 -> (double) buffer.getLong(value); // unsigned; far below 2^63 for any field read
+            case 4 -> buffer.getLong(value);
+            case 5 -> buffer.getInt(value);
             default -> Double.NaN;
         };
     }
