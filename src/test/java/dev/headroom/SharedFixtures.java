@@ -20,4 +20,11 @@ public final class SharedFixtures {
         Assumptions.assumeTrue(Files.isRegularFile(file), file + " is absent (no ../shared beside the project): skipped");
         return file;
     }
+
+    /** One of dcgm-exporter's files in {@code dcgm/}: its Grafana dashboard, its default-counters.csv. */
+    public static Path dcgm(String fileName) {
+        Path file = ROOT.resolve("dcgm").resolve(fileName);
+        Assumptions.assumeTrue(Files.isRegularFile(file), file + " is absent (no ../shared beside the project): skipped");
+        return file;
+    }
 }

@@ -241,7 +241,7 @@ public final class NvmlSource implements GpuSource {
                 ? mig.getValue() == 1 : null;
         d.migEnabled = migEnabled;
         prepareFields(d);
-        d.gpm = GpmSamples.open(nvml, d.handle);
+        openGpm(d);
         return new GpuInfo(d.index, name, uuid, busId, total,
                 limits ? min.getValue() / 1000.0 : null, limits ? max.getValue() / 1000.0 : null,
                 unsigned(nvml.temperatureThreshold, d, 1), unsigned(nvml.temperatureThreshold, d, 0),
@@ -314,6 +314,10 @@ public final class NvmlSource implements GpuSource {
             }
             readings.add(device.lost ? GpuReading.unavailable(device.index, MetricStatus.GPU_LOST)
                     : read(device, withProcesses));
+            if (device.lost && device.retryAt == 0) {
+                device.backoff = FIRST_RETRY_MILLIS; // found lost this tick: first retry in a second
+                device.retryAt = now + device.backoff;
+            }
             if (driverGone) {
                 driverRetryAt = now + FIRST_RETRY_MILLIS;
                 driverBackoff = FIRST_RETRY_MILLIS;
@@ -350,15 +354,7 @@ public final class NvmlSource implements GpuSource {
      * (after a reset the index can name another board). A GPU lost before its UUID was read stays lost.
      */
     private void retry(Device d, long now) {
-        if (d.uuid == null) {
-            return;
-        }
-        if (d.retryAt == 0) {
-            d.backoff = FIRST_RETRY_MILLIS;
-            d.retryAt = now + d.backoff;
-            return;
-        }
-        if (now < d.retryAt) {
+        if (d.uuid == null || d.retryAt == 0 || now < d.retryAt) {
             return;
         }
         PointerByReference handle = new PointerByReference();
@@ -366,7 +362,7 @@ public final class NvmlSource implements GpuSource {
                 && d.uuid.equals(text(nvml.uuid, handle.getValue(), UUID_BUFFER))) {
             revive(d, handle.getValue());
         } else {
-            d.backoff = Math.min(MAX_RETRY_MILLIS, d.backoff * 2);
+            d.backoff = Math.min(MAX_RETRY_MILLIS, Math.max(FIRST_RETRY_MILLIS, d.backoff * 2));
             d.retryAt = now + d.backoff;
         }
     }
@@ -376,7 +372,7 @@ public final class NvmlSource implements GpuSource {
         d.lost = false;
         d.retryAt = 0;
         d.unsupported.clear();
-        d.gpm = GpmSamples.open(nvml, handle); // samples of the old handle are not reused
+        openGpm(d); // samples of the old handle are not reused
         d.xidRegistered = xids != null && xids.register(handle);
         prepareFields(d);
         recoveries++;
@@ -521,6 +517,17 @@ public final class NvmlSource implements GpuSource {
         }
     }
 
+    /** GPM's buffers, and a first sample so the first tick already has a span to report on. */
+    private void openGpm(Device d) {
+        d.gpm = GpmSamples.open(nvml, d.handle);
+        if (d.gpm != null) {
+            if (gpmRequest == null) {
+                gpmRequest = GpmSamples.request();
+            }
+            d.gpm.read(d.handle, gpmRequest, gpmRatios);
+        }
+    }
+
     private void readGpm(Reading r) {
         Device d = r.device;
         if (d.lost || driverGone) {
@@ -529,9 +536,6 @@ public final class NvmlSource implements GpuSource {
         if (d.gpm == null) {
             GPM.forEach(m -> r.status[m.ordinal()] = MetricStatus.NOT_SUPPORTED); // before Hopper: no series
             return;
-        }
-        if (gpmRequest == null) {
-            gpmRequest = GpmSamples.request();
         }
         NvmlReturn result = d.gpm.read(d.handle, gpmRequest, gpmRatios);
         if (result == NvmlReturn.GPU_IS_LOST) {
