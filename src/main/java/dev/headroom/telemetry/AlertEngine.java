@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public final class AlertEngine {
     private final List<AlertRule> rules;
-    private final List<GpuInfo> gpus;
+    private volatile List<GpuInfo> gpus;
     private final Map<String, Long> holdingSince = new HashMap<>();
     private final Map<String, Boolean> active = new HashMap<>();
     private final Map<Integer, Double> lastUncorrected = new HashMap<>();
@@ -22,6 +22,11 @@ public final class AlertEngine {
     public AlertEngine(List<AlertRule> rules, List<GpuInfo> gpus) {
         this.rules = List.copyOf(rules);
         this.gpus = List.copyOf(gpus);
+    }
+
+    /** A fleet's new GPU list (hosts come and go); the rules' state of the known GPUs is kept. */
+    public void setGpus(List<GpuInfo> next) {
+        gpus = List.copyOf(next);
     }
 
     public List<AlertRule> rules() {

@@ -20,6 +20,14 @@ public interface GpuSource extends AutoCloseable {
     /** Reads every GPU once. A lost GPU is a reading with state GPU_LOST, never an exception. */
     Snapshot sample(boolean withProcesses);
 
+    /**
+     * The source's GPUs when the list changed since {@link #open()} or the last call (a fleet's hosts come and
+     * go), else null. Called on the sampler's thread after a sample.
+     */
+    default List<GpuInfo> gpusChanged() {
+        return null;
+    }
+
     /** The driver's version alone ("550.54.15") where the source reads a driver, else null (dcgm-exporter's label). */
     default String driverVersion() {
         return null;

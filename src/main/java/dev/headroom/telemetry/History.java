@@ -21,8 +21,33 @@ public final class History {
         this.values = new float[gpus][Metric.all().length][capacity];
     }
 
+    private History(int capacity, float[][][] values) {
+        this.capacity = capacity;
+        this.times = new long[capacity];
+        this.values = values;
+    }
+
     public int gpus() {
         return values.length;
+    }
+
+    /**
+     * The same history with room for {@code gpus} GPUs (a fleet's new host), the known GPUs' past kept and the
+     * new ones empty before now.
+     */
+    public synchronized History widened(int gpus) {
+        float[][][] wider = java.util.Arrays.copyOf(values, Math.max(gpus, values.length));
+        for (int g = values.length; g < wider.length; g++) {
+            wider[g] = new float[Metric.all().length][capacity];
+            for (float[] row : wider[g]) {
+                java.util.Arrays.fill(row, Float.NaN);
+            }
+        }
+        History copy = new History(capacity, wider);
+        System.arraycopy(times, 0, copy.times, 0, capacity);
+        copy.head = head;
+        copy.size = size;
+        return copy;
     }
 
     public int capacity() {

@@ -56,6 +56,7 @@ public final class SimulatedSource implements GpuSource {
     private final Random random;
     private final double[] temperature;
     private final double[] energy;
+    private final double[] nvlink;
     private long tick;
 
     public SimulatedSource(Preset preset, Workload workload, int gpus, long seed) {
@@ -65,6 +66,7 @@ public final class SimulatedSource implements GpuSource {
         this.random = new Random(seed);
         this.temperature = new double[gpus];
         this.energy = new double[gpus];
+        this.nvlink = new double[gpus];
         Arrays.fill(temperature, 34);
     }
 
@@ -183,6 +185,18 @@ public final class SimulatedSource implements GpuSource {
         put(values, Metric.REMAPPED_ROWS_CORRECTABLE, 0);
         put(values, Metric.REMAPPED_ROWS_UNCORRECTABLE, 0);
         put(values, Metric.ROW_REMAP_FAILURE, 0);
+        put(values, Metric.XID, 0);
+        put(values, Metric.XID_EVENTS, 0);
+        put(values, Metric.TEMPERATURE_MARGIN, preset.slowdown - Math.round(temperature[gpu]));
+        // GPM-style activity: a transformer's SMs are busy most of a kernel-busy second, its tensor pipes about
+        // half of it; the memory interface tracks the memory-controller utilization.
+        put(values, Metric.GR_ENGINE_ACTIVE, Math.round(load * 100) / 100.0);
+        put(values, Metric.SM_ACTIVE, Math.round(load * 92) / 100.0);
+        put(values, Metric.SM_OCCUPANCY, Math.round(load * 41) / 100.0);
+        put(values, Metric.TENSOR_ACTIVE, Math.round(load * 48) / 100.0);
+        put(values, Metric.DRAM_ACTIVE, Math.round(load * 55) / 100.0);
+        nvlink[gpu] += load * 180e9; // bytes per 1 s tick at a tensor-parallel all-reduce's share of 900 GB/s
+        put(values, Metric.NVLINK_BYTES, Math.round(nvlink[gpu]));
         if (preset.fans > 0) {
             put(values, Metric.FAN, Math.round(30 + 50 * Math.max(0, (temperature[gpu] - 40) / 40)));
         } else {
@@ -195,8 +209,11 @@ public final class SimulatedSource implements GpuSource {
             status[Metric.ECC_CORRECTED.ordinal()] = MetricStatus.NOT_SUPPORTED;
             status[Metric.ECC_UNCORRECTED.ordinal()] = MetricStatus.NOT_SUPPORTED;
             // GDDR boards: no HBM temperature sensor and no row remapping (both data-center HBM features).
+            // Before Hopper (and on GeForce): no GPM profiling; consumer boards have no NVLink and no XID events.
             for (Metric m : new Metric[]{Metric.MEMORY_TEMPERATURE, Metric.REMAPPED_ROWS_CORRECTABLE,
-                    Metric.REMAPPED_ROWS_UNCORRECTABLE, Metric.ROW_REMAP_FAILURE}) {
+                    Metric.REMAPPED_ROWS_UNCORRECTABLE, Metric.ROW_REMAP_FAILURE, Metric.GR_ENGINE_ACTIVE,
+                    Metric.SM_ACTIVE, Metric.SM_OCCUPANCY, Metric.TENSOR_ACTIVE, Metric.DRAM_ACTIVE,
+                    Metric.NVLINK_BYTES, Metric.XID, Metric.XID_EVENTS}) {
                 values[m.ordinal()] = Double.NaN;
                 status[m.ordinal()] = MetricStatus.NOT_SUPPORTED;
             }

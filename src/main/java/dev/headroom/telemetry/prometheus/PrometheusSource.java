@@ -75,6 +75,8 @@ public final class PrometheusSource implements GpuSource {
     private final Duration timeout;
     private final HttpClient http;
     private final List<Key> keys = new ArrayList<>();
+    private final List<GpuInfo> infos = new ArrayList<>();
+    private volatile List<GpuInfo> changed;
     private volatile String lastError;
 
     /**
@@ -150,15 +152,30 @@ public final class PrometheusSource implements GpuSource {
         keys.clear();
         keys.addAll(found.keySet());
         keys.sort(Comparator.comparing(Key::host).thenComparing(k -> new BigInteger("0" + k.gpu().replaceAll("\\D", ""))));
-        List<GpuInfo> infos = new ArrayList<>();
+        infos.clear();
         for (int i = 0; i < keys.size(); i++) {
-            JsonNode labels = found.get(keys.get(i)).labels();
-            infos.add(new GpuInfo(i, keys.get(i).host() + " GPU " + keys.get(i).gpu() + ": "
-                    + labels.path("modelName").asText("unknown model"),
-                    labels.path("UUID").asText(null), labels.path("pci_bus_id").asText(null), null, null, null, null,
-                    null, null, null, null, null, null, null, null, null));
+            infos.add(info(i, keys.get(i), found.get(keys.get(i)).labels()));
         }
-        return infos;
+        changed = null;
+        return List.copyOf(infos);
+    }
+
+    private static GpuInfo info(int index, Key key, JsonNode labels) {
+        return new GpuInfo(index, key.host() + " GPU " + key.gpu() + ": " + labels.path("modelName").asText("unknown model"),
+                labels.path("UUID").asText(null), labels.path("pci_bus_id").asText(null), null, null, null, null,
+                null, null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * The fleet's GPUs once a host or GPU has appeared since open or the last call: new ones are added at the end,
+     * so the others keep their index; one that goes away stays listed, its readings GPU_LOST (its series went
+     * stale), and answers again if it returns.
+     */
+    @Override
+    public List<GpuInfo> gpusChanged() {
+        List<GpuInfo> now = changed;
+        changed = null;
+        return now;
     }
 
     @Override
@@ -212,7 +229,22 @@ public final class PrometheusSource implements GpuSource {
     record Series(JsonNode labels, List<JsonNode> values) {
     }
 
+    /** A GPU first seen after open: it joins at the end, and the Monitor is told at its next tick. */
+    private synchronized int appeared(JsonNode labels) {
+        Key key = key(labels);
+        keys.add(key);
+        infos.add(info(keys.size() - 1, key, labels));
+        changed = List.copyOf(infos);
+        return keys.size() - 1;
+    }
+
     private Snapshot snapshot(long millis, List<Point> series) {
+        for (Point s : series) {
+            // A GPU is known by its framebuffer series, as at open.
+            if (s.labels().path("__name__").asText().equals("DCGM_FI_DEV_FB_USED") && !keys.contains(key(s.labels()))) {
+                appeared(s.labels());
+            }
+        }
         List<GpuReading> readings = new ArrayList<>();
         int metrics = Metric.all().length;
         double[][] values = new double[keys.size()][metrics];
@@ -225,7 +257,7 @@ public final class PrometheusSource implements GpuSource {
         for (Point s : series) {
             int index = keys.indexOf(key(s.labels()));
             if (index < 0) {
-                continue; // a GPU that appeared after open: shown after a reconnect
+                continue; // a series without a framebuffer series for its GPU
             }
             String name = s.labels().path("__name__").asText();
             double value = sampleValue(s.value().path(1).asText(""));

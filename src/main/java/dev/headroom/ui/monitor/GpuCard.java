@@ -102,10 +102,16 @@ final class GpuCard extends VBox {
         state.setManaged(lost);
         rows.setDisable(lost);
         if (lost) {
-            state.setText(r.state() == MetricStatus.GPU_LOST ? "GPU LOST: it stopped answering (fallen off the bus?)"
+            state.setText(r.state() == MetricStatus.GPU_LOST
+                    ? "GPU LOST: it stopped answering (fallen off the bus?); asking again at a backoff"
+                    : r.state() == MetricStatus.DRIVER_GONE
+                    ? "DRIVER NOT LOADED: the NVIDIA driver went away; starting NVML again at a backoff"
                     : "Cannot be read: " + r.state().description());
         }
-        show(utilization, utilizationBar, r, Metric.UTILIZATION_GPU, v -> String.format(Locale.ROOT, "%.0f %%", v), 100);
+        show(utilization, utilizationBar, r, Metric.UTILIZATION_GPU, v -> String.format(Locale.ROOT, "%.0f %%%s", v,
+                r.has(Metric.SM_ACTIVE) && r.has(Metric.TENSOR_ACTIVE) ? String.format(Locale.ROOT,
+                        " (SM %.0f %%, tensor %.0f %%)", 100 * r.value(Metric.SM_ACTIVE),
+                        100 * r.value(Metric.TENSOR_ACTIVE)) : ""), 100);
         if (r.has(Metric.MEMORY_USED) && r.has(Metric.MEMORY_TOTAL)) {
             double used = r.value(Metric.MEMORY_USED);
             double total = r.value(Metric.MEMORY_TOTAL);
@@ -137,11 +143,15 @@ final class GpuCard extends VBox {
         double remapped = (r.has(Metric.REMAPPED_ROWS_CORRECTABLE) ? r.value(Metric.REMAPPED_ROWS_CORRECTABLE) : 0)
                 + (r.has(Metric.REMAPPED_ROWS_UNCORRECTABLE) ? r.value(Metric.REMAPPED_ROWS_UNCORRECTABLE) : 0);
         boolean remapFailed = r.has(Metric.ROW_REMAP_FAILURE) && r.value(Metric.ROW_REMAP_FAILURE) > 0;
-        boolean eccShown = errors > 0 || remapFailed;
+        int xid = r.has(Metric.XID) ? (int) r.value(Metric.XID) : 0;
+        boolean eccShown = errors > 0 || remapFailed || dev.headroom.telemetry.XidCatalog.needsAction(xid);
         String rows = remapFailed ? "; ROW REMAPPING FAILED: the GPU needs service"
                 : remapped > 0 ? String.format(Locale.ROOT, "; %.0f rows remapped", remapped) : "";
+        String xids = xid == 0 ? "" : String.format(Locale.ROOT, "; XID %d%s (%.0f since start)", xid,
+                dev.headroom.telemetry.XidCatalog.message(xid).isEmpty() ? ""
+                        : ": " + dev.headroom.telemetry.XidCatalog.message(xid), r.value(Metric.XID_EVENTS));
         ecc.setText((errors > 0 ? String.format(Locale.ROOT, "%.0f corrected, %.0f uncorrected",
-                r.value(Metric.ECC_CORRECTED), r.value(Metric.ECC_UNCORRECTED)) : "none") + rows);
+                r.value(Metric.ECC_CORRECTED), r.value(Metric.ECC_UNCORRECTED)) : "none") + rows + xids);
         ecc.getStyleClass().removeAll("text-danger");
         if (eccShown) {
             ecc.getStyleClass().add("text-danger");

@@ -250,6 +250,17 @@ public final class MonitorViewModel {
                 Platform.runLater(() -> stall.set(error == null ? "" : error + " \u2014 asking again every tick"));
             }
         }
+        List<GpuInfo> grown = source.gpusChanged();
+        if (grown != null) {
+            // A host or GPU joined the fleet: the history widens, alerts and the served /metrics follow, cards too.
+            history = history.widened(grown.size());
+            alertEngine.setGpus(grown);
+            if (metrics != null) {
+                metrics.setGpus(grown);
+                metrics.update(snapshot);
+            }
+            Platform.runLater(() -> gpus.setAll(grown));
+        }
         History target = history;
         target.add(snapshot);
         if (!snapshot.simulated()) {

@@ -122,6 +122,31 @@ class PrometheusSourceTest {
     }
 
     @Test
+    void aGpuThatAppearsJoinsAtTheEndAndOneThatGoesIsMarkedLostWithoutAReconnect() throws IOException {
+        PrometheusSource source = source(start());
+        source.open();
+        assertThat(source.gpusChanged()).isNull();
+        answer.set(VECTOR.replace("]}}", """
+                 ,{"metric":{"__name__":"DCGM_FI_DEV_FB_USED","gpu":"0","hostname":"c","modelName":"NVIDIA H200","UUID":"GPU-c0"},"value":[1,"4096"]}
+                ]}}"""));
+        Snapshot grown = source.sample(false);
+        assertThat(grown.gpus()).hasSize(3);
+        assertThat(grown.gpus().get(2).value(Metric.MEMORY_USED)).isEqualTo(4096.0 * (1 << 20));
+        assertThat(source.gpusChanged()).extracting(GpuInfo::name)
+                .containsExactly("a GPU 0: NVIDIA L4", "b GPU 1: NVIDIA H100", "c GPU 0: NVIDIA H200");
+        assertThat(source.gpusChanged()).as("told once").isNull();
+
+        answer.set(VECTOR.replaceAll("(?m)^.*\"hostname\":\"b\".*\\n", "")); // host b is gone
+        Snapshot shrunk = source.sample(false);
+        assertThat(shrunk.gpus()).hasSize(3);
+        assertThat(shrunk.gpus().get(1).state()).isEqualTo(MetricStatus.GPU_LOST);
+        assertThat(shrunk.gpus().get(0).state()).isEqualTo(MetricStatus.OK);
+        answer.set(VECTOR); // b is back: same index, no new GPU
+        assertThat(source.sample(false).gpus().get(1).state()).isEqualTo(MetricStatus.OK);
+        assertThat(source.gpusChanged()).isNull();
+    }
+
+    @Test
     void aFailingSampleMarksEveryGpuAndKeepsTheReason() throws IOException {
         PrometheusSource source = source(start());
         source.open();

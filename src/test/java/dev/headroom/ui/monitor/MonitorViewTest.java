@@ -85,7 +85,7 @@ class MonitorViewTest {
         attach(robot, source);
         tick(robot, source);
 
-        assertThat(text(robot, 0, "card-util")).isEqualTo("100 %");
+        assertThat(text(robot, 0, "card-util")).isEqualTo("100 % (SM 90 %, tensor 60 %)"); // GPM: the fake's SM and tensor activity follow utilization
         assertThat(text(robot, 0, "card-memory")).isEqualTo("36.0 / 80.0 GiB");
         assertThat(text(robot, 0, "card-power")).isEqualTo("700 / 700 W");
         assertThat(text(robot, 0, "card-temp")).isEqualTo("71 °C / 89 slowdown, HBM 42 °C"); // the fake's HBM default
@@ -113,11 +113,11 @@ class MonitorViewTest {
         Label state = robot.from(robot.lookup("#gpu-card-2").queryAs(Node.class)).lookup("#card-state").queryAs(Label.class);
         assertThat(state.isVisible()).isTrue();
         assertThat(state.getText()).startsWith("GPU LOST");
-        assertThat(text(robot, 0, "card-util")).isEqualTo("30 %");
+        assertThat(text(robot, 0, "card-util")).isEqualTo("30 % (SM 27 %, tensor 18 %)");
 
         fake.fakeNvmlSetTick(3);
         tick(robot, source);
-        assertThat(text(robot, 0, "card-util")).isEqualTo("40 %");
+        assertThat(text(robot, 0, "card-util")).isEqualTo("40 % (SM 36 %, tensor 24 %)");
         assertThat(vm.events()).extracting(AlertEvent::ruleId).contains("gpu-lost");
     }
 
