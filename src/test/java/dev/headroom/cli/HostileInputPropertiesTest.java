@@ -59,6 +59,8 @@ class HostileInputPropertiesTest {
 
     static {
         SPECIAL_BASE.put("size --params", List.of("--gpu", "h100-sxm"));
+        SPECIAL_BASE.put("exporter --process-metrics-limit", List.of("--source",
+                "replay:/nonexistent/headroom-recording.jsonl", "--process-metrics"));
         SPECIAL_BASE.put("size --largest-layer", List.of("--params", "7e9", "--gpu", "h100-sxm"));
         SPECIAL_BASE.put("size --active-experts", List.of("--model", "mixtral-8x7b", "--gpu", "h100-sxm"));
         SPECIAL_BASE.put("size --experts", List.of("--model", "mixtral-8x7b", "--gpu", "h100-sxm"));
@@ -165,6 +167,7 @@ class HostileInputPropertiesTest {
         range("monitor --speed", 0.01, 1000);
         range("exporter --interval", 0.1, year);
         range("exporter --duration", 0.001, year);
+        range("exporter --process-metrics-limit", 1, 100_000);
         range("fleet --timeout", 0.001, year);
         // simulate takes size's scenario flags (not its shape: --batch, --seq, --output-tokens are its own).
         for (String flag : List.copyOf(RANGES.keySet())) {
