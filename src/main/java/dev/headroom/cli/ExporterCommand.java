@@ -160,9 +160,21 @@ final class ExporterCommand implements java.util.concurrent.Callable<Integer> {
             return thread;
         });
         try (gpus) {
-            metrics.update(changes.seen(gpus.sample(processMetrics))); // the first scrape already has readings
-            sampler.scheduleAtFixedRate(() -> metrics.update(changes.seen(gpus.sample(processMetrics))), intervalMillis,
-                    intervalMillis, TimeUnit.MILLISECONDS);
+            Runnable tick = () -> {
+                try {
+                    dev.headroom.telemetry.Snapshot snapshot = changes.seen(gpus.sample(processMetrics));
+                    List<GpuInfo> joined = gpus.gpusChanged(); // a fleet's new hosts are served from their first tick
+                    if (joined != null) {
+                        metrics.setGpus(joined);
+                    }
+                    metrics.update(snapshot);
+                } catch (RuntimeException e) { // a failed tick must not end the schedule: the next one tries again
+                    err.println("headroom: sampling failed: " + dev.headroom.common.Format.echo(String.valueOf(e.getMessage())));
+                    err.flush();
+                }
+            };
+            tick.run(); // the first scrape already has readings
+            sampler.scheduleAtFixedRate(tick, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
             sampler.scheduleAtFixedRate(new HeapTrim(), 10, 10, TimeUnit.SECONDS); // resident memory stays flat
             try (MetricsServer server = new MetricsServer(metrics, host, port, token, basic)) {
                 out.printf("serving %d GPU(s) from %s%s on http://%s:%d/metrics%n", infos.size(), gpus.name(),

@@ -57,6 +57,8 @@ public final class Recording {
         private final BufferedWriter out;
 
         /** Appends to the same recording at {@code file}, or starts one; refuses any other file there. */
+        private final java.util.Set<Integer> gpuIndexes;
+
         public Writer(Path file, GpuSource source, List<GpuInfo> gpus, long intervalMillis) throws IOException {
             this(file, source, gpus, intervalMillis, false);
         }
@@ -68,6 +70,7 @@ public final class Recording {
         public Writer(Path file, GpuSource source, List<GpuInfo> gpus, long intervalMillis, boolean overwrite)
                 throws IOException {
             ObjectNode header = header(source, gpus, intervalMillis);
+            gpuIndexes = gpus.stream().map(GpuInfo::index).collect(java.util.stream.Collectors.toUnmodifiableSet());
             Path target = AtomicFiles.checkedTarget(file, AtomicFiles.Folder.MUST_EXIST);
             boolean append = !overwrite && Files.exists(target) && Files.size(target) > 0;
             if (append) {
@@ -193,7 +196,15 @@ public final class Recording {
             return one.get(0);
         }
 
+        /**
+         * Writes one tick. A GPU the header does not list (one that joined a fleet after the recording began) is
+         * left out, so the recording keeps reading back whole.
+         */
         public synchronized void append(Snapshot snapshot) throws IOException {
+            if (snapshot.gpus().stream().anyMatch(r -> !gpuIndexes.contains(r.index()))) {
+                snapshot = new Snapshot(snapshot.epochMillis(), snapshot.source(), snapshot.simulated(),
+                        snapshot.gpus().stream().filter(r -> gpuIndexes.contains(r.index())).toList());
+            }
             line(toJson(snapshot));
         }
 

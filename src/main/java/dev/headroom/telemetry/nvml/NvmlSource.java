@@ -15,6 +15,7 @@ import dev.headroom.telemetry.MigInstance;
 import dev.headroom.telemetry.MetricStatus;
 import dev.headroom.telemetry.ProcessTable;
 import dev.headroom.telemetry.Snapshot;
+import dev.headroom.telemetry.XidCatalog;
 import dev.headroom.telemetry.SourceUnavailableException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -98,6 +99,7 @@ public final class NvmlSource implements GpuSource {
     private long driverRetryAt;
     private long driverBackoff;
     private int recoveries;
+    private long drainTick;
 
     public NvmlSource() {
         this(new ProcessTable(), System::currentTimeMillis);
@@ -134,6 +136,10 @@ public final class NvmlSource implements GpuSource {
         Memory fields;
         int nvlinks;
         long lastProcessSample;
+        boolean revived;
+        long xidTick;
+        /** Fans that answered NOT_SUPPORTED (one fan of a board can; the others still read). */
+        boolean[] fanUnsupported = new boolean[0];
         final EnumSet<Metric> unsupported = EnumSet.noneOf(Metric.class);
         final EnumSet<Metric> missing = EnumSet.noneOf(Metric.class);
 
@@ -305,25 +311,39 @@ public final class NvmlSource implements GpuSource {
             return unavailable(MetricStatus.DRIVER_GONE);
         }
         if (xids != null) {
-            xids.drain(this::xid);
+            drainTick++;
+            NvmlReturn drained = xids.drain(this::xid);
+            if (drained == NvmlReturn.DRIVER_NOT_LOADED || drained == NvmlReturn.UNINITIALIZED) {
+                driverGone = true;
+            }
         }
         List<GpuReading> readings = new ArrayList<>(devices.size());
         for (Device device : devices) {
             if (device.lost) {
                 retry(device, now);
             }
-            readings.add(device.lost ? GpuReading.unavailable(device.index, MetricStatus.GPU_LOST)
-                    : read(device, withProcesses));
+            GpuReading reading = device.lost || driverGone ? GpuReading.unavailable(device.index, MetricStatus.GPU_LOST)
+                    : read(device, withProcesses);
+            readings.add(reading);
             if (device.lost && device.retryAt == 0) {
-                device.backoff = FIRST_RETRY_MILLIS; // found lost this tick: first retry in a second
+                // Found lost this tick: the first retry in a second, or twice the last wait when it has only just
+                // come back (a GPU that answers its handle and then fails is not retried every second).
+                device.backoff = device.backoff == 0 ? FIRST_RETRY_MILLIS : Math.min(MAX_RETRY_MILLIS, device.backoff * 2);
                 device.retryAt = now + device.backoff;
+            } else if (reading.state() == MetricStatus.OK) {
+                device.backoff = 0; // a whole read: the next loss starts the backoff afresh
+                if (device.revived) {
+                    device.revived = false;
+                    recoveries++;
+                }
             }
             if (driverGone) {
-                driverRetryAt = now + FIRST_RETRY_MILLIS;
-                driverBackoff = FIRST_RETRY_MILLIS;
+                driverBackoff = driverBackoff == 0 ? FIRST_RETRY_MILLIS : Math.min(MAX_RETRY_MILLIS, driverBackoff * 2);
+                driverRetryAt = now + driverBackoff;
                 return unavailable(MetricStatus.DRIVER_GONE);
             }
         }
+        driverBackoff = 0;
         return new Snapshot(System.currentTimeMillis(), name(), false, readings);
     }
 
@@ -340,10 +360,19 @@ public final class NvmlSource implements GpuSource {
         return recoveries;
     }
 
+    /**
+     * One XID for the GPU whose handle it came on (a lost GPU's XID 79 included). Of several in one tick the
+     * last that needs action is kept, so a harmless one right after it cannot hide it from the alert.
+     */
     private void xid(Pointer handle, long code) {
         for (Device d : devices) {
-            if (!d.lost && handle.equals(d.handle)) {
-                d.lastXid = code;
+            if (handle.equals(d.handle)) {
+                boolean keepEarlier = d.xidTick == drainTick && XidCatalog.needsAction((int) d.lastXid)
+                        && !XidCatalog.needsAction((int) code);
+                if (!keepEarlier) {
+                    d.lastXid = code;
+                }
+                d.xidTick = drainTick;
                 d.xidCount++;
             }
         }
@@ -367,15 +396,20 @@ public final class NvmlSource implements GpuSource {
         }
     }
 
+    /** Reads the GPU again through its new handle; it counts as recovered after its first whole read. */
     private void revive(Device d, Pointer handle) {
         d.handle = handle;
         d.lost = false;
         d.retryAt = 0;
+        d.revived = true;
         d.unsupported.clear();
-        openGpm(d); // samples of the old handle are not reused
+        java.util.Arrays.fill(d.fanUnsupported, false);
+        if (d.gpm != null) {
+            d.gpm.close(); // samples of the old handle are not reused
+        }
+        openGpm(d);
         d.xidRegistered = xids != null && xids.register(handle);
         prepareFields(d);
-        recoveries++;
     }
 
     /** The driver was gone: at the backoff, shut NVML down and initialise it again, then find each GPU anew. */
@@ -396,8 +430,9 @@ public final class NvmlSource implements GpuSource {
             return false;
         }
         driverGone = false;
-        xids = XidEvents.create(nvml); // the old set died with the old scope
+        xids = XidEvents.create(nvml); // the old set and GPM samples died with the old scope
         for (Device d : devices) {
+            d.gpm = null;
             d.lost = true; // until it answers with its UUID in the new scope
             d.retryAt = now;
             retry(d, now);
@@ -491,19 +526,34 @@ public final class NvmlSource implements GpuSource {
             r.unsigned(Metric.FAN, nvml.fanSpeedV2, 0, 1);
             return null;
         }
+        if (d.fanUnsupported.length != d.fans) {
+            d.fanUnsupported = new boolean[d.fans];
+        }
         double[] speeds = new double[d.fans];
+        java.util.Arrays.fill(speeds, Double.NaN);
         double sum = 0;
         int read = 0;
-        for (int fan = 0; fan < d.fans; fan++) {
-            r.unsigned(Metric.FAN, nvml.fanSpeedV2, fan, 1);
-            speeds[fan] = r.status[Metric.FAN.ordinal()] == MetricStatus.OK ? r.values[Metric.FAN.ordinal()] : Double.NaN;
-            if (!Double.isNaN(speeds[fan])) {
-                sum += speeds[fan];
-                read++;
+        for (int fan = 0; fan < d.fans && !d.lost && !driverGone; fan++) {
+            if (d.fanUnsupported[fan]) {
+                continue;
+            }
+            NvmlReturn result = NvmlLibrary.call(nvml.fanSpeedV2, d.handle, fan, intValue);
+            switch (result) {
+                case SUCCESS -> {
+                    speeds[fan] = Integer.toUnsignedLong(intValue.getValue());
+                    sum += speeds[fan];
+                    read++;
+                }
+                case NOT_SUPPORTED -> d.fanUnsupported[fan] = true;
+                case GPU_IS_LOST -> d.lost = true;
+                case DRIVER_NOT_LOADED, UNINITIALIZED -> driverGone = true;
+                default -> { }
             }
         }
         if (read > 0) {
             r.set(Metric.FAN, sum / read);
+        } else {
+            r.status[Metric.FAN.ordinal()] = MetricStatus.NOT_SUPPORTED;
         }
         return speeds;
     }
@@ -557,6 +607,10 @@ public final class NvmlSource implements GpuSource {
         IntByReference count = intValue;
         count.setValue(0);
         NvmlReturn result = NvmlLibrary.call(nvml.processUtilization, d.handle, Pointer.NULL, count, d.lastProcessSample);
+        if (result == NvmlReturn.GPU_IS_LOST) {
+            d.lost = true;
+            return;
+        }
         if (result != NvmlReturn.INSUFFICIENT_SIZE || count.getValue() <= 0) {
             return; // NOT_FOUND: no process ran a kernel since the last read
         }
@@ -576,7 +630,7 @@ public final class NvmlSource implements GpuSource {
             long stamp = utilizationBuffer.getLong(at + 8);
             long sm = Integer.toUnsignedLong(utilizationBuffer.getInt(at + 16));
             long[] seen = latest.get(pid);
-            if (seen == null || stamp >= seen[0]) {
+            if (seen == null || stamp > seen[0] || (stamp == seen[0] && sm > seen[1])) {
                 latest.put(pid, new long[] {stamp, sm});
             }
             d.lastProcessSample = Math.max(d.lastProcessSample, stamp);
@@ -608,9 +662,13 @@ public final class NvmlSource implements GpuSource {
             if (NvmlLibrary.call(nvml.gpuInstanceId, mig.getValue(), id) != NvmlReturn.SUCCESS) {
                 continue;
             }
+            if (instances.stream().anyMatch(m -> m.gpuInstanceId() == id.getValue())) {
+                continue; // another compute instance of a GPU instance already listed
+            }
             String name = text(nvml.name, mig.getValue(), NAME_BUFFER);
             int at = name == null ? -1 : name.lastIndexOf(" MIG ");
-            String profile = at < 0 ? "" : name.substring(at + 5);
+            // "1c.3g.20gb" names a compute instance within GPU instance profile "3g.20gb", dcgm-exporter's label.
+            String profile = at < 0 ? "" : name.substring(at + 5).replaceFirst("^\\d+c\\.", "");
             NvmlStructures.MemoryV2 memory = new NvmlStructures.MemoryV2();
             memory.version = NvmlStructures.MemoryV2.VERSION;
             if (NvmlLibrary.call(nvml.memoryV2, mig.getValue(), memory) == NvmlReturn.SUCCESS) {

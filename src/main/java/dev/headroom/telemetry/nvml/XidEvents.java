@@ -47,20 +47,22 @@ final class XidEvents {
         return NvmlLibrary.call(nvml.registerEvents, device, XID_CRITICAL_ERROR, set) == NvmlReturn.SUCCESS;
     }
 
-    /** Hands every XID that has arrived to the sink; returns how many. */
-    int drain(Sink sink) {
-        int seen = 0;
-        while (seen < MAX_PER_TICK) {
+    /**
+     * Hands every XID that has arrived to the sink. Returns TIMEOUT when it has drained them (or SUCCESS after a
+     * storm's worth, the rest left for the next tick), or the error that stopped it (DRIVER_NOT_LOADED, ...).
+     */
+    NvmlReturn drain(Sink sink) {
+        for (int seen = 0; seen < MAX_PER_TICK; seen++) {
             data.clear();
-            if (NvmlLibrary.call(nvml.eventSetWait, set, data, 0) != NvmlReturn.SUCCESS) {
-                return seen; // TIMEOUT: nothing more has arrived
+            NvmlReturn result = NvmlLibrary.call(nvml.eventSetWait, set, data, 0);
+            if (result != NvmlReturn.SUCCESS) {
+                return result; // TIMEOUT: nothing more has arrived
             }
             if ((data.getLong(8) & XID_CRITICAL_ERROR) != 0) {
                 sink.xid(data.getPointer(0), data.getLong(16));
             }
-            seen++;
         }
-        return seen;
+        return NvmlReturn.SUCCESS;
     }
 
     void close() {

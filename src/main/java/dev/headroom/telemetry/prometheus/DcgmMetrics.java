@@ -288,6 +288,16 @@ public final class DcgmMetrics implements MultiCollector {
         }
     }
 
+    private static dev.headroom.telemetry.GpuProcess merged(dev.headroom.telemetry.GpuProcess a,
+                                                            dev.headroom.telemetry.GpuProcess b) {
+        Long used = a.usedBytes() == null ? b.usedBytes() : b.usedBytes() == null ? a.usedBytes()
+                : Long.valueOf(a.usedBytes() + b.usedBytes());
+        Double sm = a.smUtilization() == null ? b.smUtilization() : b.smUtilization() == null ? a.smUtilization()
+                : Double.valueOf(Math.max(a.smUtilization(), b.smUtilization()));
+        return new dev.headroom.telemetry.GpuProcess(a.pid(), a.kind(), used, a.name(), a.user(), sm, a.container(),
+                a.pod());
+    }
+
     /** Per-process series under the cardinality rule of {@link #processMetrics(int)}. */
     private void processes(Families families, Snapshot snapshot, List<GpuInfo> gpus, int limit) {
         record Row(GpuInfo info, dev.headroom.telemetry.GpuProcess process) {
@@ -295,9 +305,16 @@ public final class DcgmMetrics implements MultiCollector {
         List<Row> rows = new ArrayList<>();
         for (GpuReading reading : snapshot.gpus()) {
             GpuInfo info = info(gpus, reading.index());
-            if (info != null && reading.processes() != null) {
-                reading.processes().forEach(p -> rows.add(new Row(info, p)));
+            if (info == null || reading.processes() == null) {
+                continue;
             }
+            // A process NVML lists twice on one GPU (compute and graphics, or in two MIG instances) is one series:
+            // its memory summed, its SM share the larger; two points with the same labels would fail the scrape.
+            java.util.Map<Integer, dev.headroom.telemetry.GpuProcess> byPid = new java.util.LinkedHashMap<>();
+            for (dev.headroom.telemetry.GpuProcess p : reading.processes()) {
+                byPid.merge(p.pid(), p, DcgmMetrics::merged);
+            }
+            byPid.values().forEach(p -> rows.add(new Row(info, p)));
         }
         rows.sort(java.util.Comparator.comparingLong((Row r) -> r.process().usedBytes() == null ? -1
                 : r.process().usedBytes()).reversed());

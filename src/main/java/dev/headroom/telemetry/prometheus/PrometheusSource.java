@@ -186,7 +186,11 @@ public final class PrometheusSource implements GpuSource {
             series = query(SAMPLE_QUERY);
         } catch (IOException e) {
             List<GpuReading> readings = new ArrayList<>();
-            for (int i = 0; i < keys.size(); i++) {
+            int known;
+            synchronized (this) {
+                known = keys.size();
+            }
+            for (int i = 0; i < known; i++) {
                 readings.add(GpuReading.unavailable(i, MetricStatus.ERROR));
             }
             return new Snapshot(now, name(), false, readings);
@@ -239,11 +243,16 @@ public final class PrometheusSource implements GpuSource {
     }
 
     private Snapshot snapshot(long millis, List<Point> series) {
-        for (Point s : series) {
-            // A GPU is known by its framebuffer series, as at open.
-            if (s.labels().path("__name__").asText().equals("DCGM_FI_DEV_FB_USED") && !keys.contains(key(s.labels()))) {
-                appeared(s.labels());
+        List<Key> keys;
+        synchronized (this) {
+            for (Point s : series) {
+                // A GPU is known by its framebuffer series, as at open.
+                if (s.labels().path("__name__").asText().equals("DCGM_FI_DEV_FB_USED")
+                        && !this.keys.contains(key(s.labels()))) {
+                    appeared(s.labels());
+                }
             }
+            keys = List.copyOf(this.keys); // history() and sample() may run at once: each works on its copy
         }
         List<GpuReading> readings = new ArrayList<>();
         int metrics = Metric.all().length;

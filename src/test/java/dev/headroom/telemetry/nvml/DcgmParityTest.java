@@ -127,8 +127,11 @@ class DcgmParityTest {
                     assertThat(line).contains("err_code=\"31\"").contains("err_msg=\"GPU memory page fault\"")
                             .endsWith(" 31.0"));
 
-            fake.fakeNvmlSetTick(3); // XID 79: fallen off the bus
-            List<AlertEvent> raised = alerts.evaluate(source.sample(false));
+            fake.fakeNvmlSetTick(3); // XID 79, fallen off the bus, then 13 in the same tick: 79 is the one kept
+            Snapshot fallen = source.sample(false);
+            assertThat(fallen.gpus().get(0).value(Metric.XID)).isEqualTo(79);
+            assertThat(fallen.gpus().get(0).value(Metric.XID_EVENTS)).isEqualTo(3);
+            List<AlertEvent> raised = alerts.evaluate(fallen);
             assertThat(raised).filteredOn(e -> e.ruleId().equals("xid-needs-action")).singleElement()
                     .satisfies(e -> {
                         assertThat(e.gpu()).isZero();
@@ -144,16 +147,18 @@ class DcgmParityTest {
         try (NvmlSource source = source()) {
             List<GpuInfo> gpus = source.open();
             Snapshot both = source.sample(true);
-            assertThat(both.gpus().get(0).processes()).extracting(GpuProcess::pid, GpuProcess::smUtilization)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(4242, 77.0),
-                            org.assertj.core.groups.Tuple.tuple(4343, 10.0));
+            assertThat(both.gpus().get(0).processes()).extracting(GpuProcess::pid, GpuProcess::kind,
+                    GpuProcess::smUtilization).containsExactly(org.assertj.core.groups.Tuple.tuple(4242, "compute", 77.0),
+                            org.assertj.core.groups.Tuple.tuple(4343, "compute", 10.0),
+                            org.assertj.core.groups.Tuple.tuple(4242, "graphics", 77.0));
             DcgmMetrics metrics = new DcgmMetrics(gpus, "node-1").processMetrics(10);
             metrics.update(both);
             String body = text(metrics);
             assertThat(series(body, "headroom_process_gpu_memory_bytes")).hasSize(2)
                     .anySatisfy(line -> assertThat(line).contains("pid=\"4242\"").contains("process=\"python3\"")
                             .contains("user=\"alice\"").contains("container=\"0123456789ab\"")
-                            .contains("pod=\"5f1c2d3e-0000-4000-8000-00000000abcd\"").endsWith(" 3.4359738368E10"));
+                            .contains("pod=\"5f1c2d3e-0000-4000-8000-00000000abcd\"")
+                            .endsWith(" 3.5433480192E10")); // one series: 32 GiB of compute and 1 GiB of graphics
             assertThat(series(body, "headroom_process_sm_utilization"))
                     .anySatisfy(line -> assertThat(line).contains("pid=\"4242\"").endsWith(" 0.77"));
 
