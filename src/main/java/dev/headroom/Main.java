@@ -24,6 +24,7 @@ public final class Main {
             HeadroomApp.launchApp(java.nio.file.Path.of(args[0])); // a double-clicked plan file
             return;
         }
+        LeanJvm.relaunchIfWorthIt(args);
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         System.exit(Cli.run(args, out, err));

@@ -149,10 +149,16 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
                     if (json) {
                         out.println(Json.MAPPER.valueToTree(snapshotJson(gpus, infos, snapshot)).toString());
                     } else {
+                        // One write per tick: the table is built first, so the terminal gets one system call, not one
+                        // per line (the writer flushes at each line end).
+                        java.io.StringWriter screen = new java.io.StringWriter(4096);
+                        PrintWriter frame = new PrintWriter(screen);
                         if (terminal) {
-                            out.print("\033[H\033[2J");
+                            frame.print("\033[H\033[2J");
                         }
-                        table(out, gpus, infos, snapshot);
+                        table(frame, gpus, infos, snapshot);
+                        frame.flush();
+                        out.print(screen);
                     }
                     for (AlertEvent event : alerts.evaluate(snapshot)) {
                         err.printf(Locale.ROOT, "%s GPU %d %s: %s (%s)%n", event.raised() ? "ALERT" : "cleared",

@@ -31,7 +31,8 @@ public final class Sampler implements AutoCloseable {
     private final long processIntervalMillis;
     private final Listener listener;
     private final ScheduledExecutorService ticks;
-    private final ScheduledExecutorService watchdog;
+    private final java.util.concurrent.ScheduledThreadPoolExecutor watchdog;
+    private volatile java.util.concurrent.ScheduledFuture<?> watch;
     private final AtomicLong tickStartedAt = new AtomicLong();
     private volatile long lastProcessRead;
     private volatile long reportedStall;
@@ -46,7 +47,10 @@ public final class Sampler implements AutoCloseable {
         this.processIntervalMillis = Math.max(intervalMillis, processIntervalMillis);
         this.listener = listener;
         this.ticks = Executors.newSingleThreadScheduledExecutor(daemon("headroom-sampler-" + source.name()));
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon("headroom-sampler-watchdog"));
+        // One check per tick, armed when the tick starts and cancelled (and removed) when it ends: a healthy
+        // source never wakes this thread, where a periodic check woke it twice a second for nothing.
+        this.watchdog = new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("headroom-sampler-watchdog"));
+        this.watchdog.setRemoveOnCancelPolicy(true);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -63,7 +67,6 @@ public final class Sampler implements AutoCloseable {
 
     public void start() {
         ticks.scheduleAtFixedRate(this::tick, 0, intervalMillis, TimeUnit.MILLISECONDS);
-        watchdog.scheduleAtFixedRate(this::watch, intervalMillis, Math.max(50, intervalMillis / 2), TimeUnit.MILLISECONDS);
     }
 
     /** Reads once, now, on the caller's thread (the CLI's --once). */
@@ -74,6 +77,7 @@ public final class Sampler implements AutoCloseable {
     private void tick() {
         long start = System.currentTimeMillis();
         tickStartedAt.set(start);
+        arm(intervalMillis + 1);
         try {
             boolean processes = start - lastProcessRead >= processIntervalMillis;
             Snapshot snapshot = source.sample(processes);
@@ -86,6 +90,18 @@ public final class Sampler implements AutoCloseable {
         } finally {
             tickStartedAt.set(0);
             reportedStall = 0;
+            java.util.concurrent.ScheduledFuture<?> armed = watch;
+            if (armed != null) {
+                armed.cancel(false);
+            }
+        }
+    }
+
+    private void arm(long delayMillis) {
+        try {
+            watch = watchdog.schedule(this::watch, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // closing: no more checks
         }
     }
 
@@ -99,6 +115,10 @@ public final class Sampler implements AutoCloseable {
             reportedStall = running;
             listener.onStall(running);
         }
+        // The next look: when this tick will have run twice as long as it had when last reported (or past the
+        // interval, for a check that came early).
+        long due = reportedStall == 0 ? intervalMillis + 1 : 2 * reportedStall + 1;
+        arm(Math.max(1, due - running));
     }
 
     /**

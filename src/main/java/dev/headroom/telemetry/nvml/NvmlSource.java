@@ -83,9 +83,13 @@ public final class NvmlSource implements GpuSource {
     private final IntByReference fourthInt = new IntByReference();
     /** One nvmlFieldValue_t (40 bytes), reused each tick: the sampler reads one GPU at a time. */
     private final com.sun.jna.Memory fieldValue = new com.sun.jna.Memory(NvmlStructures.FIELD_VALUE_SIZE);
-    private final NvmlStructures.Utilization utilization = new NvmlStructures.Utilization();
-    private final NvmlStructures.MemoryV2 memoryV2 = new NvmlStructures.MemoryV2();
-    private final NvmlStructures.Memory memoryV1 = new NvmlStructures.Memory();
+    // The per-tick structs as raw native memory: a JNA Structure reads and writes its fields by reflection after
+    // every call, which cost more than the NVML call. nvmlUtilization_t: gpu @0, memory @4.
+    private final Memory utilization = new Memory(8);
+    /** nvmlMemory_v2_t: version @0, total @8, reserved @16, free @24, used @32. */
+    private final Memory memoryV2 = new Memory(40);
+    /** nvmlMemory_t: total @0, free @8, used @16. */
+    private final Memory memoryV1 = new Memory(24);
     private final Memory margin = new Memory(8);
     private final double[] gpmRatios = new double[GpmSamples.METRICS.length];
     private Memory gpmRequest;
@@ -445,8 +449,8 @@ public final class NvmlSource implements GpuSource {
         Reading r = new Reading(d);
         NvmlReturn util = r.call(UTILIZATION, nvml.utilization, d.handle, utilization);
         if (util == NvmlReturn.SUCCESS) {
-            r.set(Metric.UTILIZATION_GPU, utilization.gpu);
-            r.set(Metric.UTILIZATION_MEMORY, utilization.memory);
+            r.set(Metric.UTILIZATION_GPU, Integer.toUnsignedLong(utilization.getInt(0)));
+            r.set(Metric.UTILIZATION_MEMORY, Integer.toUnsignedLong(utilization.getInt(4)));
         }
         readMemory(r);
         r.unsigned(Metric.TEMPERATURE, nvml.temperature, 0, 1);
@@ -724,16 +728,15 @@ public final class NvmlSource implements GpuSource {
 
     private void readMemory(Reading r) {
         Device d = r.device;
-        EnumSet<Metric> memory = MEMORY;
         if (nvml.memoryV2 != null) {
-            NvmlStructures.MemoryV2 v2 = memoryV2;
-            v2.version = NvmlStructures.MemoryV2.VERSION;
-            NvmlReturn result = r.call(memory, nvml.memoryV2, d.handle, v2);
+            memoryV2.clear();
+            memoryV2.setInt(0, NvmlStructures.MemoryV2.VERSION);
+            NvmlReturn result = r.call(MEMORY, nvml.memoryV2, d.handle, memoryV2);
             if (result == NvmlReturn.SUCCESS) {
                 // v2: "used" is what processes allocated; the driver's reservation is reported apart.
-                r.set(Metric.MEMORY_USED, v2.used);
-                r.set(Metric.MEMORY_TOTAL, v2.total);
-                r.set(Metric.MEMORY_RESERVED, v2.reserved);
+                r.set(Metric.MEMORY_USED, memoryV2.getLong(32));
+                r.set(Metric.MEMORY_TOTAL, memoryV2.getLong(8));
+                r.set(Metric.MEMORY_RESERVED, memoryV2.getLong(16));
                 return;
             }
             if (result != NvmlReturn.ARGUMENT_VERSION_MISMATCH && result != NvmlReturn.NOT_SUPPORTED) {
@@ -741,10 +744,9 @@ public final class NvmlSource implements GpuSource {
             }
             d.unsupported.removeAll(MEMORY); // try the v1 call instead
         }
-        NvmlStructures.Memory v1 = memoryV1;
-        if (r.call(MEMORY_V1, nvml.memoryV1, d.handle, v1) == NvmlReturn.SUCCESS) {
-            r.set(Metric.MEMORY_USED, v1.used); // v1: includes the driver's reservation
-            r.set(Metric.MEMORY_TOTAL, v1.total);
+        if (r.call(MEMORY_V1, nvml.memoryV1, d.handle, memoryV1) == NvmlReturn.SUCCESS) {
+            r.set(Metric.MEMORY_USED, memoryV1.getLong(16)); // v1: includes the driver's reservation
+            r.set(Metric.MEMORY_TOTAL, memoryV1.getLong(0));
             r.status[Metric.MEMORY_RESERVED.ordinal()] = MetricStatus.FUNCTION_MISSING;
         }
     }

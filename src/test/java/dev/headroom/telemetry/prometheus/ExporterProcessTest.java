@@ -112,6 +112,19 @@ class ExporterProcessTest {
     }
 
     @Test
+    void itRunsInTheSmallJvmUnderItsOwnPid() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/cmdline")), "Linux only");
+        try (Exporter exporter = start(Map.of(), "--listen", "127.0.0.1:0")) {
+            // execv kept the PID the test started; the new image carries the lean options before the user's
+            String cmdline = Files.readString(Path.of("/proc", Long.toString(exporter.process().pid()), "cmdline"))
+                    .replace('\0', ' ');
+            assertThat(cmdline).contains("-XX:TieredStopAtLevel=1").contains("-XX:+UseSerialGC")
+                    .contains("-Dheadroom.lean.jvm=true").contains("dev.headroom.Main exporter");
+            assertThat(status(exporter.port(), null)).isEqualTo(200);
+        }
+    }
+
+    @Test
     void anOpenBindWithoutCredentialsIsWarnedAboutAndTheTokenComesFromTheEnvironment() throws Exception {
         try (Exporter open = start(Map.of(), "--listen", "0.0.0.0:0", "--duration", "30s")) {
             assertThat(status(open.port(), null)).isEqualTo(200);
