@@ -1,7 +1,5 @@
 package dev.headroom;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,10 +28,6 @@ final class LeanJvm {
     private LeanJvm() {
     }
 
-    private interface C extends Library {
-        int execv(String path, String[] argv);
-    }
-
     /** Re-executes in the small JVM when this command is worth it; returns only when it is not (or cannot be). */
     static void relaunchIfWorthIt(String[] args) {
         if (!worthIt(args) || "false".equals(System.getProperty("headroom.lean"))
@@ -56,12 +50,7 @@ final class LeanJvm {
         argv.addAll(arguments);
         System.out.flush();
         System.err.flush();
-        try {
-            Native.load("c", C.class).execv(java.get(), argv.toArray(new String[0]));
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
-            // no libc to call: carry on in this JVM
-        }
-        // execv returned: it failed; carry on in this JVM
+        dev.headroom.telemetry.nvml.ProcessImage.replaceWith(java.get(), argv); // returns only if it failed: carry on here
     }
 
     /**
