@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.SharedFixtures;
 import dev.headroom.telemetry.nvml.FakeNvmlAccess;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -45,34 +44,14 @@ class DcgmDashboardIT {
     void everyPanelOfTheDcgmExporterDashboardAnswersForEachOfEightGpus() throws Exception {
         Path dashboardFile = SharedFixtures.dcgm("dcgm-exporter-dashboard.json");
         Path counters = SharedFixtures.dcgm("default-counters.csv");
-        Path prometheusBinary = Path.of("/usr/bin/prometheus");
         Path promtool = Path.of("/usr/bin/promtool");
-        assumeTrue(Files.isExecutable(prometheusBinary) && Files.isExecutable(promtool),
+        assumeTrue(Files.isExecutable(ScrapedExporter.PROMETHEUS) && Files.isExecutable(promtool),
                 "the Debian prometheus package is not installed (.ci/run installs it)");
         JsonNode dashboard = JSON.readTree(dashboardFile.toFile());
-        List<Process> children = new ArrayList<>();
-        try {
-            int exporterPort = freePort();
-            ProcessBuilder exporter = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Dheadroom.nvml.library=" + FakeNvmlAccess.library(), "-jar",
-                    Path.of("target", "headroom.jar").toAbsolutePath().toString(), "exporter", "--listen",
-                    "127.0.0.1:" + exporterPort, "--interval", "1s", "--process-metrics")
-                    .redirectErrorStream(true).redirectOutput(folder.resolve("exporter.log").toFile());
-            exporter.environment().put("FAKE_NVML_SCENARIO", FakeNvmlAccess.scenario("eight-h100.scenario").toString());
-            children.add(exporter.start());
-            int port = freePort();
-            Path config = folder.resolve("prometheus.yml");
-            Files.writeString(config, """
-                    global:
-                      scrape_interval: 1s
-                    scrape_configs:
-                      - job_name: gpu-metrics
-                        static_configs:
-                          - targets: ['127.0.0.1:%d']
-                    """.formatted(exporterPort));
-            children.add(new ProcessBuilder(prometheusBinary.toString(), "--config.file=" + config,
-                    "--storage.tsdb.path=" + folder.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
-                    .redirectErrorStream(true).redirectOutput(folder.resolve("prometheus.log").toFile()).start());
+        try (ScrapedExporter run = ScrapedExporter.start(folder, FakeNvmlAccess.scenario("eight-h100.scenario"),
+                "gpu-metrics", "--process-metrics")) {
+            int exporterPort = run.exporterPort;
+            int port = run.prometheusPort;
             URI api = URI.create("http://127.0.0.1:" + port + "/api/v1/");
 
             long deadline = System.currentTimeMillis() + 90_000;
@@ -87,7 +66,7 @@ class DcgmDashboardIT {
                     variables.put(variable.path("name").asText(), labelValues(api, variable.path("query").asText()));
                 }
             }
-            assertThat(variables.get("gpu")).as("gpu = label_values(...)\n" + logs())
+            assertThat(variables.get("gpu")).as("gpu = label_values(...)\n" + run.logs())
                     .containsExactlyInAnyOrder("0", "1", "2", "3", "4", "5", "6", "7");
             assertThat(variables.get("instance")).containsExactly("127.0.0.1:" + exporterPort);
 
@@ -126,13 +105,6 @@ class DcgmDashboardIT {
                 assertThat(camelLabels || dcgmCounterName).as(line).isTrue();
             });
             assertThat(scrape).contains("headroom_process_gpu_memory_bytes{");
-        } finally {
-            for (Process child : children) {
-                child.destroy();
-                if (!child.waitFor(20, TimeUnit.SECONDS)) {
-                    child.destroyForcibly();
-                }
-            }
         }
     }
 
@@ -170,16 +142,6 @@ class DcgmDashboardIT {
                     .body());
         } catch (java.io.IOException notYet) {
             return JSON.createObjectNode(); // Prometheus not listening yet
-        }
-    }
-
-    private String logs() throws java.io.IOException {
-        return Files.readString(folder.resolve("exporter.log")) + "\n" + Files.readString(folder.resolve("prometheus.log"));
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

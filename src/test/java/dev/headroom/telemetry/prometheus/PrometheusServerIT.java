@@ -9,7 +9,6 @@ import dev.headroom.telemetry.Metric;
 import dev.headroom.telemetry.Snapshot;
 import dev.headroom.telemetry.nvml.FakeNvmlAccess;
 import dev.headroom.telemetry.nvml.NvmlSource;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,11 +28,9 @@ class PrometheusServerIT {
 
     @Test
     void prometheusScrapesTheExporterAndTheSourceReadsBackTheFakeDriversValues() throws Exception {
-        Path binary = Path.of("/usr/bin/prometheus");
-        assumeTrue(Files.isExecutable(binary), "the Debian prometheus package is not installed (.ci/run installs it)");
+        assumeTrue(Files.isExecutable(ScrapedExporter.PROMETHEUS),
+                "the Debian prometheus package is not installed (.ci/run installs it)");
         FakeNvmlAccess.use("two-h100.scenario", 0);
-        Process prometheus = null;
-        Process exporterProcess = null;
         try (NvmlSource nvml = new NvmlSource()) {
             List<GpuInfo> gpus = nvml.open();
             Snapshot reported = nvml.sample(false); // what the fake reports at tick 0
@@ -41,85 +38,51 @@ class PrometheusServerIT {
             Path scenario = folder.resolve("two-h100-slow.scenario");
             Files.writeString(scenario, Files.readString(FakeNvmlAccess.scenario("two-h100.scenario"))
                     .replace("tick_ms 1000", "tick_ms 3600000"));
-            int exporterPort = freePort();
-            ProcessBuilder exporterCommand = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Dheadroom.nvml.library=" + FakeNvmlAccess.library(), "-jar",
-                    Path.of("target", "headroom.jar").toAbsolutePath().toString(), "exporter", "--listen",
-                    "127.0.0.1:" + exporterPort, "--interval", "1s", "--no-hostname")
-                    .redirectErrorStream(true).redirectOutput(folder.resolve("exporter.log").toFile());
-            exporterCommand.environment().put("FAKE_NVML_SCENARIO", scenario.toString());
-            exporterProcess = exporterCommand.start();
-            int port = freePort();
-            Path config = folder.resolve("prometheus.yml");
-            Files.writeString(config, """
-                    global:
-                      scrape_interval: 1s
-                    scrape_configs:
-                      - job_name: headroom
-                        static_configs:
-                          - targets: ['127.0.0.1:%d']
-                    """.formatted(exporterPort));
-            prometheus = new ProcessBuilder(binary.toString(), "--config.file=" + config,
-                    "--storage.tsdb.path=" + folder.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
-                    .redirectErrorStream(true).redirectOutput(folder.resolve("prometheus.log").toFile()).start();
-
-            PrometheusSource source = new PrometheusSource(URI.create("http://127.0.0.1:" + port), null, null,
-                    Duration.ofSeconds(2));
-            List<GpuInfo> seen = null;
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (seen == null && System.currentTimeMillis() < deadline) {
-                try {
-                    seen = source.open();
-                } catch (RuntimeException notYet) {
-                    Thread.sleep(500); // starting, or no scrape yet
-                }
-            }
-            assertThat(seen).as(Files.readString(folder.resolve("prometheus.log")) + "\n"
-                    + Files.readString(folder.resolve("exporter.log"))).isNotNull().hasSize(2);
-            assertThat(seen.get(0).name()).isEqualTo("127.0.0.1:" + exporterPort + " GPU 0: " + gpus.get(0).name());
-            assertThat(seen.get(0).uuid()).isEqualTo(gpus.get(0).uuid());
-
-            Snapshot read = source.sample(false);
-            for (int i = 0; i < 2; i++) {
-                GpuReading expected = reported.gpus().get(i);
-                GpuReading actual = read.gpus().get(i);
-                for (Metric m : new Metric[] {Metric.UTILIZATION_GPU, Metric.MEMORY_USED, Metric.TEMPERATURE,
-                    Metric.POWER, Metric.CLOCK_SM, Metric.CLOCK_MEMORY}) {
-                    if (expected.has(m)) {
-                        assertThat(actual.value(m)).as("GPU %d %s", i, m).isCloseTo(expected.value(m),
-                                org.assertj.core.data.Offset.offset(1e-6 * Math.max(1, Math.abs(expected.value(m)))));
+            ScrapedExporter run = ScrapedExporter.start(folder, scenario, "headroom", "--no-hostname");
+            try (run) {
+                PrometheusSource source = new PrometheusSource(URI.create("http://127.0.0.1:" + run.prometheusPort),
+                        null, null, Duration.ofSeconds(2));
+                List<GpuInfo> seen = null;
+                long deadline = System.currentTimeMillis() + 60_000;
+                while (seen == null && System.currentTimeMillis() < deadline) {
+                    try {
+                        seen = source.open();
+                    } catch (RuntimeException notYet) {
+                        Thread.sleep(500); // starting, or no scrape yet
                     }
                 }
-            }
+                assertThat(seen).as(run.logs()).isNotNull().hasSize(2);
+                assertThat(seen.get(0).name()).isEqualTo("127.0.0.1:" + run.exporterPort + " GPU 0: " + gpus.get(0).name());
+                assertThat(seen.get(0).uuid()).isEqualTo(gpus.get(0).uuid());
 
-            List<Snapshot> past = source.history(Duration.ofMinutes(1), Duration.ofSeconds(1));
-            for (int tries = 0; past.isEmpty() && tries < 20; tries++) {
-                Thread.sleep(500); // the first scrape can be newer than the last whole step
-                past = source.history(Duration.ofMinutes(1), Duration.ofSeconds(1));
-            }
-            assertThat(past).isNotEmpty();
-            assertThat(past.get(past.size() - 1).gpus().get(0).value(Metric.POWER))
-                    .isEqualTo(reported.gpus().get(0).value(Metric.POWER));
+                Snapshot read = source.sample(false);
+                for (int i = 0; i < 2; i++) {
+                    GpuReading expected = reported.gpus().get(i);
+                    GpuReading actual = read.gpus().get(i);
+                    for (Metric m : new Metric[] {Metric.UTILIZATION_GPU, Metric.MEMORY_USED, Metric.TEMPERATURE,
+                        Metric.POWER, Metric.CLOCK_SM, Metric.CLOCK_MEMORY}) {
+                        if (expected.has(m)) {
+                            assertThat(actual.value(m)).as("GPU %d %s", i, m).isCloseTo(expected.value(m),
+                                    org.assertj.core.data.Offset.offset(1e-6 * Math.max(1, Math.abs(expected.value(m)))));
+                        }
+                    }
+                }
 
-            for (Process p : new Process[] {prometheus, exporterProcess}) {
-                long id = p.pid();
-                p.destroy();
-                assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-                assertThat(ProcessHandle.of(id).map(ProcessHandle::isAlive).orElse(false)).as("pid %d", id).isFalse();
+                List<Snapshot> past = source.history(Duration.ofMinutes(1), Duration.ofSeconds(1));
+                for (int tries = 0; past.isEmpty() && tries < 20; tries++) {
+                    Thread.sleep(500); // the first scrape can be newer than the last whole step
+                    past = source.history(Duration.ofMinutes(1), Duration.ofSeconds(1));
+                }
+                assertThat(past).isNotEmpty();
+                assertThat(past.get(past.size() - 1).gpus().get(0).value(Metric.POWER))
+                        .isEqualTo(reported.gpus().get(0).value(Metric.POWER));
+            }
+            for (Process p : new Process[] {run.prometheus, run.exporter}) {
+                assertThat(p.isAlive()).as("pid %d stopped", p.pid()).isFalse();
+                assertThat(ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
             }
         } finally {
-            for (Process p : new Process[] {prometheus, exporterProcess}) {
-                if (p != null && p.isAlive()) {
-                    p.destroyForcibly();
-                }
-            }
             FakeNvmlAccess.reset();
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
