@@ -64,6 +64,28 @@ public final class HeadroomApp extends Application {
         if (snapshot != null && !snapshot.isBlank()) {
             SceneSnapshot.writeThenExit(shell.scene(), java.nio.file.Path.of(snapshot));
         }
+        if (Boolean.getBoolean(COLD_START_PROPERTY)) {
+            reportFirstFrame(shell.scene());
+        }
+    }
+
+    /** With this property the app prints how long it took from process start to its first frame, then exits. */
+    public static final String COLD_START_PROPERTY = "headroom.coldStart";
+
+    /**
+     * The first pulse that lays the shown window out is the one that paints it (JavaFX renders right after the
+     * layout pass of a pulse); its time from the process's start is the cold start src/bench/lean.py reports.
+     */
+    private static void reportFirstFrame(javafx.scene.Scene scene) {
+        java.time.Instant started = ProcessHandle.current().info().startInstant().orElse(null);
+        Runnable[] listener = new Runnable[1];
+        listener[0] = () -> {
+            scene.removePostLayoutPulseListener(listener[0]);
+            long millis = started == null ? -1 : java.time.Duration.between(started, java.time.Instant.now()).toMillis();
+            System.out.println("first frame " + millis + " ms after process start");
+            Platform.runLater(Platform::exit);
+        };
+        scene.addPostLayoutPulseListener(listener[0]);
     }
 
     @Override
