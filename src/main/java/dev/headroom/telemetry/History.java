@@ -36,6 +36,8 @@ public final class History {
      * new ones empty before now.
      */
     public synchronized History widened(int gpus) {
+        // The known GPUs' rows are shared, not copied (24 h of them is tens of MB): the caller drops this instance
+        // for the copy at once, and a float is written whole, so a chart still reading the old one sees old or new.
         float[][][] wider = java.util.Arrays.copyOf(values, Math.max(gpus, values.length));
         for (int g = values.length; g < wider.length; g++) {
             wider[g] = new float[Metric.all().length][capacity];

@@ -103,7 +103,7 @@ final class GpuCard extends VBox {
         rows.setDisable(lost);
         if (lost) {
             state.setText(r.state() == MetricStatus.GPU_LOST
-                    ? "GPU LOST: it stopped answering (fallen off the bus?); asking again at a backoff"
+                    ? "GPU LOST: it stopped answering (fallen off the bus?); Headroom keeps asking"
                     : r.state() == MetricStatus.DRIVER_GONE
                     ? "DRIVER NOT LOADED: the NVIDIA driver went away; starting NVML again at a backoff"
                     : "Cannot be read: " + r.state().description());
