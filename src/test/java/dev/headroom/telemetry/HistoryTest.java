@@ -56,4 +56,20 @@ class HistoryTest {
         assertThat(history.query(0, Metric.TEMPERATURE, 0, 2000, 2).mean()).containsOnly(Double.NaN);
         assertThat(history.query(0, Metric.UTILIZATION_GPU, 5000, 9000, 4).mean()).containsOnly(Double.NaN);
     }
+
+    @Test
+    void aWidenedHistoryKeepsThePastAndTheNewGpuStartsEmpty() {
+        History history = new History(1, 10_000, 1_000);
+        history.add(tick(1_000, 40));
+        history.add(tick(2_000, 50));
+        History wider = history.widened(2); // a fleet's host joined
+        assertThat(wider.gpus()).isEqualTo(2);
+        assertThat(wider.size()).isEqualTo(2);
+        assertThat(wider.latest(0, Metric.UTILIZATION_GPU)).isEqualTo(50);
+        assertThat(wider.latest(1, Metric.UTILIZATION_GPU)).isNaN();
+        wider.add(tick(3_000, 60, 70));
+        assertThat(wider.latest(1, Metric.UTILIZATION_GPU)).isEqualTo(70);
+        assertThat(wider.newestMillis()).isEqualTo(3_000);
+        assertThat(wider.oldestMillis()).isEqualTo(1_000);
+    }
 }
