@@ -15,7 +15,6 @@ public final class AlertEngine {
     private volatile List<GpuInfo> gpus;
     private final Map<String, Long> holdingSince = new HashMap<>();
     private final Map<String, Boolean> active = new HashMap<>();
-    private final Map<Integer, Double> lastUncorrected = new HashMap<>();
     /** The previous reading of each GPU, for the conditions that compare with it. */
     private final Map<Integer, GpuReading> previous = new HashMap<>();
 
@@ -61,14 +60,20 @@ public final class AlertEngine {
                     }
                 }
             }
-            if (reading.has(Metric.ECC_UNCORRECTED)) {
-                lastUncorrected.put(reading.index(), reading.value(Metric.ECC_UNCORRECTED));
-            }
             if (reading.state() == MetricStatus.OK) {
                 previous.put(reading.index(), reading);
             }
         }
         return events;
+    }
+
+    /** {before, now} when {@code metric} rose since this GPU's previous reading, else null. */
+    private double[] rise(GpuReading r, Metric metric) {
+        GpuReading before = previous.get(r.index());
+        if (!r.has(metric) || before == null || !before.has(metric) || r.value(metric) <= before.value(metric)) {
+            return null;
+        }
+        return new double[] {before.value(metric), r.value(metric)};
     }
 
     /** What was seen, when the condition holds; null when it does not (or cannot be judged). */
@@ -121,32 +126,19 @@ public final class AlertEngine {
                         .reduce((a, b) -> a + ", " + b).orElse("") : null;
             }
             case ECC_UNCORRECTED_RISE -> {
-                if (!r.has(Metric.ECC_UNCORRECTED)) {
-                    return null;
-                }
-                Double before = lastUncorrected.get(r.index());
-                double now = r.value(Metric.ECC_UNCORRECTED);
-                return before != null && now > before
-                        ? String.format(Locale.ROOT, "uncorrected ECC errors %.0f -> %.0f", before, now) : null;
+                double[] rise = rise(r, Metric.ECC_UNCORRECTED);
+                return rise == null ? null
+                        : String.format(Locale.ROOT, "uncorrected ECC errors %.0f -> %.0f", rise[0], rise[1]);
             }
             case XID_NEEDS_ACTION -> {
-                GpuReading before = previous.get(r.index());
-                if (!r.has(Metric.XID_EVENTS) || before == null || !before.has(Metric.XID_EVENTS)
-                        || r.value(Metric.XID_EVENTS) <= before.value(Metric.XID_EVENTS)) {
-                    return null;
-                }
                 int code = (int) r.value(Metric.XID);
-                return XidCatalog.needsAction(code) ? "XID " + code + ": " + XidCatalog.message(code) : null;
+                return rise(r, Metric.XID_EVENTS) != null && XidCatalog.needsAction(code)
+                        ? "XID " + code + ": " + XidCatalog.message(code) : null;
             }
             case METRIC_RISE -> {
-                GpuReading before = previous.get(r.index());
-                if (rule.metric() == null || !r.has(rule.metric()) || before == null || !before.has(rule.metric())) {
-                    return null;
-                }
-                double was = before.value(rule.metric());
-                double now = r.value(rule.metric());
-                return now > was ? String.format(Locale.ROOT, "%s %.0f -> %.0f", rule.metric().label(), was, now)
-                        : null;
+                double[] rise = rule.metric() == null ? null : rise(r, rule.metric());
+                return rise == null ? null : String.format(Locale.ROOT, "%s %.0f -> %.0f", rule.metric().label(),
+                        rise[0], rise[1]);
             }
             default -> {
                 return null;

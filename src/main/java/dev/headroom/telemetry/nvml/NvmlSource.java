@@ -332,7 +332,7 @@ public final class NvmlSource implements GpuSource {
             if (device.lost && device.retryAt == 0) {
                 // Found lost this tick: the first retry in a second, or twice the last wait when it has only just
                 // come back (a GPU that answers its handle and then fails is not retried every second).
-                device.backoff = device.backoff == 0 ? FIRST_RETRY_MILLIS : Math.min(MAX_RETRY_MILLIS, device.backoff * 2);
+                device.backoff = nextBackoff(device.backoff);
                 device.retryAt = now + device.backoff;
             } else if (reading.state() == MetricStatus.OK) {
                 device.backoff = 0; // a whole read: the next loss starts the backoff afresh
@@ -342,13 +342,18 @@ public final class NvmlSource implements GpuSource {
                 }
             }
             if (driverGone) {
-                driverBackoff = driverBackoff == 0 ? FIRST_RETRY_MILLIS : Math.min(MAX_RETRY_MILLIS, driverBackoff * 2);
+                driverBackoff = nextBackoff(driverBackoff);
                 driverRetryAt = now + driverBackoff;
                 return unavailable(MetricStatus.DRIVER_GONE);
             }
         }
         driverBackoff = 0;
         return new Snapshot(System.currentTimeMillis(), name(), false, readings);
+    }
+
+    /** The wait after {@code last}: 1 s after none, then doubling up to 60 s. */
+    static long nextBackoff(long last) {
+        return Math.min(MAX_RETRY_MILLIS, Math.max(FIRST_RETRY_MILLIS, last * 2));
     }
 
     private Snapshot unavailable(MetricStatus why) {
@@ -395,7 +400,7 @@ public final class NvmlSource implements GpuSource {
                 && d.uuid.equals(text(nvml.uuid, handle.getValue(), UUID_BUFFER))) {
             revive(d, handle.getValue());
         } else {
-            d.backoff = Math.min(MAX_RETRY_MILLIS, Math.max(FIRST_RETRY_MILLIS, d.backoff * 2));
+            d.backoff = nextBackoff(d.backoff);
             d.retryAt = now + d.backoff;
         }
     }
@@ -429,7 +434,7 @@ public final class NvmlSource implements GpuSource {
             nvml = Nvml.acquire();
             acquired = true;
         } catch (SourceUnavailableException e) {
-            driverBackoff = Math.min(MAX_RETRY_MILLIS, Math.max(FIRST_RETRY_MILLIS, driverBackoff * 2));
+            driverBackoff = nextBackoff(driverBackoff);
             driverRetryAt = now + driverBackoff;
             return false;
         }

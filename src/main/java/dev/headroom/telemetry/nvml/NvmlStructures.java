@@ -42,13 +42,6 @@ final class NvmlStructures {
         public long used;
     }
 
-    /** nvmlUtilization_t, 8 bytes. */
-    @Structure.FieldOrder({"gpu", "memory"})
-    public static class Utilization extends Structure {
-        public int gpu;
-        public int memory;
-    }
-
     /** nvmlProcessInfo_v1_t, 16 bytes (the unversioned process functions). */
     @Structure.FieldOrder({"pid", "usedGpuMemory"})
     public static class ProcessInfoV1 extends Structure {
