@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,10 +32,13 @@ public final class CatalogLoader {
     public static final String USER_DIR_PROPERTY = "headroom.catalogs";
     static final String BUILT_IN = "built-in";
 
-    static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .build();
+    /** Built only when a JSON file is read: data binding is most of a cold command's start-up. */
+    private static final class Mapper {
+        static final ObjectMapper INSTANCE = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .build();
+    }
 
     private final Path userDir;
 
@@ -59,29 +63,36 @@ public final class CatalogLoader {
         return userDir;
     }
 
+    static ObjectMapper mapper() {
+        return Mapper.INSTANCE;
+    }
+
     public Catalog load() {
+        // The built-in files from the snapshot where it was made from these JSON files, else from the files.
+        Map<CatalogKind, CatalogSnapshot.BuiltIn> snapshot = CatalogSnapshot.read();
+        Map<CatalogKind, CatalogSnapshot.BuiltIn> builtIns = snapshot != null ? snapshot : new EnumMap<>(CatalogKind.class);
         List<String> warnings = new ArrayList<>();
         List<Catalog.FileInfo> files = new ArrayList<>();
         Set<String> userIds = new HashSet<>();
-        Map<String, HostPlatform> hosts = merged(CatalogKind.HOSTS, HostPlatform.class, files, warnings, new HashSet<>());
-        Map<String, Network> networks = merged(CatalogKind.NETWORKS, Network.class, files, warnings, new HashSet<>());
-        Map<String, Gpu> gpus = merged(CatalogKind.GPUS, Gpu.class, files, warnings, userIds);
+        Map<String, HostPlatform> hosts = merged(CatalogKind.HOSTS, HostPlatform.class, builtIns, files, warnings, new HashSet<>());
+        Map<String, Network> networks = merged(CatalogKind.NETWORKS, Network.class, builtIns, files, warnings, new HashSet<>());
+        Map<String, Gpu> gpus = merged(CatalogKind.GPUS, Gpu.class, builtIns, files, warnings, userIds);
         dropGpusWithUnknownPlatforms(gpus, hosts.keySet(), networks.keySet(), userIds, warnings);
-        Map<String, Model> models = merged(CatalogKind.MODELS, Model.class, files, warnings, userIds);
+        Map<String, Model> models = merged(CatalogKind.MODELS, Model.class, builtIns, files, warnings, userIds);
         Set<String> userOfferIds = new HashSet<>();
-        Map<String, CloudOffer> offers = merged(CatalogKind.OFFERS, CloudOffer.class, files, warnings, userOfferIds);
+        Map<String, CloudOffer> offers = merged(CatalogKind.OFFERS, CloudOffer.class, builtIns, files, warnings, userOfferIds);
         dropOffersForUnknownGpus(offers, gpus.keySet(), userOfferIds, warnings);
         return new Catalog(gpus, models, offers, hosts, networks, files, warnings);
     }
 
     private <T extends CatalogEntry> Map<String, T> merged(CatalogKind kind, Class<T> type,
+                                                           Map<CatalogKind, CatalogSnapshot.BuiltIn> builtIns,
                                                            List<Catalog.FileInfo> files, List<String> warnings,
                                                            Set<String> userIds) {
-        CatalogFile<T> builtIn = readBuiltIn(kind, type);
-        List<Problem> problems = new ArrayList<>();
-        Map<String, T> entries = index(kind, kind.fileName(), builtIn, problems);
-        if (!problems.isEmpty()) {
-            throw new CatalogException(problems);
+        CatalogSnapshot.BuiltIn builtIn = builtIns.computeIfAbsent(kind, CatalogLoader::readBuiltInJson);
+        Map<String, T> entries = new LinkedHashMap<>();
+        for (CatalogEntry entry : builtIn.entries()) {
+            entries.put(entry.id(), type.cast(entry));
         }
         files.add(new Catalog.FileInfo(kind, BUILT_IN, builtIn.updated(), entries.size()));
 
@@ -132,14 +143,21 @@ public final class CatalogLoader {
         return entries;
     }
 
-    private static <T extends CatalogEntry> CatalogFile<T> readBuiltIn(CatalogKind kind, Class<T> type) {
+    /** A built-in file read from its JSON and validated; a problem in it is a defect of this build. */
+    static CatalogSnapshot.BuiltIn readBuiltInJson(CatalogKind kind) {
         String resource = "/catalogs/" + kind.fileName();
         InputStream in = CatalogLoader.class.getResourceAsStream(resource);
         if (in == null) {
             throw new CatalogException(List.of(new Problem(resource, null, null, null, "is missing from the build")));
         }
         try {
-            return read(kind, type, kind.fileName(), in);
+            CatalogFile<CatalogEntry> content = read(kind, CatalogEntry.class, kind.fileName(), in);
+            List<Problem> problems = new ArrayList<>();
+            Map<String, CatalogEntry> entries = index(kind, kind.fileName(), content, problems);
+            if (!problems.isEmpty()) {
+                throw new CatalogException(problems);
+            }
+            return new CatalogSnapshot.BuiltIn(content.updated(), List.copyOf(entries.values()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -150,7 +168,7 @@ public final class CatalogLoader {
     static <T extends CatalogEntry> CatalogFile<T> read(CatalogKind kind, Class<T> type, String file, InputStream in)
             throws IOException {
         try (in) {
-            CatalogFile<T> content = (CatalogFile<T>) MAPPER.readValue(in, kind.type());
+            CatalogFile<T> content = (CatalogFile<T>) mapper().readValue(in, kind.type());
             if (content == null) {
                 throw new CatalogException(List.of(new Problem(file, null, null, null, "is empty")));
             }
@@ -191,7 +209,7 @@ public final class CatalogLoader {
      */
     static <T extends CatalogEntry> CatalogFile<T> readUser(Class<T> type, String file, InputStream in,
                                                             List<Problem> skipped) throws IOException {
-        try (in; JsonParser parser = MAPPER.createParser(in)) {
+        try (in; JsonParser parser = mapper().createParser(in)) {
             if (parser.nextToken() == null) {
                 throw new CatalogException(List.of(new Problem(file, null, null, null, "is empty")));
             }
@@ -206,8 +224,8 @@ public final class CatalogLoader {
                 String field = parser.currentName();
                 parser.nextToken();
                 switch (field) {
-                    case "schemaVersion" -> schemaVersion = MAPPER.readValue(parser, Integer.class);
-                    case "updated" -> updated = MAPPER.readValue(parser, String.class);
+                    case "schemaVersion" -> schemaVersion = mapper().readValue(parser, Integer.class);
+                    case "updated" -> updated = mapper().readValue(parser, String.class);
                     case "entries" -> readEntries(type, file, parser, entries, skipped);
                     default -> throw new CatalogException(List.of(new Problem(file + " line "
                             + parser.currentLocation().getLineNr(), null, field, null,
@@ -232,9 +250,9 @@ public final class CatalogLoader {
         }
         for (int index = 0; parser.nextToken() != JsonToken.END_ARRAY; index++) {
             int line = parser.currentLocation().getLineNr();
-            JsonNode node = MAPPER.readTree(parser);
+            JsonNode node = mapper().readTree(parser);
             try {
-                entries.add(MAPPER.treeToValue(node, type));
+                entries.add(mapper().treeToValue(node, type));
             } catch (JsonMappingException e) {
                 String id = node.path("id").isTextual() ? node.get("id").asText() : "entries[" + index + "]";
                 String path = e.getPath().stream()

@@ -16,7 +16,7 @@ import java.util.List;
 
 /** Writes entries into the user's catalog folder, atomically, keeping what the file already holds. */
 public final class UserCatalog {
-    private static final ObjectMapper WRITER = CatalogLoader.MAPPER.copy()
+    private static final ObjectMapper WRITER = CatalogLoader.mapper().copy()
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .enable(SerializationFeature.INDENT_OUTPUT);
 

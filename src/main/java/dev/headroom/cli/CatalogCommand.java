@@ -165,7 +165,7 @@ final class CatalogCommand implements Runnable {
 
     /** A model as JSON: the catalog entry plus what is derived from it. */
     static ObjectNode modelJson(Model model) {
-        ObjectNode node = Json.MAPPER.valueToTree(model);
+        ObjectNode node = Json.mapper().valueToTree(model);
         ParameterCounter.Count count = ParameterCounter.count(model.architecture());
         node.put("derivedParameters", count.total());
         node.put("activeParameters", count.active());

@@ -30,7 +30,7 @@ public final class Cli {
 
     public static int run(String[] args, PrintWriter out, PrintWriter unguardedErr) {
         PrintWriter err = dev.headroom.common.TerminalText.guarded(unguardedErr);
-        CommandLine commandLine = new CommandLine(new HeadroomCommand());
+        CommandLine commandLine = HeadroomCommand.forArguments(args);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setParameterExceptionHandler((ex, arguments) -> {

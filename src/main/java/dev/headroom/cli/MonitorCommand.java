@@ -147,7 +147,7 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
                 }
                 synchronized (out) {
                     if (json) {
-                        out.println(Json.MAPPER.valueToTree(snapshotJson(gpus, infos, snapshot)).toString());
+                        out.println(Json.mapper().valueToTree(snapshotJson(gpus, infos, snapshot)).toString());
                     } else {
                         // One write per tick: the table is built first, so the terminal gets one system call, not one
                         // per line (the writer flushes at each line end).
@@ -209,7 +209,7 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     static ObjectNode snapshotJson(GpuSource source, List<GpuInfo> infos, Snapshot snapshot) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = Json.mapper().createObjectNode();
         root.put("source", snapshot.source());
         root.put("simulated", snapshot.simulated());
         root.put("versions", source.versions());
@@ -219,7 +219,7 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
             ObjectNode gpu = gpus.addObject();
             GpuInfo info = reading.index() < infos.size() ? infos.get(reading.index()) : null;
             gpu.put("index", reading.index());
-            gpu.set("info", Json.MAPPER.valueToTree(info));
+            gpu.set("info", Json.mapper().valueToTree(info));
             gpu.put("state", reading.state().name());
             ObjectNode metrics = gpu.putObject("metrics");
             for (Metric metric : Metric.all()) {
@@ -236,7 +236,7 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
             ArrayNode reasons = gpu.putArray("throttleReasons");
             reading.throttleReasons().forEach(r -> reasons.add(r.key()));
             if (reading.processes() != null) {
-                gpu.set("processes", Json.MAPPER.valueToTree(reading.processes()));
+                gpu.set("processes", Json.mapper().valueToTree(reading.processes()));
             }
         }
         return root;

@@ -19,7 +19,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -238,7 +237,7 @@ class HostileInputPropertiesTest {
     /** "size --tp" for every option of every command whose value is a number or a duration. */
     static List<String> numericFlags() {
         List<String> flags = new ArrayList<>();
-        collect(new CommandLine(new HeadroomCommand()).getCommandSpec(), flags);
+        collect(HeadroomCommand.withAllCommands().getCommandSpec(), flags);
         return flags;
     }
 
