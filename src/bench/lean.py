@@ -14,7 +14,7 @@ Usage: python3 src/bench/lean.py [--settled] [--no-jmh]
 import os, re, resource, shutil, statistics, subprocess, sys, tempfile, time
 
 JAR = os.path.abspath("target/headroom.jar")
-INSTALLED = "/opt/headroom/bin/headroom"
+INSTALLED = "/usr/bin/headroom"  # the .deb links it to lib/app/headroom-cli; /opt/headroom/bin/headroom is the menu launcher
 SHARED_FAKE = os.path.abspath("../shared/bench/fake-nvml-8gpu.c")
 SIZE = ["size", "--model", "llama-2-70b", "--gpu", "h100-sxm", "--json"]
 TCK = os.sysconf("SC_CLK_TCK")

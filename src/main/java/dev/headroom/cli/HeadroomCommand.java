@@ -3,9 +3,9 @@ package dev.headroom.cli;
 import dev.headroom.common.Version;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.IVersionProvider;
 
 @Command(name = "headroom", scope = picocli.CommandLine.ScopeType.INHERIT,
@@ -17,41 +17,50 @@ import picocli.CommandLine.IVersionProvider;
         })
 public final class HeadroomCommand implements Runnable {
     /**
-     * The commands, in the order help lists them. Picocli reads a command's annotations when it is added, and
-     * reading all twelve costs a cold start about 0.1 s, so a command line that names one adds only that one.
+     * The commands, in the order help lists them. Picocli reflects on a command's fields and mixins when it is
+     * added, about 0.1 s of a cold start for all twelve, so a command line adds only what it needs.
      */
-    private static final Map<String, Supplier<Object>> COMMANDS = commands();
+    private static final Map<String, Class<?>> COMMANDS = commands();
 
-    private static Map<String, Supplier<Object>> commands() {
-        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
-        commands.put("catalog", CatalogCommand::new);
-        commands.put("size", SizeCommand::new);
-        commands.put("cost", CostCommand::new);
-        commands.put("report", ReportCommand::new);
-        commands.put("monitor", MonitorCommand::new);
-        commands.put("exporter", ExporterCommand::new);
-        commands.put("fleet", FleetCommand::new);
-        commands.put("replay", ReplayCommand::new);
-        commands.put("simulate", SimulateCommand::new);
-        commands.put("recommend", RecommendCommand::new);
-        commands.put("calibrate", CalibrateCommand::new);
-        commands.put("accuracy", AccuracyCommand::new);
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> commands = new LinkedHashMap<>();
+        commands.put("catalog", CatalogCommand.class);
+        commands.put("size", SizeCommand.class);
+        commands.put("cost", CostCommand.class);
+        commands.put("report", ReportCommand.class);
+        commands.put("monitor", MonitorCommand.class);
+        commands.put("exporter", ExporterCommand.class);
+        commands.put("fleet", FleetCommand.class);
+        commands.put("replay", ReplayCommand.class);
+        commands.put("simulate", SimulateCommand.class);
+        commands.put("recommend", RecommendCommand.class);
+        commands.put("calibrate", CalibrateCommand.class);
+        commands.put("accuracy", AccuracyCommand.class);
         return commands;
     }
 
     /**
      * The command line for these arguments: with only the command they name when the first argument is one
-     * (its help, its errors and its run are the same as with all of them), with none for {@code --version}, else
-     * with every command, so that the top-level help lists them and a mistyped name gets picocli's suggestions.
+     * (its help, its errors and its run are the same as with all of them); with none for {@code --version}; for
+     * the top-level {@code --help}, with each command as a name and its first line of description, which is all
+     * that help lists; else with every command, so that a mistyped name gets picocli's suggestions.
      */
     static CommandLine forArguments(String[] args) {
         CommandLine commandLine = new CommandLine(new HeadroomCommand());
-        Supplier<Object> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
-        boolean versionOnly = args.length == 1 && ("--version".equals(args[0]) || "-V".equals(args[0]));
+        Class<?> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        boolean alone = args.length == 1;
         if (named != null) {
-            commandLine.addSubcommand(args[0], named.get());
-        } else if (!versionOnly) {
-            COMMANDS.forEach((name, command) -> commandLine.addSubcommand(name, command.get()));
+            commandLine.addSubcommand(args[0], named);
+        } else if (alone && ("--version".equals(args[0]) || "-V".equals(args[0]))) {
+            return commandLine;
+        } else if (alone && ("--help".equals(args[0]) || "-h".equals(args[0]))) {
+            COMMANDS.forEach((name, type) -> {
+                CommandSpec listed = CommandSpec.create().name(name);
+                listed.usageMessage().description(type.getAnnotation(Command.class).description()[0]);
+                commandLine.addSubcommand(name, new CommandLine(listed));
+            });
+        } else {
+            COMMANDS.forEach(commandLine::addSubcommand);
         }
         return commandLine;
     }

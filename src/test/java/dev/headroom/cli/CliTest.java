@@ -33,6 +33,17 @@ class CliTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** The top-level help lists the commands from their names and first lines only: the same text as with all. */
+    @Test
+    void topLevelHelpIsTheHelpOfTheWholeCommandTree() {
+        for (String flag : new String[] {"--help", "-h"}) {
+            Run run = run(flag);
+            assertThat(run.code()).isZero();
+            assertThat(run.out()).isEqualTo(HeadroomCommand.withAllCommands().getUsageMessage())
+                    .contains("Commands:", "  size ", "  accuracy ");
+        }
+    }
+
     @Test
     void versionNamesTheProduct() {
         Run run = run("--version");
