@@ -242,9 +242,14 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
         return root;
     }
 
+    /** The reading's local time of day, as %tT writes it. */
+    private static final java.time.format.DateTimeFormatter CLOCK =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(java.time.ZoneId.systemDefault());
+
     static void table(PrintWriter out, GpuSource source, List<GpuInfo> infos, Snapshot snapshot) {
-        out.printf(Locale.ROOT, "%s%s  %s  %tT%n", TerminalText.clean(source.name()),
-                snapshot.simulated() ? " (SIMULATED)" : "", TerminalText.clean(source.versions()), snapshot.epochMillis());
+        // Written without String.format, as the cells are: the table is redrawn every tick (Format.fixed says why)
+        out.println(TerminalText.clean(source.name()) + (snapshot.simulated() ? " (SIMULATED)" : "") + "  "
+                + TerminalText.clean(source.versions()) + "  " + CLOCK.format(java.time.Instant.ofEpochMilli(snapshot.epochMillis())));
         TextTable table = new TextTable("GPU", "NAME", "UTIL", "MEMORY", "TEMP", "POWER", "SM MHZ", "FAN", "P",
                 "THROTTLE").alignRight(2, 3, 4, 5, 6, 7);
         for (GpuReading r : snapshot.gpus()) {
@@ -255,10 +260,10 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
                 continue;
             }
             String memory = r.has(Metric.MEMORY_USED) && r.has(Metric.MEMORY_TOTAL)
-                    ? String.format(Locale.ROOT, "%.1f/%.1f GiB", r.value(Metric.MEMORY_USED) / (1L << 30),
-                            r.value(Metric.MEMORY_TOTAL) / (1L << 30)) : "n/a";
-            String power = r.has(Metric.POWER) ? String.format(Locale.ROOT, "%.0f/%s W", r.value(Metric.POWER),
-                    r.has(Metric.POWER_LIMIT) ? String.format(Locale.ROOT, "%.0f", r.value(Metric.POWER_LIMIT)) : "?") : "n/a";
+                    ? Format.fixed(r.value(Metric.MEMORY_USED) / Format.GIB, 1) + "/"
+                            + Format.fixed(r.value(Metric.MEMORY_TOTAL) / Format.GIB, 1) + " GiB" : "n/a";
+            String power = r.has(Metric.POWER) ? Format.fixed(r.value(Metric.POWER), 0) + "/"
+                    + (r.has(Metric.POWER_LIMIT) ? Format.fixed(r.value(Metric.POWER_LIMIT), 0) : "?") + " W" : "n/a";
             table.add(r.index(), name, value(r, Metric.UTILIZATION_GPU, "%"), memory, value(r, Metric.TEMPERATURE, "C"),
                     power, value(r, Metric.CLOCK_SM, ""), value(r, Metric.FAN, "%"),
                     r.has(Metric.PSTATE) ? "P" + (int) r.value(Metric.PSTATE) : "n/a",
@@ -271,15 +276,16 @@ final class MonitorCommand implements java.util.concurrent.Callable<Integer> {
                 continue;
             }
             for (GpuProcess p : r.processes()) {
-                out.printf(Locale.ROOT, "  GPU %d  pid %-8d %-9s %10s  %-12s %s%n", r.index(), p.pid(), p.kind(),
-                        p.usedBytes() == null ? "n/a" : String.format(Locale.ROOT, "%.0f MiB", p.usedBytes() / 1048576.0),
-                        p.user() == null ? "?" : TerminalText.clean(p.user()),
-                        p.name() == null ? "(not visible here)" : TerminalText.clean(p.name()));
+                out.println("  GPU " + r.index() + "  pid " + TextTable.pad(Integer.toString(p.pid()), 8, false) + " "
+                        + TextTable.pad(String.valueOf(p.kind()), 9, false) + " "
+                        + TextTable.pad(p.usedBytes() == null ? "n/a" : Format.fixed(p.usedBytes() / 1048576.0, 0) + " MiB", 10, true)
+                        + "  " + TextTable.pad(p.user() == null ? "?" : TerminalText.clean(p.user()), 12, false) + " "
+                        + (p.name() == null ? "(not visible here)" : TerminalText.clean(p.name())));
             }
         }
     }
 
     private static String value(GpuReading r, Metric metric, String unit) {
-        return r.has(metric) ? String.format(Locale.ROOT, "%.0f%s", r.value(metric), unit) : "n/a";
+        return r.has(metric) ? Format.fixed(r.value(metric), 0) + unit : "n/a";
     }
 }

@@ -45,14 +45,19 @@ final class TextTable {
         }
     }
 
+    /** The text padded with spaces to the width, on the left when right-aligned: %Ns and %-Ns without a formatter. */
+    static String pad(String text, int width, boolean rightAligned) {
+        String spaces = " ".repeat(Math.max(0, width - text.length()));
+        return rightAligned ? spaces + text : text + spaces;
+    }
+
     private void printRow(PrintWriter out, List<String> cells, int[] widths) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {
                 line.append("  ");
             }
-            String format = "%" + (rightAligned[i] ? "" : "-") + widths[i] + "s";
-            line.append(String.format(format, cells.get(i)));
+            line.append(pad(cells.get(i), widths[i], rightAligned[i]));
         }
         out.println(line.toString().stripTrailing());
     }
