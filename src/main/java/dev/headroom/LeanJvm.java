@@ -18,10 +18,18 @@ final class LeanJvm {
             "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
             "-XX:Tier3InvocationThreshold=20", "-XX:Tier3MinInvocationThreshold=10",
             "-XX:Tier3CompileThreshold=200", "-XX:Tier3BackEdgeThreshold=2000",
-            "-XX:+UseSerialGC", "-Xms4m", "-Xmx256m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
+            // A 1 MB young generation: a tick allocates a few hundred KB and keeps almost none of it, so collections
+            // stay sub-millisecond and the heap stays near what is live (49 instead of 52 MB resident, 8 GPUs).
+            "-XX:+UseSerialGC", "-Xms2m", "-Xmn1m", "-Xmx256m", "-XX:MinHeapFreeRatio=5", "-XX:MaxHeapFreeRatio=20",
             "-Xss256k", "-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData",
             // The monitor-deflation thread wakes every 250 ms to tidy idle locks; these commands hold a handful.
             "-XX:+UnlockDiagnosticVMOptions", "-XX:AsyncDeflationInterval=10000");
+    /**
+     * glibc keeps freed native memory (JNA's buffers, the compiler's arenas) in its arenas; the JVM can hand it back
+     * every few seconds in 17.0.9 and later 17 updates and from 21 on (an experimental flag). Older JVMs would refuse
+     * to start with it, so it is added only where it exists.
+     */
+    static final List<String> NATIVE_TRIM = List.of("-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=10000");
     private static final String MARK = "-Dheadroom.lean.jvm=true";
     private static final Set<String> LONG_RUNNING = Set.of("monitor", "exporter");
 
@@ -46,6 +54,9 @@ final class LeanJvm {
         List<String> argv = new ArrayList<>();
         argv.add(java.get());
         argv.addAll(OPTIONS);
+        if (hasNativeTrim(Runtime.version())) {
+            argv.addAll(NATIVE_TRIM);
+        }
         argv.add(MARK);
         argv.addAll(arguments);
         System.out.flush();
@@ -70,6 +81,11 @@ final class LeanJvm {
             }
         }
         return ProcessHandle.current().info().arguments().map(List::of).orElse(null);
+    }
+
+    /** TrimNativeHeapInterval: in 17 from update 9 (backported), in 21 and later; not in 18 to 20. */
+    static boolean hasNativeTrim(Runtime.Version version) {
+        return version.feature() >= 21 || version.feature() == 17 && version.update() >= 9;
     }
 
     /** monitor and exporter, but not a one-shot read or their help. */

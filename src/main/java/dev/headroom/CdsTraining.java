@@ -1,13 +1,16 @@
-package dev.headroom.cli;
+package dev.headroom;
 
+import dev.headroom.cli.Cli;
+import dev.headroom.ui.HeadroomApp;
 import java.io.PrintWriter;
 import java.io.Writer;
 
 /**
- * Runs the commands people start most, output discarded, so that {@code -XX:DumpLoadedClassList} records the
- * classes they load. The installer ships that list and the Linux package turns it into a class-data sharing
- * archive when it is installed (installer/linux/postinst): an archive made at build time would not map, as JDK 17
- * archives name their jar paths and /opt/headroom is not where the build ran.
+ * Runs the commands people start most, output discarded, and with {@code --app} opens the desktop app to its first
+ * frame, so that {@code -XX:DumpLoadedClassList} records the classes they load. The installer ships that list and
+ * the Linux package turns it into a class-data sharing archive when it is installed (installer/linux/postinst): an
+ * archive made at build time would not map, as JDK 17 archives name their jar paths and /opt/headroom is not where
+ * the build ran.
  */
 final class CdsTraining {
     private static final String[][] COMMANDS = {
@@ -30,6 +33,11 @@ final class CdsTraining {
             if (Cli.run(command, nowhere, nowhere) != 0) {
                 throw new IllegalStateException("training command failed: " + String.join(" ", command));
             }
+        }
+        if (args.length > 0 && "--app".equals(args[0])) {
+            // the first frame, then the toolkit exits (HeadroomApp's cold-start measurement)
+            System.setProperty(HeadroomApp.COLD_START_PROPERTY, "true");
+            HeadroomApp.launchApp();
         }
     }
 }
