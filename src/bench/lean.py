@@ -6,7 +6,8 @@
   monitor,     CPU per 1 s tick (all threads, from schedstat) and resident memory of `monitor` and `exporter` with
   exporter     8 GPUs on ../shared/bench's fake library, over a window after a warm-up (first minute and, with
                --settled, after 150 s)
-  app          cold start of the desktop app to its first frame under xvfb-run (-Dheadroom.coldStart=true)
+  app          cold start of the desktop app to its first frame under xvfb-run (-Dheadroom.coldStart=true), with
+               java -jar and, where the .deb is installed, /usr/bin/headroom and the menu's /opt/headroom/bin/headroom
   engine       estimates per second on one core (JMH EstimateBenchmark through mvn -Pbench; --no-jmh skips it)
 
 Usage: python3 src/bench/lean.py [--settled] [--no-jmh]
@@ -88,22 +89,34 @@ def long_running(library, label, args, warm, window):
     return f"{label:8} warm-up {warm:3.0f} s  {(c1 - c0) * 1000 / (t1 - t0):6.2f} ms CPU per tick  {rss:6.1f} MB resident"
 
 
+MENU_LAUNCHER = "/opt/headroom/bin/headroom"
+
+
 def cold_start():
+    """The app's first frame after process start: java -jar, and where installed the PATH command and the menu's."""
     if not shutil.which("xvfb-run"):
         return ["app       cold start: no xvfb-run here"]
-    times = []
-    for _ in range(3):
-        out = subprocess.run(["xvfb-run", "-a", "java", "-Dheadroom.coldStart=true", "-Dprism.order=sw", "-jar", JAR],
-                             capture_output=True, text=True, timeout=120).stdout
-        found = re.search(r"first frame (\d+) ms", out)
-        if found:
-            times.append(int(found.group(1)))
-    return [f"app       cold start to the first frame: {statistics.median(times) / 1000:.2f} s (median of {len(times)})"
-            if times else "app       cold start: the app printed no first frame"]
+    launchers = [("java -jar", ["java", "-Dheadroom.coldStart=true", "-Dprism.order=sw", "-jar", JAR], None)]
+    for name, path in (("installed", INSTALLED), ("menu", MENU_LAUNCHER)):
+        if os.access(path, os.X_OK):
+            launchers.append((name, [path], "-Dheadroom.coldStart=true -Dprism.order=sw"))
+    rows = []
+    for name, command, tool_options in launchers:
+        env = dict(os.environ, JAVA_TOOL_OPTIONS=tool_options) if tool_options else None
+        times = []
+        for _ in range(3):
+            out = subprocess.run(["xvfb-run", "-a"] + command, capture_output=True, text=True, timeout=120,
+                                 env=env).stdout
+            found = re.search(r"first frame (\d+) ms", out)
+            if found:
+                times.append(int(found.group(1)))
+        rows.append(f"app       {name:10} cold start to the first frame: {statistics.median(times) / 1000:.2f} s"
+                    f" (median of {len(times)})" if times else f"app       {name:10} printed no first frame")
+    return rows
 
 
 def engine():
-    out = subprocess.run(["mvn", "-B", "-o", "-q", "-Pbench", "verify", "-Dbench.args=EstimateBenchmark"],
+    out = subprocess.run(["mvn", "-B", "-q", "-Pbench", "verify", "-DskipTests", "-Dbench.args=EstimateBenchmark"],
                          capture_output=True, text=True).stdout
     rows = []
     for line in out.splitlines():
