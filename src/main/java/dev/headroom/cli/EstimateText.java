@@ -2,8 +2,10 @@ package dev.headroom.cli;
 
 import dev.headroom.common.Format;
 import dev.headroom.sizing.Estimate;
+import dev.headroom.sizing.GpuComparison;
 import dev.headroom.sizing.Scenario;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 
 /** An estimate as a readable report: memory with shares, fit, speed, the assumptions, the warnings. */
@@ -18,6 +20,39 @@ final class EstimateText {
                 scenario.workload().label(), scenario.hardware().count(), e.fit().gpu(), p.tensor(), p.pipeline(),
                 p.data());
         out.println();
+        memory(scenario, e, out);
+        fitAndSpeed(scenario, e, out);
+        assumptionsAndWarnings(e, out);
+    }
+
+    /**
+     * An estimate made without a GPU: the memory, then per catalog GPU how many it takes (Plan's GPUs tab), then
+     * the assumptions; no fit and no speed, which need a GPU.
+     */
+    static void printWithoutGpu(Scenario scenario, Estimate e, List<GpuComparison.Row> gpus, PrintWriter out) {
+        Scenario.Parallelism p = scenario.parallelism();
+        out.printf(Locale.ROOT, "%s: %s parameters (%s active), %s, no GPU given: memory per GPU at tp %d pp %d%n",
+                e.model(), Format.parameters(e.parameters()), Format.parameters(e.activeParameters()),
+                scenario.workload().label(), p.tensor(), p.pipeline());
+        out.println();
+        memory(scenario, e, out);
+        out.println("On each catalog GPU (--gpu ID sizes the fit and the speed on one)");
+        TextTable table = new TextTable("GPU", "CLASS", "FITS AS GIVEN", "GPUS NEEDED", "LAYOUT", "USABLE GiB",
+                "TOKENS/S", "PRICE OF THOSE GPUS").alignRight(3, 5, 6, 7);
+        for (GpuComparison.Row r : gpus) {
+            Double tokens = r.outputTokensPerSecond() != null ? r.outputTokensPerSecond() : r.trainingTokensPerSecond();
+            table.add(r.gpu().id(), r.gpu().gpuClass().label(), r.fitsAsPlanned() ? "yes" : "no",
+                    r.gpusNeeded() == null ? "none up to tp 8 x pp layers" : r.gpusNeeded(),
+                    r.gpusNeeded() == null ? "-" : "tp " + r.tensorParallel() + " x pp " + r.pipelineParallel(),
+                    Format.fixed(r.capacityBytes() / Format.GIB, 1), tokens == null ? "-" : Format.fixed(tokens, 0),
+                    r.priceUsd() == null ? "-" : Format.usd(r.priceUsd()));
+        }
+        table.print(out);
+        out.println();
+        assumptionsAndWarnings(e, out);
+    }
+
+    private static void memory(Scenario scenario, Estimate e, PrintWriter out) {
         Estimate.Memory m = e.memory();
         out.printf("Memory per GPU (%s stage, GiB = 2^30 bytes)%n", m.stage());
         TextTable memory = new TextTable("COMPONENT", "GiB", "SHARE").alignRight(1, 2);
@@ -55,7 +90,9 @@ final class EstimateText {
                 scenario.workload().isTraining() ? "parameters x bytes x 6" : "parameters x bytes x 1.2",
                 Format.gib(e.ruleOfThumbBytes()));
         out.println();
+    }
 
+    private static void fitAndSpeed(Scenario scenario, Estimate e, PrintWriter out) {
         Estimate.Fit f = e.fit();
         out.printf(Locale.ROOT, "Fit on %s: %s (%s usable of %s; headroom %s)%n", f.gpu(), f.fits() ? "FITS" : "DOES NOT FIT",
                 Format.gib(f.usableBytes()), Format.gib(f.capacityBytes()), signedGib(f.headroomBytes()));
@@ -87,6 +124,9 @@ final class EstimateText {
             }
         }
         out.println();
+    }
+
+    private static void assumptionsAndWarnings(Estimate e, PrintWriter out) {
         out.println("Assumptions");
         e.assumptions().values().forEach(a -> out.printf(Locale.ROOT, "  %-48s %s %s  [%s]%n", a.label(),
                 value(a.value()), a.unit() == null ? "" : a.unit(), a.source()));

@@ -127,7 +127,7 @@ final class ScenarioOptions {
         if (!c.appliesTo(scenario)) {
             problems.add("calibration = '" + c.name() + "': fitted on " + c.gpu() + (c.runtime() == null ? ""
                     : " with " + c.runtime().label()) + "; this plan runs on " + (scenario.hardware() == null
-                    ? "no GPU" : scenario.hardware().gpuId()) + " with " + scenario.runtime().label());
+                    || scenario.hardware().gpuId() == null ? "no GPU" : scenario.hardware().gpuId()) + " with " + scenario.runtime().label());
             return scenario;
         }
         return c.applyTo(scenario);
@@ -144,7 +144,16 @@ final class ScenarioOptions {
      */
     Scenario scenario(List<String> problems, Integer batch, Integer seq, Integer outputTokens,
                       HardwareOptions hw) {
-        boolean placed = hw != null; // recommend searches the hardware: no GPU is required of it
+        return scenario(problems, batch, seq, outputTokens, hw, hw != null);
+    }
+
+    /**
+     * As above; {@code gpuRequired} false lets the scenario name no GPU ('size' then answers how much memory and
+     * how many of each GPU; recommend searches the hardware).
+     */
+    Scenario scenario(List<String> problems, Integer batch, Integer seq, Integer outputTokens,
+                      HardwareOptions hw, boolean gpuRequired) {
+        boolean placed = hw != null;
         hw = placed ? hw : HardwareOptions.NONE;
         Scenario base = scenarioFile == null ? null : readScenario(problems);
         Scenario.ModelSpec modelSpec = modelSpec(base, problems);
@@ -197,7 +206,7 @@ final class ScenarioOptions {
         Integer count = hw.gpusGiven() != null ? hw.gpusGiven() : base != null && base.hardware() != null && (hw.tp == null && hw.pp == null
                 && hw.dp == null) ? base.hardware().count() : parallelism.gpus() < 1 ? null // a degree out of range says so itself
                 : Integer.valueOf((int) Math.min(Integer.MAX_VALUE, parallelism.gpus()));
-        if (gpuId == null && placed) {
+        if (gpuId == null && gpuRequired) {
             problems.add("gpu: --gpu ID is required ('headroom catalog list gpus' lists them)");
         }
         RuntimeProfile runtimeProfile = runtime != null ? Labeled.parse(RuntimeProfile.class, "runtime", runtime)

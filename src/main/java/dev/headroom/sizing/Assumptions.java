@@ -16,12 +16,14 @@ final class Assumptions {
                                                WeightFormat weights, RuntimeOverheads overheads,
                                                Efficiencies efficiencies, ResolvedHardware machine, ComputeRate rate,
                                                double linkBandwidth) {
-        Gpu gpu = machine.gpu();
-        double peakFlops = rate.flops();
+        // Without a GPU (machine and rate null) only what memory rests on: CUDA's runtime defaults, no speed
+        Gpu gpu = machine == null ? null : machine.gpu();
+        boolean speed = gpu != null;
+        Gpu.Backend backend = gpu == null ? Gpu.Backend.CUDA : gpu.backend();
         Map<String, Estimate.Assumption> map = new LinkedHashMap<>();
-        RuntimeOverheads runtimeDefaults = profile.defaults(gpu.backend());
-        String runtime = "runtime profile " + profile.label() + " on " + gpu.backend().name().toLowerCase(java.util.Locale.ROOT)
-                + " (RuntimeProfile: sizing.md §3.8)";
+        RuntimeOverheads runtimeDefaults = profile.defaults(backend);
+        String runtime = "runtime profile " + profile.label() + " on " + backend.name().toLowerCase(java.util.Locale.ROOT)
+                + (speed ? "" : " (no GPU given: CUDA assumed)") + " (RuntimeProfile: sizing.md §3.8)";
 
         map.put("weightFormat", new Estimate.Assumption("Weight format", weights.label(), null,
                 weights == scenario.precision().weights() ? USER : "QLoRA stores frozen weights as NF4 with double quantization"));
@@ -34,7 +36,7 @@ final class Assumptions {
                             ? weights.label() + " covers the experts only; attention, router, shared experts and"
                             + " embeddings stay BF16 (gpt-oss release layout, vLLM Mxfp4Config)"
                             : "same format as the other layers"));
-            map.put("expertRouting", new Estimate.Assumption("Experts a decode step reads per MoE layer",
+            putIf(speed, map, "expertRouting", new Estimate.Assumption("Experts a decode step reads per MoE layer",
                     round(memory.experts * (1 - Math.pow(1 - memory.activeExperts / memory.experts,
                             scenario.workload().isTraining() ? 1 : scenario.shape().batch()))), "experts",
                     "uniform routing: with k of E experts per token and batch b, E x (1 - (1 - k/E)^b) are touched;"
@@ -74,14 +76,14 @@ final class Assumptions {
             map.put("zeroStage", new Estimate.Assumption("ZeRO stage", memory.zeroStage, null, USER));
             map.put("recompute", new Estimate.Assumption("Activation recomputation", memory.recompute.label(), null,
                     "Korthikanti et al. 2022, arXiv:2205.05198, Table 2"));
-            map.put("mfu", new Estimate.Assumption("Compute efficiency of the training kernels (before communication"
+            putIf(speed, map, "mfu", new Estimate.Assumption("Compute efficiency of the training kernels (before communication"
                     + " and bubbles)", efficiencies.mfu(), "fraction of peak", source(scenario.efficiencies().mfu(),
                     "middle of 0.4-0.7 (sizing.md §3.7); end-to-end MFU 38-56 % includes what is modelled on top")));
         } else {
-            map.put("prefillEfficiency", new Estimate.Assumption("Compute efficiency of prefill",
+            putIf(speed, map, "prefillEfficiency", new Estimate.Assumption("Compute efficiency of prefill",
                     efficiencies.prefillEfficiency(), "fraction of peak", source(scenario.efficiencies().prefillEfficiency(),
                     "real estimators need 0.4-0.7 (sizing.md §3.7)")));
-            map.put("bandwidthEfficiency", new Estimate.Assumption("Memory-bandwidth efficiency of decode",
+            putIf(speed, map, "bandwidthEfficiency", new Estimate.Assumption("Memory-bandwidth efficiency of decode",
                     efficiencies.bandwidthEfficiency(), "fraction of peak", source(scenario.efficiencies().bandwidthEfficiency(),
                     "HBM streaming reaches 85-95 % in microbenchmarks; GEMV kernels less (gpus-and-costs.md §0)")));
             map.put("pagedBlockTokens", new Estimate.Assumption("KV cache block", memory.pagedBlock, "tokens",
@@ -90,20 +92,20 @@ final class Assumptions {
                     memory.prefillChunk, "tokens", source(scenario.overheads().prefillChunkTokens(), runtime)));
             map.put("cudaGraphBytes", new Estimate.Assumption("CUDA graphs", memory.cudaGraphs, "bytes",
                     source(scenario.overheads().cudaGraphBytes(), runtime)));
-            map.put("launchSecondsPerLayer", new Estimate.Assumption("Host overhead per layer and decode step",
+            putIf(speed, map, "launchSecondsPerLayer", new Estimate.Assumption("Host overhead per layer and decode step",
                     overheads.launchSecondsPerLayer(), "seconds", source(scenario.overheads().launchSecondsPerLayer(),
                     runtime)));
         }
-        map.put("interconnectEfficiency", new Estimate.Assumption("Interconnect efficiency",
+        putIf(speed, map, "interconnectEfficiency", new Estimate.Assumption("Interconnect efficiency",
                 efficiencies.interconnectEfficiency(), "fraction of link bandwidth",
                 source(scenario.efficiencies().interconnectEfficiency(), "NCCL bus bandwidth on NVLink")));
-        map.put("collectiveLatencySeconds", new Estimate.Assumption("Latency per collective",
+        putIf(speed, map, "collectiveLatencySeconds", new Estimate.Assumption("Latency per collective",
                 efficiencies.collectiveLatencySeconds(), "seconds",
                 source(scenario.efficiencies().collectiveLatencySeconds(), "NCCL small-message latency in a node")));
         map.put("cudaContextBytes", new Estimate.Assumption("CUDA context", overheads.cudaContextBytes(), "bytes",
-                source(scenario.overheads().cudaContextBytes(), gpu.backend() == Gpu.Backend.METAL
+                source(scenario.overheads().cudaContextBytes(), backend == Gpu.Backend.METAL
                         ? "Metal has no CUDA context: its buffers are views of the mapped weights (llama.cpp #5206)"
-                        : gpu.backend() == Gpu.Backend.CUDA ? "PyTorch with lazy loading: 287,047,680 B (pytorch PR #86509)"
+                        : backend == Gpu.Backend.CUDA ? "PyTorch with lazy loading: 287,047,680 B (pytorch PR #86509)"
                         : "[assumed] the CUDA figure (287,047,680 B): no HIP / Gaudi measurement is published")));
         map.put("singleGpuWorkspaceBytes", new Estimate.Assumption("Workspaces on one GPU", memory.workspace, "bytes",
                 source(scenario.overheads().workspaceBytes(), "vLLM non_torch_memory 0.07 GiB single GPU")));
@@ -114,7 +116,11 @@ final class Assumptions {
         map.put("memoryReservation", new Estimate.Assumption("Share of the GPU the runtime uses",
                 overheads.memoryReservation(), "fraction", source(scenario.overheads().memoryReservation(),
                 runtimeDefaults.memoryReservation() < 1 ? runtime + ": gpu_memory_utilization" : runtime)));
-        map.put("peakTflops", new Estimate.Assumption("Dense peak used", round(peakFlops / 1e12), "TFLOPS",
+        if (!speed) {
+            map.values().removeIf(a -> a.value() == null);
+            return Collections.unmodifiableMap(map);
+        }
+        map.put("peakTflops", new Estimate.Assumption("Dense peak used", round(rate.flops() / 1e12), "TFLOPS",
                 gpu.name() + " catalog entry (dense, no sparsity)"));
         map.put("computePrecision", new Estimate.Assumption("Precision the matrix multiplications run at",
                 rate.precision(), null, rate.basis()));
@@ -156,6 +162,14 @@ final class Assumptions {
                             ? "NVLink-C2C (catalog total / 2)"
                             : "PCIe at the older of the GPU's (Gen" + gpu.interconnect().pcieGeneration()
                             + ") and the host CPU's generation"));
+        }
+    }
+
+    /** Speed's assumptions only where there is speed: an estimate without a GPU has none. */
+    private static void putIf(boolean applies, Map<String, Estimate.Assumption> map, String key,
+                              Estimate.Assumption assumption) {
+        if (applies) {
+            map.put(key, assumption);
         }
     }
 

@@ -30,8 +30,11 @@ public final class GpuComparison {
 
     public List<Row> compare(Scenario scenario) {
         List<Row> rows = new ArrayList<>();
+        // a scenario sized without a GPU has no count of its own: its split's
+        int gpus = scenario.hardware() != null && scenario.hardware().gpuId() != null ? scenario.hardware().count()
+                : (int) Math.min(Integer.MAX_VALUE, scenario.parallelism().gpus());
         for (Gpu gpu : catalog.gpus().values()) {
-            Scenario onGpu = scenario.withHardware(new Scenario.Hardware(gpu.id(), scenario.hardware().count()));
+            Scenario onGpu = scenario.withHardware(new Scenario.Hardware(gpu.id(), gpus));
             Estimate planned;
             try {
                 planned = engine.estimate(onGpu);

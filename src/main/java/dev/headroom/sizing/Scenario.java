@@ -299,6 +299,18 @@ public record Scenario(
 
     /** Every problem with this scenario, each naming the field, the value and what is allowed. */
     public List<String> problems() {
+        return problems(true);
+    }
+
+    /**
+     * As {@link #problems()} for a scenario sized without a GPU ({@link SizingEngine#estimateWithoutGpu}): no GPU
+     * is required, and what only a GPU's machine gives (offload, nodes, a unified share) may not be asked for.
+     */
+    public List<String> problemsWithoutGpu() {
+        return problems(false);
+    }
+
+    private List<String> problems(boolean gpuRequired) {
         List<String> problems = new ArrayList<>();
         if (model == null || (model.catalogId() == null && model.architecture() == null && model.parameters() == null)) {
             problems.add("model: a catalog id, a config.json, an architecture or a parameter count is required");
@@ -336,8 +348,13 @@ public record Scenario(
             range(problems, "paged-block-tokens", kvCache.pagedBlockTokens(), 0, 4096);
         }
         range(problems, "shared-prefix-tokens", kvCache.sharedPrefixTokens(), 0, shape.inputTokens());
-        if (hardware == null || hardware.gpuId() == null || hardware.gpuId().isBlank()) {
+        boolean gpuGiven = hardware != null && hardware.gpuId() != null && !hardware.gpuId().isBlank();
+        if (!gpuGiven && gpuRequired) {
             problems.add("gpu: a GPU id from the catalog is required ('headroom catalog list gpus')");
+        } else if (!gpuGiven) {
+            if (hardware != null && (hardware.offload().any() || hardware.unifiedGpuShare() != null)) {
+                problems.add("gpu: offloading to the host and a unified-memory share need a GPU (--gpu ID)");
+            }
         } else {
             CatalogIds.problem("gpu", hardware.gpuId()).ifPresent(problems::add);
             range(problems, "gpus", hardware.count(), 1, MAX_GPUS);

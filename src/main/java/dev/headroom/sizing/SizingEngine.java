@@ -33,6 +33,64 @@ public final class SizingEngine {
     }
 
     /**
+     * How much memory the scenario needs before any GPU is chosen: per GPU of its tensor x pipeline split, with
+     * the runtime's CUDA overheads (the backend most GPUs run; the assumptions say so), the KV cache per token and
+     * the rule of thumb. Fit, speed, layout and host memory need a GPU and are null; {@link GpuComparison} says how
+     * many of each catalog GPU it takes.
+     */
+    public Estimate estimateWithoutGpu(Scenario scenario) {
+        List<String> problems = scenario.problemsWithoutGpu();
+        ResolvedModel model = scenario.model() == null ? null
+                : ResolvedModel.resolve(scenario.model(), catalog, problems);
+        if (model != null) {
+            structuralProblems(scenario, model, problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new ScenarioException(problems);
+        }
+        List<String> warnings = new ArrayList<>(scenario.warnings());
+        WeightFormat weights = effectiveWeights(scenario, warnings);
+        RuntimeProfile runtime = scenario.runtime().on(Gpu.Backend.CUDA);
+        RuntimeOverheads overheads = scenario.overheads().over(runtime.defaults(Gpu.Backend.CUDA));
+        Efficiencies efficiencies = scenario.efficiencies().over(Efficiencies.DEFAULTS);
+        MemoryModel memory = new MemoryModel(scenario, model, weights, overheads);
+        PeakMemory peak = peakMemory(scenario, model, memory);
+        return new Estimate(model.name(), model.parameters(), model.activeParameters(), peak.memory(), null,
+                peak.kvPerToken(), peak.kvByContext(), ruleOfThumb(scenario, model, weights), null, null, null,
+                new LazyMap<>(() -> Assumptions.of(scenario, runtime, memory, weights, overheads, efficiencies,
+                        null, null, 0)), warnings);
+    }
+
+    /** The heaviest stage's memory and the KV cache per token: what an estimate reports with a GPU or without. */
+    private record PeakMemory(MemoryModel.Breakdown breakdown, Estimate.Memory memory, Long kvPerToken,
+                              Map<String, Long> kvByContext) {
+    }
+
+    /** The split and the step one GPU holds: a training micro-batch, or the inference batch with its outputs. */
+    private record Step(int t, int p, boolean training, int batch, int input, int output) {
+        static Step of(Scenario scenario) {
+            boolean training = scenario.workload().isTraining();
+            return new Step(scenario.parallelism().tensor(), scenario.parallelism().pipeline(), training,
+                    training ? scenario.training().microBatch() : scenario.shape().batch(),
+                    scenario.shape().inputTokens(), training ? 0 : scenario.shape().outputTokens());
+        }
+    }
+
+    private PeakMemory peakMemory(Scenario scenario, ResolvedModel model, MemoryModel memory) {
+        Step step = Step.of(scenario);
+        int t = step.t();
+        int p = step.p();
+        int heaviest = memory.heaviestStage(step.batch(), step.input(), step.output(), t, p);
+        MemoryModel.Breakdown peak = memory.stage(heaviest, step.batch(), step.input(), step.output(), t, p);
+        String stage = p == 1 ? "only" : heaviest == 0 ? "first" : heaviest == p - 1 ? "last" : "middle";
+        boolean training = step.training();
+        boolean kvApplies = model.hasArchitecture() && !training;
+        return new PeakMemory(peak, memoryOf(scenario, peak, model.hasArchitecture(), training, stage),
+                kvApplies ? Long.valueOf(Math.round(memory.kvBytesPerTokenAt(step.input() + step.output()))) : null,
+                kvApplies ? kvByContext(memory) : null);
+    }
+
+    /**
      * What the serving simulator needs of one replica: the KV block budget and the step-time function of a mixed
      * continuous-batching step, from the same models as {@link #estimate}. The scenario's shape is the workload's
      * mean request (batch 1); {@code maxBatchedTokens} is the token budget of one step, at which the runtime
@@ -97,21 +155,20 @@ public final class SizingEngine {
         RuntimeOverheads overheads = scenario.overheads().over(runtime.defaults(gpu.backend()));
         Efficiencies efficiencies = scenario.efficiencies().over(Efficiencies.DEFAULTS);
         MemoryModel memory = new MemoryModel(scenario, model, weights, overheads);
-        Scenario.Parallelism parallelism = scenario.parallelism();
-        int t = parallelism.tensor();
-        int p = parallelism.pipeline();
-        boolean training = scenario.workload().isTraining();
-        int batch = training ? scenario.training().microBatch() : scenario.shape().batch();
-        int input = scenario.shape().inputTokens();
-        int output = training ? 0 : scenario.shape().outputTokens();
+        Step step = Step.of(scenario);
+        int t = step.t();
+        int p = step.p();
+        boolean training = step.training();
+        int batch = step.batch();
+        int input = step.input();
+        int output = step.output();
 
-        int heaviest = memory.heaviestStage(batch, input, output, t, p);
-        MemoryModel.Breakdown peak = memory.stage(heaviest, batch, input, output, t, p);
-        String stage = p == 1 ? "only" : heaviest == 0 ? "first" : heaviest == p - 1 ? "last" : "middle";
+        PeakMemory peakMemory = peakMemory(scenario, model, memory);
+        MemoryModel.Breakdown peak = peakMemory.breakdown();
 
         long capacity = machine.gpuCapacityBytes();
         long usable = (long) (capacity * overheads.memoryReservation());
-        Estimate.Memory memoryOut = memoryOf(scenario, peak, model.hasArchitecture(), training, stage);
+        Estimate.Memory memoryOut = peakMemory.memory();
         Estimate.Fit fit = fit(scenario, model, machine, memory, memoryOut, usable, batch, input, output, t, p, warnings);
         Estimate.Host host = training ? null : hostMemory(scenario, memory, machine, batch, input, output, warnings);
         if (host != null && !host.fits()) {
@@ -133,12 +190,9 @@ public final class SizingEngine {
         Estimate.Performance performance = run.performance();
 
         addWarnings(scenario, runtime, model, machine, overheads, fit, warnings);
-        boolean kvApplies = model.hasArchitecture() && !training;
-        Long kvPerToken = kvApplies ? Math.round(memory.kvBytesPerTokenAt(input + output)) : null;
-        Map<String, Long> kvByContext = kvApplies ? kvByContext(memory) : null;
         long ruleOfThumb = ruleOfThumb(scenario, model, weights);
         Estimate estimate = new Estimate(model.name(), model.parameters(), model.activeParameters(), memoryOut, host,
-                kvPerToken, kvByContext, ruleOfThumb, fit, performance, run.layout(),
+                peakMemory.kvPerToken(), peakMemory.kvByContext(), ruleOfThumb, fit, performance, run.layout(),
                 new LazyMap<>(() -> Assumptions.of(scenario, runtime, memory, weights, overheads, efficiencies,
                         machine, rate, speed.linkBandwidth())),
                 warnings);

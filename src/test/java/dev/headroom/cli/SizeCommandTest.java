@@ -49,6 +49,67 @@ class SizeCommandTest {
         assertThat(j.at("/assumptions/bandwidthEfficiency/value").asDouble()).isEqualTo(0.75);
     }
 
+    /**
+     * Issue 21: "how much memory does this model need?" comes before "on which GPU?". Without --gpu the memory,
+     * KV per token and rule of thumb are the ones a GPU of the same backend gets, and every catalog GPU has a row
+     * saying how many it takes, the same count as sizing on that GPU finds.
+     */
+    @Test
+    void withoutAGpuTheMemoryAndHowManyOfEachGpuInJson() throws Exception {
+        CliTest.Run run = run("size", "--model", "llama-3.1-70b", "--weights", "fp8", "--json");
+
+        assertThat(run.code()).as(run.err()).isZero();
+        JsonNode j = run.json();
+        for (String field : List.of("fit", "performance", "layout", "host")) {
+            assertThat(j.get(field).isNull()).as(field).isTrue();
+        }
+        CliTest.Run onH100 = run("size", "--model", "llama-3.1-70b", "--weights", "fp8", "--gpu", "h100-sxm", "--json");
+        JsonNode g = onH100.json();
+        assertThat(j.get("memory")).isEqualTo(g.get("memory"));
+        assertThat(j.get("kvCacheBytesPerToken")).isEqualTo(g.get("kvCacheBytesPerToken"));
+        assertThat(j.get("ruleOfThumbBytes")).isEqualTo(g.get("ruleOfThumbBytes"));
+        assertThat(j.has("assumptions")).isTrue();
+        assertThat(j.at("/assumptions/peakTflops").isMissingNode()).as("no speed without a GPU").isTrue();
+
+        JsonNode gpus = j.get("gpus");
+        assertThat(gpus.size()).isEqualTo(new dev.headroom.catalog.CatalogLoader(null).load().gpus().size());
+        JsonNode h100 = null;
+        JsonNode l4 = null;
+        for (JsonNode row : gpus) {
+            if (row.get("gpu").asText().equals("h100-sxm")) {
+                h100 = row;
+            } else if (row.get("gpu").asText().equals("l4")) {
+                l4 = row;
+            }
+        }
+        assertThat(h100.get("gpusNeeded").asInt()).isEqualTo(g.at("/fit/minGpus").asInt()).isEqualTo(1);
+        assertThat(h100.get("usableBytes").asLong()).isEqualTo(g.at("/fit/usableBytes").asLong());
+        assertThat(h100.get("fitsAsGiven").asBoolean()).isTrue();
+        int onL4 = run("size", "--model", "llama-3.1-70b", "--weights", "fp8", "--gpu", "l4", "--json").json()
+                .at("/fit/minGpus").asInt();
+        assertThat(l4.get("gpusNeeded").asInt()).isEqualTo(onL4).isGreaterThan(1);
+        assertThat(l4.get("fitsAsGiven").asBoolean()).isFalse();
+    }
+
+    @Test
+    void withoutAGpuInText() {
+        CliTest.Run run = run("size", "--model", "llama-3.1-70b", "--weights", "fp8");
+
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("no GPU given: memory per GPU at tp 1 pp 1", "Memory per GPU",
+                "KV cache per token", "Rule of thumb", "On each catalog GPU", "GPUS NEEDED", "Assumptions")
+                .containsPattern("(?m)^h100-sxm +data-center +yes +1 +tp 1 x pp 1 ")
+                .doesNotContain("Fit on", "Speed");
+    }
+
+    @Test
+    void withoutAGpuOffloadIsRefusedByName() {
+        CliTest.Run run = run("size", "--model", "llama-3.1-70b", "--cpu-offload-gb", "10");
+
+        assertThat(run.code()).isEqualTo(Cli.EXIT_USAGE);
+        assertThat(run.err()).contains("gpu: offloading to the host and a unified-memory share need a GPU (--gpu ID)");
+    }
+
     @Test
     void parameterCountOnlyGivesModelStatesAndNullForWhatNeedsAnArchitecture() throws Exception {
         CliTest.Run run = run("size", "--params", "7.5e9", "--workload", "pretrain", "--zero", "3", "--dp", "64",
