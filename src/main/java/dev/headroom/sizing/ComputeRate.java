@@ -40,8 +40,18 @@ record ComputeRate(double flops, String precision, String basis, String warning)
         }
         boolean lowPrecision = wanted == WeightFormat.Compute.FP4 || wanted == WeightFormat.Compute.FP8;
         if (lowPrecision) {
-            return at(gpu, activation, gpu.name() + " has no " + name(wanted) + " tensor cores: " + weights.label()
-                    + " weights are dequantised and multiplied at " + name(activation), null);
+            String basis = gpu.name() + " has no " + name(wanted) + " tensor cores: " + weights.label()
+                    + " weights are dequantised and multiplied at " + name(activation);
+            ComputeRate dequantised = at(gpu, activation, basis, null);
+            // The memory is right either way; the speed is the activation precision's, which a user choosing a
+            // low-precision format for speed (FP8 on an A100, FP4 on a Hopper) would not expect.
+            String instead = wanted == WeightFormat.Compute.FP8
+                    ? "for FP8 speed choose a GPU with FP8 tensor cores (Ada, Hopper, Blackwell, MI300)"
+                    : "for FP4 speed choose a Blackwell GPU, or --weights fp8 where the GPU has FP8";
+            return new ComputeRate(dequantised.flops(), dequantised.precision(), dequantised.basis(),
+                    dequantised.warning() != null ? dequantised.warning()
+                            : basis + ", so prefill and training run at the " + dequantised.precision() + " rate and"
+                            + " only the memory shrinks; " + instead);
         }
         return at(gpu, wanted, null, String.format(Locale.ROOT, "%s has no %s tensor rate in the catalog", gpu.name(),
                 name(wanted)));

@@ -398,9 +398,13 @@ final class PerformanceModel {
      * @param dataParallelSeconds the gradient all-reduce of one step before any overlap with the backward pass;
      *                            {@code exposedDataSeconds} what outlasts it
      */
+    /**
+     * @param computeSeconds the step's matrix work at the assumed efficiency, without the pipeline bubble
+     * @param bubbleSeconds  the time the pipeline's stages wait for each other: compute x (p - 1) / (m v)
+     */
     record Training(double stepSeconds, double tokensPerSecond, double flopsPerToken, double achievedMfu,
                     double tensorSeconds, double pipelineSeconds, double dataParallelSeconds,
-                    double exposedDataSeconds, double expertSeconds) {
+                    double exposedDataSeconds, double expertSeconds, double computeSeconds, double bubbleSeconds) {
     }
 
     /**
@@ -439,6 +443,6 @@ final class PerformanceModel {
         double tokensPerSecond = tokensPerStep / step;
         double achieved = modelFlopsPerToken * tokensPerSecond / (gpus * peakFlops);
         return new Training(step, tokensPerSecond, flopsPerToken, achieved, tensorComm, pipelineComm, dataParallel,
-                dataComm, expertComm);
+                dataComm, expertComm, compute, compute * bubble);
     }
 }

@@ -185,7 +185,7 @@ public final class SizingEngine {
         double peakFlops = rate.flops();
         PerformanceModel speed = new PerformanceModel(memory, model, machine, peakFlops, efficiencies, overheads);
         Speed run = training
-                ? trainingPerformance(scenario, speed, memory, peak, machine)
+                ? trainingPerformance(scenario, speed, memory, peak, machine, warnings)
                 : inferencePerformance(speed, scenario, machine, batch, input, output);
         Estimate.Performance performance = run.performance();
 
@@ -357,10 +357,19 @@ public final class SizingEngine {
                 double withoutKv = current.totalBytes() - current.kvCacheBytes() * (1 + memory.fragmentation);
                 concurrent = perSequence <= 0 ? null
                         : Math.max(0, (long) Math.floor((usable - withoutKv) / (perSequence * (1 + memory.fragmentation))));
+                if (concurrent != null && concurrent > 0 && concurrent < batch) {
+                    boolean fp8Cache = scenario.precision().kvCache().bytes() <= 1;
+                    warnings.add(String.format(Locale.ROOT, "the KV cache holds %d sequences of %,d tokens, fewer than"
+                                    + " the batch of %d: the runtime runs %d at once and queues the rest; lower --batch"
+                                    + " to %d, shorten --seq, spread the model over more GPUs (--tp)%s", concurrent,
+                            input + output, batch, concurrent, concurrent, fp8Cache ? "" : " or store the cache in FP8"
+                                    + " (--kv-cache fp8)"));
+                }
             }
             if (input + output > modelContext) {
-                warnings.add(String.format(Locale.ROOT, "%d tokens per sequence exceed the model's context of %d",
-                        input + output, modelContext));
+                warnings.add(String.format(Locale.ROOT, "%,d tokens per sequence exceed the %,d the model was trained"
+                        + " on: quality past it is not what its benchmarks show; keep --seq plus --output-tokens at"
+                        + " %,d or less, or choose a long-context model", input + output, modelContext, modelContext));
             }
         }
         return new Estimate.Fit(gpu.id(), machine.gpuCapacityBytes(), usable, fits, usable - current.totalBytes(),
@@ -541,7 +550,8 @@ public final class SizingEngine {
     }
 
     private static Speed trainingPerformance(Scenario scenario, PerformanceModel speed, MemoryModel memory,
-                                             MemoryModel.Breakdown peak, ResolvedHardware machine) {
+                                             MemoryModel.Breakdown peak, ResolvedHardware machine,
+                                             List<String> warnings) {
         Scenario.Training training = scenario.training();
         Scenario.Parallelism parallelism = scenario.parallelism();
         int t = parallelism.tensor();
@@ -553,6 +563,7 @@ public final class SizingEngine {
         PerformanceModel.Training run = speed.training(training.microBatch(), scenario.shape().inputTokens(), t, p,
                 parallelism.data(), training.gradientAccumulation(), parallelism.virtualStages(), factor,
                 training.recompute(), parallelism.zeroStage(), gradientBytesPerRank, weightBytesPerRank);
+        TrainingWarnings.add(scenario, run, warnings);
         Double days = null;
         Double gpuHours = null;
         if (training.trainTokens() != null) {
@@ -627,7 +638,9 @@ public final class SizingEngine {
         if (t > 1 && (!linked || t > machine.domainGpus())) {
             warnings.add(gpu.name() + (linked ? " links only " + machine.domainGpus() + " GPUs by "
                     + gpu.interconnect().gpuLink() : " has no NVLink") + ": the tensor-parallel all-reduces of tp = "
-                    + t + " go over PCIe Gen" + gpu.interconnect().pcieGeneration());
+                    + t + " go over PCIe Gen" + gpu.interconnect().pcieGeneration() + "; split with --pp instead"
+                    + (linked ? " beyond the linked GPUs" : "") + " (stages pass only activations), or choose GPUs"
+                    + " with NVLink");
         }
         if (gpu.gpuClass() == GpuClass.CONSUMER && gpu.vendor().equals("NVIDIA") && parallelism.gpus() > 1) {
             warnings.add("GeForce cards: NVIDIA's driver licence does not allow data-center deployment");

@@ -35,6 +35,33 @@ class ReportCommandTest {
         assertThat(Files.readString(folder.resolve("report.html"))).contains("Llama 3.1 8B");
     }
 
+    /**
+     * Issue 21: a warning that teaches reaches every place the plan is read: the CLI's text and JSON and the
+     * report (Plan's results show the estimate's warnings as they are).
+     */
+    @Test
+    void aTeachingWarningReachesTextJsonAndTheReport() throws Exception {
+        String[] plan = {"size", "--model", "gpt-3-175b", "--workload", "pretrain", "--gpu", "a100-80gb-sxm",
+            "--gpus", "384", "--tp", "8", "--pp", "12", "--dp", "4", "--train-tokens", "3e11"};
+        String bubble = "12 stages and 1 micro-batch per step: the pipeline idles 92 % of the time; raise --grad-accum"
+                + " to 48 or more";
+        assertThat(run(plan).out()).contains(bubble);
+        String[] json = java.util.Arrays.copyOf(plan, plan.length + 1);
+        json[plan.length] = "--json";
+        assertThat(run(json).json().get("warnings").toString()).contains(bubble);
+
+        Path saved = folder.resolve("gpt3.headroom-plan");
+        String[] save = java.util.Arrays.copyOf(plan, plan.length + 2);
+        save[plan.length] = "--save";
+        save[plan.length + 1] = saved.toString();
+        assertThat(run(save).code()).isZero();
+        Path pdf = folder.resolve("gpt3.pdf");
+        assertThat(run("report", saved.toString(), "--format", "pdf", "-o", pdf.toString()).code()).isZero();
+        try (PDDocument document = Loader.loadPDF(pdf.toFile())) {
+            assertThat(new PDFTextStripper().getText(document).replaceAll("\\s+", " ")).contains("the pipeline idles 92 %");
+        }
+    }
+
     @Test
     void badInputExitsTwoAndWritesNothing() {
         Path out = folder.resolve("r.pdf");
