@@ -22,13 +22,25 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
- * Writes the README's screenshots from the real shell: {@code mvn -B test -Dtest=ReadmeScreenshots
- * -Dheadroom.screenshots=assets/screenshots}. Skipped otherwise, so test runs never touch the tree.
+ * Writes every image README shows, from the real shell with real data, with ReadmeDarkScreenshot: {@code mvn -B test
+ * -Dtest='Readme*Screenshot*' -Dheadroom.screenshots=assets/screenshots}. Skipped otherwise, so test runs never touch
+ * the tree. {@link #IMAGES} names what the two write; ReadmeImagesTest, which always runs, fails when README shows an
+ * image not in it.
  */
 @ExtendWith(ApplicationExtension.class)
 @EnabledIfSystemProperty(named = "headroom.screenshots", matches = ".+")
 class ReadmeScreenshots {
     private static final Catalog CATALOG = new CatalogLoader(null).load();
+
+    /** Every image this command writes, in the order it writes them. */
+    static final java.util.List<String> IMAGES = java.util.List.of(
+            "plan-1-model", "plan-2-workload", "plan-3-precision", "plan-invalid-input", "plan-4-batch",
+            "plan-5-hardware", "shell-light", "shell-dark", "report-plan-page-1", "plan-6-load",
+            "plan-tab-charts", "plan-tab-serving", "plan-tab-serving-charts", "plan-tab-recommend", "plan-tab-gpus",
+            "plan-tab-assumptions", "costs-owned-vs-cloud", "costs-per-million-tokens", "costs-sensitivity",
+            "costs-consumer-vs-data-center", "plan-tab-charts-kv-per-token", "plan-5-hardware-offload",
+            "monitor-no-driver", "monitor-simulated");
+    private final java.util.List<String> written = new java.util.ArrayList<>();
 
     @TempDir
     static Path folder;
@@ -46,40 +58,97 @@ class ReadmeScreenshots {
         stage.setHeight(800);
     }
 
+    static Path folderOfImages() throws java.io.IOException {
+        return Files.createDirectories(Path.of(System.getProperty("headroom.screenshots")));
+    }
+
     private void shoot(FxRobot robot, String name) throws Exception {
+        written(name);
+        snapshot(robot, stage, name);
+    }
+
+    /** The window as it is now, written as NAME.png into the screenshot folder (1280 px wide, Monocle's screen). */
+    static void snapshot(FxRobot robot, Stage stage, String name) throws Exception {
+        org.assertj.core.api.Assertions.assertThat(IMAGES).as("ReadmeScreenshots.IMAGES").contains(name);
         WaitForAsyncUtils.waitForFxEvents();
-        Path dir = Path.of(System.getProperty("headroom.screenshots"));
-        Files.createDirectories(dir);
         final javafx.scene.image.WritableImage[] shot = new javafx.scene.image.WritableImage[1];
         robot.interact(() -> shot[0] = stage.getScene().snapshot(null));
-        Path file = dir.resolve(name + ".png");
+        Path file = folderOfImages().resolve(name + ".png");
         ImageIO.write(SwingFXUtils.fromFXImage(shot[0], null), "png", file.toFile());
         org.assertj.core.api.Assertions.assertThat(ImageIO.read(file.toFile()).getWidth()).isEqualTo(1280);
+    }
+
+    /** Only names IMAGES lists, each once: the list cannot drift from what the command writes. */
+    private void written(String name) {
+        org.assertj.core.api.Assertions.assertThat(IMAGES).as("ReadmeScreenshots.IMAGES").contains(name);
+        org.assertj.core.api.Assertions.assertThat(written).as("written twice").doesNotContain(name);
+        written.add(name);
+    }
+
+    /**
+     * The first page of the plan's PDF report, as README shows it: the report written by 'headroom report' from
+     * the plan saved by 'headroom size', rendered at 1.5 x.
+     */
+    private void reportPage(String... plan) throws Exception {
+        written("report-plan-page-1");
+        Path saved = folder.resolve("readme.headroom-plan");
+        Path pdf = folder.resolve("readme-report.pdf");
+        String[] size = java.util.Arrays.copyOf(plan, plan.length + 2);
+        size[plan.length] = "--save";
+        size[plan.length + 1] = saved.toString();
+        java.io.PrintWriter nowhere = new java.io.PrintWriter(java.io.Writer.nullWriter());
+        org.assertj.core.api.Assertions.assertThat(dev.headroom.cli.Cli.run(size, nowhere, nowhere)).isZero();
+        org.assertj.core.api.Assertions.assertThat(dev.headroom.cli.Cli.run(new String[] {"report", saved.toString(),
+            "--format", "pdf", "-o", pdf.toString()}, nowhere, nowhere)).isZero();
+        try (org.apache.pdfbox.pdmodel.PDDocument document = org.apache.pdfbox.Loader.loadPDF(pdf.toFile())) {
+            java.awt.image.BufferedImage page = new org.apache.pdfbox.rendering.PDFRenderer(document)
+                    .renderImageWithDPI(0, 108);
+            ImageIO.write(page, "png", folderOfImages().resolve("report-plan-page-1.png").toFile());
+        }
+    }
+
+    /** A step's screenshot, for the plan walk both screenshot classes share. */
+    interface Shot {
+        void take(String name) throws Exception;
+    }
+
+    /**
+     * The README's plan, step by step: Llama 3.1 70B in FP8, 40 sequences of 32k in and 1k out, on 8 x H100 with
+     * tp 8; {@code shot} gets each step's image name (the dark-theme class takes none of them).
+     */
+    @SuppressWarnings("unchecked")
+    static void planSeventyBOnEightH100(FxRobot robot, Shot shot) throws Exception {
+        robot.clickOn("#plan-model-search").write("70b");
+        robot.clickOn(robot.lookup(".list-cell").nth(2).queryAs(javafx.scene.Node.class));
+        shot.take("plan-1-model");
+        robot.clickOn("#step-1");
+        shot.take("plan-2-workload");
+        robot.clickOn("#step-2");
+        ComboBox<WeightFormat> weights = robot.lookup("#plan-weights").queryAs(ComboBox.class);
+        robot.interact(() -> weights.getSelectionModel().select(WeightFormat.FP8));
+        shot.take("plan-3-precision");
+        robot.clickOn("#step-3");
+        robot.doubleClickOn("#plan-batch").eraseText(3).write("0");
+        shot.take("plan-invalid-input");
+        robot.doubleClickOn("#plan-batch").eraseText(3).write("40");
+        robot.doubleClickOn("#plan-seq").eraseText(6).write("32768");
+        robot.doubleClickOn("#plan-output-tokens").eraseText(6).write("1024");
+        shot.take("plan-4-batch");
+        robot.clickOn("#step-4");
+        robot.doubleClickOn("#plan-gpus").eraseText(3).write("8");
+        robot.doubleClickOn("#plan-tp").eraseText(3).write("8");
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void writeScreenshots(FxRobot robot) throws Exception {
-        robot.clickOn("#plan-model-search").write("70b");
-        robot.clickOn(robot.lookup(".list-cell").nth(2).queryAs(javafx.scene.Node.class));
-        shoot(robot, "plan-1-model");
-        robot.clickOn("#step-1");
-        shoot(robot, "plan-2-workload");
-        robot.clickOn("#step-2");
-        ComboBox<WeightFormat> weights = robot.lookup("#plan-weights").queryAs(ComboBox.class);
-        robot.interact(() -> weights.getSelectionModel().select(WeightFormat.FP8));
-        shoot(robot, "plan-3-precision");
-        robot.clickOn("#step-3");
-        robot.doubleClickOn("#plan-batch").eraseText(3).write("0");
-        shoot(robot, "plan-invalid-input");
-        robot.doubleClickOn("#plan-batch").eraseText(3).write("40");
-        robot.doubleClickOn("#plan-seq").eraseText(6).write("32768");
-        robot.doubleClickOn("#plan-output-tokens").eraseText(6).write("1024");
-        shoot(robot, "plan-4-batch");
-        robot.clickOn("#step-4");
-        robot.doubleClickOn("#plan-gpus").eraseText(3).write("8");
-        robot.doubleClickOn("#plan-tp").eraseText(3).write("8");
+        planSeventyBOnEightH100(robot, name -> shoot(robot, name));
         shoot(robot, "plan-5-hardware");
+        // The first image of README: this plan's results beside its memory chart (ReadmeDarkScreenshot: dark).
+        robot.interact(() -> stage.getScene().getRoot().requestFocus());
+        shoot(robot, "shell-light");
+        reportPage("size", "--model", "llama-3.1-70b", "--weights", "fp8", "--seq", "32768", "--output-tokens", "1024",
+                "--batch", "40", "--gpu", "h100-sxm", "--tp", "8", "--gpus", "8");
         // The same plan under load: 5 requests/s of 1-8k prompts, p99 targets of 2 s and 100 ms.
         robot.clickOn("#step-5");
         javafx.scene.control.TextField rate = robot.lookup("#serving-rate").queryAs(javafx.scene.control.TextField.class);
@@ -155,6 +224,7 @@ class ReadmeScreenshots {
             models.scrollTo(llama);
         });
         robot.clickOn("#step-2");
+        ComboBox<WeightFormat> weights = robot.lookup("#plan-weights").queryAs(ComboBox.class);
         robot.interact(() -> weights.getSelectionModel().select(WeightFormat.Q4_K_M));
         robot.clickOn("#step-3");
         robot.doubleClickOn("#plan-batch").eraseText(3).write("1");
@@ -194,5 +264,9 @@ class ReadmeScreenshots {
         robot.clickOn("1 min");
         Thread.sleep(1_500);
         shoot(robot, "monitor-simulated");
+        java.util.List<String> others = new java.util.ArrayList<>(IMAGES);
+        others.removeAll(ReadmeDarkScreenshot.IMAGES);
+        org.assertj.core.api.Assertions.assertThat(written).as("every image IMAGES names but the dark theme's")
+                .containsExactlyInAnyOrderElementsOf(others);
     }
 }
