@@ -112,8 +112,17 @@ public final class ChartExport {
         }
     }
 
-    /** A copy of the chart in the export theme; the screen chart is left as it is. */
+    /** A copy of the chart in the export theme, at slide sizes; the screen chart is left as it is. */
     public static JFreeChart forExport(JFreeChart chart, String footnote) {
+        return themed(chart, footnote, TypeScale.SLIDE);
+    }
+
+    /** As {@link #forExport}, with the text in the report's type scale (no larger than its headings). */
+    static JFreeChart forReport(JFreeChart chart, String footnote) {
+        return themed(chart, footnote, TypeScale.REPORT);
+    }
+
+    private static JFreeChart themed(JFreeChart chart, String footnote, TypeScale type) {
         JFreeChart copy;
         try {
             copy = (JFreeChart) chart.clone();
@@ -123,17 +132,17 @@ public final class ChartExport {
         copy.setBackgroundPaint(Color.WHITE);
         copy.setPadding(new RectangleInsets(12, 12, 12, 12));
         if (copy.getTitle() != null) {
-            copy.getTitle().setFont(new Font("SansSerif", Font.BOLD, 20));
+            copy.getTitle().setFont(TypeScale.bold(type.chartTitle()));
             copy.getTitle().setPaint(Color.BLACK);
         }
         for (int i = 0; i < copy.getSubtitleCount(); i++) {
             if (copy.getSubtitle(i) instanceof LegendTitle legend) {
-                legend.setItemFont(new Font("SansSerif", Font.PLAIN, 13));
+                legend.setItemFont(TypeScale.plain(type.legend()));
                 legend.setBackgroundPaint(Color.WHITE);
             }
         }
         if (footnote != null && !footnote.isBlank()) {
-            TextTitle note = new TextTitle(footnote, new Font("SansSerif", Font.PLAIN, 10));
+            TextTitle note = new TextTitle(footnote, TypeScale.plain(type.footnote()));
             note.setPosition(RectangleEdge.BOTTOM);
             note.setHorizontalAlignment(HorizontalAlignment.LEFT);
             note.setPaint(new Color(0x444444));
@@ -141,25 +150,30 @@ public final class ChartExport {
             copy.addSubtitle(note);
         }
         if (copy.getPlot() instanceof org.jfree.chart.plot.CombinedDomainXYPlot combined) {
-            axis(combined.getDomainAxis());
+            axis(combined.getDomainAxis(), type);
             for (XYPlot plot : combined.getSubplots()) {
-                forPrint(plot);
+                forPrint(plot, type);
             }
         } else if (copy.getPlot() instanceof XYPlot plot) {
-            forPrint(plot);
+            forPrint(plot, type);
         } else if (copy.getPlot() instanceof CategoryPlot plot) {
             plot.setBackgroundPaint(Color.WHITE);
-            axis(plot.getDomainAxis());
-            axis(plot.getRangeAxis());
+            axis(plot.getDomainAxis(), type);
+            axis(plot.getRangeAxis(), type);
+            markers(plot.getRangeMarkers(org.jfree.chart.ui.Layer.FOREGROUND), type);
+        }
+        if (copy.getPlot() instanceof XYPlot plot) {
+            markers(plot.getRangeMarkers(org.jfree.chart.ui.Layer.FOREGROUND), type);
+            markers(plot.getDomainMarkers(org.jfree.chart.ui.Layer.FOREGROUND), type);
         }
         return copy;
     }
 
     /** Print fonts, and dashes that tell the series apart without colour. */
-    private static void forPrint(XYPlot plot) {
+    private static void forPrint(XYPlot plot, TypeScale type) {
         plot.setBackgroundPaint(Color.WHITE);
-        axis(plot.getDomainAxis());
-        axis(plot.getRangeAxis());
+        axis(plot.getDomainAxis(), type);
+        axis(plot.getRangeAxis(), type);
         XYItemRenderer renderer = plot.getRenderer();
         for (int s = 0; s < plot.getDataset().getSeriesCount(); s++) {
             float[] dash = DASHES[s % DASHES.length];
@@ -168,10 +182,19 @@ public final class ChartExport {
         }
     }
 
-    private static void axis(Axis axis) {
+    /** Marker labels (capacity, targets, the plan's context) at the size of the legend. */
+    private static void markers(java.util.Collection<?> markers, TypeScale type) {
+        if (markers != null) {
+            for (Object marker : markers) {
+                ((org.jfree.chart.plot.Marker) marker).setLabelFont(TypeScale.plain(type.legend()));
+            }
+        }
+    }
+
+    private static void axis(Axis axis, TypeScale type) {
         if (axis != null) {
-            axis.setLabelFont(new Font("SansSerif", Font.BOLD, 15));
-            axis.setTickLabelFont(new Font("SansSerif", Font.PLAIN, 13));
+            axis.setLabelFont(TypeScale.bold(type.axisLabel()));
+            axis.setTickLabelFont(TypeScale.plain(type.tickLabel()));
             axis.setLabelPaint(Color.BLACK);
             axis.setTickLabelPaint(Color.BLACK);
         }

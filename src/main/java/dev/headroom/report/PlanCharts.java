@@ -16,6 +16,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.StackedBarRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
@@ -190,8 +191,10 @@ public final class PlanCharts {
         marker.setLabel(String.format(java.util.Locale.ROOT, "%s: %.1f GiB", label, gib));
         marker.setLabelPaint(CAPACITY);
         marker.setLabelFont(new Font("SansSerif", Font.PLAIN, 11));
-        marker.setLabelAnchor(RectangleAnchor.TOP_LEFT);
-        marker.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+        // below the line: above it the label left the plot (and the page's chart) where the line is near the top
+        marker.setLabelAnchor(RectangleAnchor.BOTTOM_LEFT);
+        marker.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+        marker.setLabelOffset(new RectangleInsets(4, 6, 4, 6));
         return marker;
     }
 

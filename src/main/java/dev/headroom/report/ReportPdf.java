@@ -23,11 +23,12 @@ final class ReportPdf {
     private static final int MARGIN = 50;
     private static final int CONTENT = WIDTH - 2 * MARGIN;
     private static final int BOTTOM = HEIGHT - MARGIN - 20;
-    private static final Font TITLE = new Font("SansSerif", Font.BOLD, 20);
-    private static final Font HEADING = new Font("SansSerif", Font.BOLD, 14);
-    private static final Font BODY = new Font("SansSerif", Font.PLAIN, 10);
-    private static final Font CELL = new Font("SansSerif", Font.PLAIN, 8);
-    private static final Font CELL_BOLD = new Font("SansSerif", Font.BOLD, 8);
+    // the report's type scale, which its charts share (ChartExport.forReport)
+    private static final Font TITLE = TypeScale.bold(TypeScale.REPORT.title());
+    private static final Font HEADING = TypeScale.bold(TypeScale.REPORT.heading());
+    private static final Font BODY = TypeScale.plain(TypeScale.REPORT.body());
+    private static final Font CELL = TypeScale.plain(TypeScale.REPORT.small());
+    private static final Font CELL_BOLD = TypeScale.bold(TypeScale.REPORT.small());
     private static final int CHART_HEIGHT = 300;
 
     private final List<List<Consumer<Graphics2D>>> pages = new ArrayList<>();
@@ -196,7 +197,7 @@ final class ReportPdf {
     private void chart(Report.Chart c) {
         need(CHART_HEIGHT);
         int top = y;
-        org.jfree.chart.JFreeChart themed = ChartExport.forExport(c.chart(), c.footnote());
+        org.jfree.chart.JFreeChart themed = ChartExport.forReport(c.chart(), c.footnote());
         add(g -> ChartExport.drawForPdf(themed, g, new Rectangle(MARGIN, top, CONTENT, CHART_HEIGHT)));
         y += CHART_HEIGHT + 10;
     }
