@@ -51,6 +51,9 @@ public final class Forms {
         Label text = new Label(label);
         text.setLabelFor(control);
         text.setMnemonicParsing(true);
+        if (control instanceof Control c && c.getAccessibleText() == null) {
+            c.setAccessibleText(label.replace("_", ""));
+        }
         if (explanation != null) {
             Tooltip tip = tooltip(explanation);
             text.setTooltip(tip);

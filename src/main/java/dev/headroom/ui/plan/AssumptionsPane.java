@@ -104,6 +104,7 @@ final class AssumptionsPane extends VBox {
 
         TableView<Map.Entry<String, Estimate.Assumption>> table = new TableView<>();
         table.setId("plan-assumptions-table");
+        table.setAccessibleText("Every assumption of the estimate, with its source");
         table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
         table.getColumns().add(column("Assumption", a -> a.label(), 250));
         table.getColumns().add(column("Value", a -> String.valueOf(a.value()), 110));

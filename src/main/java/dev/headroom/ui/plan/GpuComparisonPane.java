@@ -24,6 +24,7 @@ final class GpuComparisonPane extends VBox {
         this.showing = showing;
         this.comparison = new GpuComparison(vm.engine(), vm.catalog());
         table.setId("plan-gpu-table");
+        table.setAccessibleText("The plan on every catalog GPU");
         table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
         table.getColumns().add(column("GPU", r -> r.gpu().id(), 110));
         table.getColumns().add(column("Class", r -> r.gpu().gpuClass().label(), 90));

@@ -100,6 +100,7 @@ final class NodeAndOffloadRows {
         Tooltip layersTip = Forms.tooltip("llama.cpp's -ngl: the last N layers run on the GPU (the output head counts"
                 + " as one), the rest and the input embedding on the CPU, reading host memory. One GPU (tp 1, pp 1).");
         layers.setTooltip(layersTip);
+        layers.setAccessibleText("GPU layers, llama.cpp's -ngl");
         Forms.validate(validation, layers, vm.fieldProblems(), "gpu-layers");
         TextField gib = Forms.textField(vm.cpuOffloadGibProperty(), "plan-cpu-offload-gb");
         Tooltip gibTip = Forms.tooltip("vLLM's --cpu-offload-gb: GiB of each GPU's weights kept in pinned host memory"

@@ -89,7 +89,9 @@ final class PlanView extends BorderPane {
         javafx.scene.layout.FlowPane stepButtons = new javafx.scene.layout.FlowPane(4, 4);
         stepButtons.setPadding(new Insets(6, 8, 6, 8));
         for (int i = 0; i < STEPS.length; i++) {
-            ToggleButton button = new ToggleButton(STEPS[i]);
+            // Alt+1 to Alt+6 go to a step: the mnemonic is the step's number
+            ToggleButton button = new ToggleButton("_" + STEPS[i]);
+            button.setMnemonicParsing(true);
             button.setId("step-" + i);
             button.setUserData(i);
             button.setToggleGroup(stepGroup);
@@ -122,6 +124,7 @@ final class PlanView extends BorderPane {
         stepGroup.selectToggle(stepGroup.getToggles().get(0));
 
         results.setId("plan-results-tabs");
+        results.setAccessibleText("The plan's results: estimate, charts, serving, recommendations, GPUs, assumptions");
         results.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         ScrollPane summary = new ScrollPane(new ResultsPane(vm, this::exportable));
         summary.setId("plan-results-scroll");

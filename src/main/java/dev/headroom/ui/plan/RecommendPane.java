@@ -58,11 +58,14 @@ final class RecommendPane extends VBox {
         setPadding(new Insets(8));
         javafx.scene.control.TextField budget = Forms.textField(vm.budgetProperty(), "recommend-budget");
         budget.setPromptText("no cap");
+        budget.setAccessibleText("Budget in dollars per month");
         javafx.scene.control.TextField gpus = Forms.textField(vm.gpusProperty(), "recommend-gpus");
         gpus.setPromptText("all; or h100-sxm,b200 / class:consumer / vendor:amd");
         gpus.setPrefColumnCount(18);
+        gpus.setAccessibleText("GPUs to search: all, ids, class: or vendor:");
         javafx.scene.control.TextField max = Forms.textField(vm.maxGpusProperty(), "recommend-max-gpus");
         max.setPrefColumnCount(4);
+        max.setAccessibleText("At most this many GPUs");
         CheckBox owned = new CheckBox("Owned");
         owned.selectedProperty().bindBidirectional(vm.ownedProperty());
         CheckBox cloud = new CheckBox("Cloud");
@@ -117,6 +120,7 @@ final class RecommendPane extends VBox {
             }
         });
         table.setId("recommend-table");
+        table.setAccessibleText("Recommended configurations, cheapest first");
         table.setPrefHeight(260);
         column("GPU", c -> c.gpu());
         column("Layout", c -> c.replicas() + " x " + c.gpusPerReplica() + " (tp " + c.tp() + " pp " + c.pp() + ")");
@@ -137,6 +141,7 @@ final class RecommendPane extends VBox {
         runtime.getItems().setAll(LaunchCommand.Runtime.values());
         runtime.setValue(LaunchCommand.Runtime.VLLM);
         runtime.setId("recommend-runtime");
+        runtime.setAccessibleText("Runtime of the launch command");
         runtime.valueProperty().addListener((obs, old, r) -> showLaunch());
         Button copy = new Button("Copy launch command");
         copy.setId("recommend-copy");

@@ -33,6 +33,8 @@ final class ResultsPane extends VBox {
         verdict.setId("plan-fits");
         verdict.getStyleClass().add("title-4");
         verdict.setWrapText(true);
+        // Tab reaches the verdict, and a screen reader reads it with the memory and the fit (spoken()).
+        verdict.setFocusTraversable(true);
         problems.setId("plan-problems");
         problems.setWrapText(true);
         problems.getStyleClass().add("text-danger");
@@ -72,6 +74,7 @@ final class ResultsPane extends VBox {
         problems.setManaged(!valid);
         if (!valid) {
             verdict.setText("Fix the marked inputs to see an estimate");
+            verdict.setAccessibleText(verdict.getText() + ": " + String.join("; ", vm.problems()));
             verdict.getStyleClass().removeAll("success", "danger");
             return;
         }
@@ -90,6 +93,34 @@ final class ResultsPane extends VBox {
         fillMemory(e);
         fillFigures(vm, s, e);
         warnings.setText(e.warnings().isEmpty() ? "" : "⚠ " + String.join("\n⚠ ", e.warnings()));
+        verdict.setAccessibleText(spoken(verdict.getText(), e));
+    }
+
+    /** The result as one sentence for a screen reader: the verdict, the memory per GPU, the fit, the warnings. */
+    static String spoken(String verdict, Estimate e) {
+        Estimate.Memory m = e.memory();
+        Estimate.Fit fit = e.fit();
+        StringBuilder text = new StringBuilder(verdict).append(". Per GPU: weights ").append(Format.gib(m.weightsBytes()));
+        if (m.kvCacheBytes() != null) {
+            text.append(", KV cache ").append(Format.gib(m.kvCacheBytes()));
+        }
+        if (m.activationsBytes() != null) {
+            text.append(", activations ").append(Format.gib(m.activationsBytes()));
+        }
+        if (m.gradientsBytes() != null) {
+            text.append(", gradients ").append(Format.gib(m.gradientsBytes()));
+        }
+        if (m.optimizerStatesBytes() != null) {
+            text.append(", optimizer states ").append(Format.gib(m.optimizerStatesBytes()));
+        }
+        text.append(", runtime overhead ").append(Format.gib(m.overheadBytes())).append(", total ")
+                .append(Format.gib(m.totalBytes())).append(" of ").append(Format.gib(fit.usableBytes())).append(" usable.");
+        if (fit.minGpus() != null) {
+            text.append(" Minimum GPUs: ").append(fit.minGpus()).append(" (tp ").append(fit.minTensorParallel())
+                    .append(" x pp ").append(fit.minPipelineParallel()).append(").");
+        }
+        e.warnings().forEach(w -> text.append(" Warning: ").append(w).append('.'));
+        return text.toString();
     }
 
     private void fillMemory(Estimate e) {

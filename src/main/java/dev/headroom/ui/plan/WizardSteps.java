@@ -73,8 +73,10 @@ final class WizardSteps {
         TextField search = new TextField();
         search.setId("plan-model-search");
         search.setPromptText("Search: name, family, size (70b), moe or dense");
+        search.setAccessibleText("Search the catalog's models by name, family, size, MoE or dense");
         ListView<Model> list = new ListView<>();
         list.setId("plan-model-list");
+        list.setAccessibleText("Catalog models");
         FilteredList<Model> models = new FilteredList<>(FXCollections.observableArrayList(vm.catalog().models().values()));
         search.textProperty().addListener((obs, old, text) -> models.setPredicate(m -> matches(m, text)));
         list.setItems(models);
