@@ -26,6 +26,9 @@ import org.jfree.data.xy.XYSeriesCollection;
  */
 public final class CostCharts {
     private static final Color CROSSOVER = new Color(0xb00020);
+    /** A break-even label's pointer length in pixels, and what each label stacked above a close one adds. */
+    static final double BASE_RADIUS = 30;
+    static final double STACK_STEP = 24;
 
     private CostCharts() {
     }
@@ -51,16 +54,24 @@ public final class CostCharts {
         PlanCharts.styled(chart);
         var plot = chart.getXYPlot();
         plot.getRenderer().setSeriesStroke(0, new BasicStroke(3f));
-        for (CostOption.Versus v : shown) {
-            if (v.breakEvenMonth() == null) {
-                continue;
-            }
+        // Crossovers close in time get longer pointers, one label height apart each, so their labels stack
+        // instead of overlapping (the pointers leave at the same angle, so a longer one ends higher).
+        List<CostOption.Versus> crossing = shown.stream().filter(v -> v.breakEvenMonth() != null)
+                .sorted(java.util.Comparator.comparingInt(CostOption.Versus::breakEvenMonth)).toList();
+        int months = option.cumulativeUsd().length;
+        int stacked = 0;
+        Integer previous = null;
+        for (CostOption.Versus v : crossing) {
             int m = v.breakEvenMonth();
+            stacked = previous != null && m - previous < Math.max(3, months / 4) ? stacked + 1 : 0;
+            previous = m;
             double y = option.cumulativeUsd()[m];
             plot.addAnnotation(new XYShapeAnnotation(new java.awt.geom.Ellipse2D.Double(m - 0.4, y * 0.985, 0.8,
                     y * 0.03), new BasicStroke(2f), CROSSOVER));
             XYPointerAnnotation label = new XYPointerAnnotation(
                     "break-even vs " + v.provider() + " " + v.pricing() + ": month " + m, m, y, -Math.PI / 4);
+            label.setBaseRadius(BASE_RADIUS + stacked * STACK_STEP);
+            label.setTipRadius(4);
             label.setFont(new Font("SansSerif", Font.PLAIN, 11));
             label.setPaint(CROSSOVER);
             label.setArrowPaint(CROSSOVER);
