@@ -37,6 +37,9 @@ final class GpuCard extends VBox {
     private final Label plan = value("card-plan");
     private final FlowPane badges = new FlowPane(4, 4);
     private final GridPane rows = new GridPane();
+    /** The card in one line: utilization, memory, temperature and power, what nvtop's header shows per GPU. */
+    private final Label summary = value("card-summary");
+    private boolean compact;
 
     GpuCard(GpuInfo info, boolean simulated) {
         this.info = info;
@@ -65,9 +68,32 @@ final class GpuCard extends VBox {
         rows.addRow(6, label("P-state"), pstate);
         rows.addRow(7, label("ECC errors"), ecc);
         badges.setId("card-badges");
-        getChildren().addAll(badge, title, state, rows, badges, plan);
+        getChildren().addAll(badge, title, state, summary, rows, badges, plan);
         state.setVisible(false);
         state.setManaged(false);
+        setCompact(false);
+    }
+
+    /**
+     * One line per GPU (title and summary) or the whole card: compact cards leave the window's height to the live
+     * charts, which at 1280 x 800 were strips under eight rows of readings per card.
+     */
+    void setCompact(boolean compact) {
+        this.compact = compact;
+        for (javafx.scene.Node detail : new javafx.scene.Node[] {rows, badges}) {
+            detail.setVisible(!compact);
+            detail.setManaged(!compact);
+        }
+        summary.setVisible(compact);
+        summary.setManaged(compact);
+        title.setWrapText(!compact);
+        setPrefWidth(compact ? 300 : 390);
+        plan.setManaged(!compact);
+        plan.setVisible(!compact && !plan.getText().isEmpty());
+    }
+
+    boolean isCompact() {
+        return compact;
     }
 
     private void row(int index, String name, ProgressBar bar, Label text) {
@@ -157,12 +183,14 @@ final class GpuCard extends VBox {
             ecc.getStyleClass().add("text-danger");
         }
         updateBadges(r);
+        summary.setText(lost ? state.getText() : String.join("  ·  ", utilization.getText().replaceFirst(" \\(.*", ""),
+                memory.getText(), temperature.getText().replaceFirst(" /.*", ""), power.getText()));
         if (plannedBytes != null && r.has(Metric.MEMORY_USED)) {
             double actual = r.value(Metric.MEMORY_USED);
             double difference = actual - plannedBytes;
             plan.setText(String.format(Locale.ROOT, "Plan %.1f GiB, actual %.1f GiB: %+.1f GiB (%+.1f %%)",
                     plannedBytes / (1L << 30), actual / (1L << 30), difference / (1L << 30), 100 * difference / plannedBytes));
-            plan.setVisible(true);
+            plan.setVisible(!compact);
         } else {
             plan.setText("");
             plan.setVisible(false);

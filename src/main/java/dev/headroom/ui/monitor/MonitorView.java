@@ -68,6 +68,10 @@ final class MonitorView extends StackPane {
 
     private final MonitorViewModel vm;
     private final FlowPane cards = new FlowPane(10, 10);
+    private final SplitPane split = new SplitPane();
+    private boolean fitAfterReading;
+    /** One line per GPU, so that the live charts get the height (issue 21: strips under the cards at 1280 x 800). */
+    private final javafx.scene.control.CheckBox compactCards = new javafx.scene.control.CheckBox("One line per GPU");
     private final List<GpuCard> cardList = new ArrayList<>();
     private final LiveChart[] charts = new LiveChart[CHARTED.length];
     /** Draws the charts off the FX thread; one frame at a time, the newest request wins. */
@@ -130,13 +134,23 @@ final class MonitorView extends StackPane {
         cards.setId("monitor-cards");
         ScrollPane cardScroll = new ScrollPane(cards);
         cardScroll.setFitToWidth(true);
+        compactCards.setId("monitor-compact-cards");
+        compactCards.setSelected(true);
+        compactCards.setPadding(new Insets(6, 10, 0, 10));
+        VBox cardArea = new VBox(compactCards, cardScroll);
+        VBox.setVgrow(cardScroll, Priority.ALWAYS);
         TabPane tabs = new TabPane(new Tab("Charts", chartsPane()), new Tab("Processes", processesPane()),
                 new Tab("Alerts", alertsPane()));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         tabs.setId("monitor-tabs");
-        SplitPane split = new SplitPane(cardScroll, tabs);
+        split.getItems().setAll(cardArea, tabs);
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
         split.setDividerPositions(0.36);
+        compactCards.selectedProperty().addListener((obs, old, on) -> {
+            cardList.forEach(card -> card.setCompact(on));
+            fitCardsArea();
+        });
+        split.heightProperty().addListener((obs, old, height) -> fitCardsArea());
         dashboard.setCenter(split);
         timeline.setId("monitor-timeline");
         timeline.setVisible(false);
@@ -146,7 +160,10 @@ final class MonitorView extends StackPane {
         getChildren().addAll(dashboard, noSource);
 
         vm.stateProperty().addListener((obs, old, s) -> showState());
-        vm.gpus().addListener((javafx.collections.ListChangeListener<GpuInfo>) c -> rebuildCards());
+        vm.gpus().addListener((javafx.collections.ListChangeListener<GpuInfo>) c -> {
+            rebuildCards();
+            fitAfterReading = true;
+        });
         vm.latestProperty().addListener((obs, old, snapshot) -> onSnapshot(snapshot));
         vm.events().addListener((javafx.collections.ListChangeListener<AlertEvent>) c -> {
             while (c.next()) {
@@ -207,8 +224,10 @@ final class MonitorView extends StackPane {
         }
         window.setValue("5 min");
         window.setId("monitor-window");
+        window.setPrefWidth(100); // fits "10 min" and "24 h": the toolbar must fit 1280 px
         window.valueProperty().addListener((obs, old, v) -> redrawCharts());
         gpuChoice.setId("monitor-gpu-choice");
+        gpuChoice.setPrefWidth(115);
         gpuChoice.valueProperty().addListener((obs, old, v) -> redrawCharts());
         pause.setId("monitor-pause");
         pause.selectedProperty().addListener((obs, old, paused) -> {
@@ -373,12 +392,30 @@ final class MonitorView extends StackPane {
 
     // --- cards ---------------------------------------------------------------------------------------------------
 
+    /**
+     * The cards' area as tall as the cards need (at most 60 % of the dashboard), the rest to the live charts:
+     * computed after the cards' next layout, when their height is known.
+     */
+    private void fitCardsArea() {
+        javafx.application.Platform.runLater(() -> {
+            double height = split.getHeight();
+            if (height <= 0) {
+                return;
+            }
+            split.applyCss();
+            split.layout();
+            double needed = compactCards.prefHeight(-1) + cards.prefHeight(split.getWidth() - 20) + 24;
+            split.setDividerPositions(Math.min(0.6, Math.max(0.12, needed / height)));
+        });
+    }
+
     private void rebuildCards() {
         cards.getChildren().clear();
         cardList.clear();
         List<String> choices = new ArrayList<>(List.of("All GPUs"));
         for (GpuInfo info : vm.gpus()) {
             GpuCard card = new GpuCard(info, vm.simulatedProperty().get());
+            card.setCompact(compactCards.isSelected());
             cardList.add(card);
             cards.getChildren().add(card);
             choices.add("GPU " + info.index());
@@ -402,6 +439,10 @@ final class MonitorView extends StackPane {
             if (reading.index() < cardList.size()) {
                 cardList.get(reading.index()).update(reading, planned);
             }
+        }
+        if (fitAfterReading) { // the cards' height is known once they hold a reading
+            fitAfterReading = false;
+            fitCardsArea();
         }
         if (snapshot.gpus().stream().anyMatch(r -> r.processes() != null)) {
             List<ProcessRow> rows = new ArrayList<>();

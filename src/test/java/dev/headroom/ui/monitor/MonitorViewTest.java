@@ -78,6 +78,50 @@ class MonitorViewTest {
         robot.interact(() -> vm.ingest(source.sample(true)));
     }
 
+    /** Whether the node and every parent up to the scene are visible: what a user sees. */
+    private static boolean shown(Node node) {
+        for (Node n = node; n != null; n = n.getParent()) {
+            if (!n.isVisible()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Issue 21: at 1280 x 800 the cards are one line per GPU until asked, and the live charts take the rest. */
+    @Test
+    void cardsAreOneLineEachUntilAskedAndTheChartsTakeTheRest(FxRobot robot) {
+        FakeNvmlAccess.use("two-h100.scenario", 2);
+        NvmlSource source = new NvmlSource();
+        attach(robot, source);
+        tick(robot, source);
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+
+        assertThat(text(robot, 0, "card-summary")).isEqualTo("100 %  ·  36.0 / 80.0 GiB  ·  71 °C  ·  700 / 700 W");
+        assertThat(shown(robot.lookup("#card-ecc").query())).isFalse();
+        javafx.scene.control.SplitPane split = robot.lookup(".split-pane").queryAs(javafx.scene.control.SplitPane.class);
+        double compact = split.getDividerPositions()[0];
+        assertThat(compact).as("cards' share of the height").isLessThan(0.25);
+
+        robot.clickOn("#monitor-compact-cards");
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        assertThat(shown(robot.lookup("#card-ecc").query())).isTrue();
+        assertThat(split.getDividerPositions()[0]).isGreaterThan(compact);
+    }
+
+    /** Issue 21: the toolbar fits the Monitor's width in a 1280-pixel window (the navigation takes 150 of it). */
+    @Test
+    void theToolbarFitsA1280PixelWindow(FxRobot robot) {
+        FakeNvmlAccess.use("two-h100.scenario", 2);
+        NvmlSource source = new NvmlSource();
+        attach(robot, source);
+        tick(robot, source);
+        javafx.scene.control.ToolBar toolbar = robot.lookup(".tool-bar").queryAs(javafx.scene.control.ToolBar.class);
+        double[] needed = new double[1];
+        robot.interact(() -> needed[0] = toolbar.prefWidth(-1));
+        assertThat(needed[0]).isLessThanOrEqualTo(1280 - 150);
+    }
+
     @Test
     void cardsShowTheValuesTheFakeDriverGave(FxRobot robot) {
         FakeNvmlAccess.use("two-h100.scenario", 2);
