@@ -359,11 +359,12 @@ public final class SizingEngine {
                         : Math.max(0, (long) Math.floor((usable - withoutKv) / (perSequence * (1 + memory.fragmentation))));
                 if (concurrent != null && concurrent > 0 && concurrent < batch) {
                     boolean fp8Cache = scenario.precision().kvCache().bytes() <= 1;
-                    warnings.add(String.format(Locale.ROOT, "the KV cache holds %d sequences of %,d tokens, fewer than"
-                                    + " the batch of %d: the runtime runs %d at once and queues the rest; lower --batch"
-                                    + " to %d, shorten --seq, spread the model over more GPUs (--tp)%s", concurrent,
-                            input + output, batch, concurrent, concurrent, fp8Cache ? "" : " or store the cache in FP8"
-                                    + " (--kv-cache fp8)"));
+                    // concatenated, not formatted: the recommender's screen raises this by the thousand
+                    warnings.add("the KV cache holds " + concurrent + " sequences of " + Format.thousands(input + output)
+                            + " tokens, fewer than the batch of " + batch + ": the runtime runs " + concurrent
+                            + " at once and queues the rest; lower --batch to " + concurrent + ", shorten --seq, spread"
+                            + " the model over more GPUs (--tp)" + (fp8Cache ? "" : " or store the cache in FP8"
+                            + " (--kv-cache fp8)"));
                 }
             }
             if (input + output > modelContext) {

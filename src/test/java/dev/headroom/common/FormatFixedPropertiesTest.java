@@ -34,4 +34,9 @@ class FormatFixedPropertiesTest {
             }
         }
     }
+
+    @Property(tries = 3000)
+    void thousandsAsTheFormatterGroupsThem(@ForAll long value) {
+        assertThat(Format.thousands(value)).isEqualTo(String.format(Locale.ROOT, "%,d", value));
+    }
 }
