@@ -67,10 +67,13 @@ public final class CostsView extends BorderPane {
     private VBox optionBar() {
         ComboBox<Gpu> gpu = Forms.choice(vm.gpuProperty(), vm.catalog().gpus().values(), g -> g.name() + " (" + g.id() + ")",
                 "costs-gpu");
+        gpu.setAccessibleText("GPU to cost");
         TextField count = Forms.textField(vm.countProperty(), "costs-count");
         count.setPrefColumnCount(4);
+        count.setAccessibleText("Count of GPUs");
         TextField tokens = Forms.textField(vm.tokensPerSecondProperty(), "costs-tokens");
         tokens.setPromptText("unknown");
+        tokens.setAccessibleText("Tokens per second of all these GPUs");
         tokens.setTooltip(Forms.tooltip("Output tokens per second of all these GPUs together (training: tokens"
                 + " trained per second). The plan fills it from the sizing engine; blank leaves $ per token out."));
         Button fromPlan = new Button("Use current plan");
@@ -123,6 +126,7 @@ public final class CostsView extends BorderPane {
         summary.setId("costs-summary");
         summary.setWrapText(true);
         offers.setId("costs-offers");
+        offers.setAccessibleText("Cloud offers against owning, with the break-even of each");
         offers.setItems(vm.shownOffers());
         offers.getColumns().setAll(List.of(
                 offerColumn("Provider", CostOption.Versus::provider, 90),
@@ -149,6 +153,7 @@ public final class CostsView extends BorderPane {
         VBox owned = new VBox(8, summary, exportable.apply(cumulative), offersNote, offers);
         owned.setPadding(new Insets(8));
         buyers.setId("costs-buyers");
+        buyers.setAccessibleText("Consumer and data-center GPUs for this plan, by cost");
         buyers.setItems(vm.buyerRows());
         buyers.getColumns().setAll(List.of(
                 buyerColumn("GPU", BuyerComparison.Row::gpu, 105),
@@ -179,6 +184,7 @@ public final class CostsView extends BorderPane {
                 tab("Sensitivity", tornadoBox), new Tab("Consumer vs data-center", buyersBox));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         tabs.setId("costs-tabs");
+        tabs.setAccessibleText("Costs: owned against cloud, dollars per million tokens, sensitivity, consumer against data-center");
         return tabs;
     }
 

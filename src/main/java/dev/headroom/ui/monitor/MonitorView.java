@@ -143,6 +143,7 @@ final class MonitorView extends StackPane {
                 new Tab("Alerts", alertsPane()));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         tabs.setId("monitor-tabs");
+        tabs.setAccessibleText("Monitor: charts, processes, alerts");
         split.getItems().setAll(cardArea, tabs);
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
         split.setDividerPositions(0.36);
@@ -224,9 +225,11 @@ final class MonitorView extends StackPane {
         }
         window.setValue("5 min");
         window.setId("monitor-window");
+        window.setAccessibleText("Time window of the charts");
         window.setPrefWidth(100); // fits "10 min" and "24 h": the toolbar must fit 1280 px
         window.valueProperty().addListener((obs, old, v) -> redrawCharts());
         gpuChoice.setId("monitor-gpu-choice");
+        gpuChoice.setAccessibleText("GPUs the charts show");
         gpuChoice.setPrefWidth(115);
         gpuChoice.valueProperty().addListener((obs, old, v) -> redrawCharts());
         pause.setId("monitor-pause");
@@ -616,6 +619,7 @@ final class MonitorView extends StackPane {
 
     private Node processesPane() {
         processes.setId("monitor-processes");
+        processes.setAccessibleText("Processes on the GPUs");
         processes.getColumns().add(column("GPU", r -> r.gpu()));
         processes.getColumns().add(column("PID", r -> r.process().pid()));
         processes.getColumns().add(column("Name", r -> r.process().name() == null ? "(not visible here)" : r.process().name()));
@@ -635,6 +639,7 @@ final class MonitorView extends StackPane {
 
     private Node alertsPane() {
         alerts.setId("monitor-alerts");
+        alerts.setAccessibleText("Alerts raised and cleared");
         alerts.setItems(vm.events());
         alerts.getColumns().add(alertColumn("Time", e -> CLOCK.format(Instant.ofEpochMilli(e.epochMillis()))));
         alerts.getColumns().add(alertColumn("GPU", e -> Integer.toString(e.gpu())));

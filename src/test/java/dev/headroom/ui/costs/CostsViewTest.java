@@ -50,6 +50,20 @@ class CostsViewTest {
         stage.show();
     }
 
+    /** Issue 21: every control of every Costs tab has a name a screen reader says. */
+    @Test
+    void everyControlOfEveryTabHasAName(FxRobot robot) {
+        javafx.scene.control.TabPane tabs = robot.lookup("#costs-tabs").queryAs(javafx.scene.control.TabPane.class);
+        java.util.List<String> unnamed = new java.util.ArrayList<>();
+        for (javafx.scene.control.Tab tab : tabs.getTabs()) {
+            robot.interact(() -> tabs.getSelectionModel().select(tab));
+            WaitForAsyncUtils.waitForFxEvents();
+            robot.interact(() -> dev.headroom.ui.ScreenReaderNames.unnamed((javafx.scene.Parent) tabs.getScene().getRoot())
+                    .forEach(u -> unnamed.add(u + " (tab " + tab.getText() + ")")));
+        }
+        assertThat(unnamed.stream().distinct().toList()).as("controls without a name").isEmpty();
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void electricityPriceMovesTheBreakEvenAndTheChartMarksTheCrossover(FxRobot robot) {

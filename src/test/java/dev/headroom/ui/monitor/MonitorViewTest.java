@@ -109,6 +109,24 @@ class MonitorViewTest {
         assertThat(split.getDividerPositions()[0]).isGreaterThan(compact);
     }
 
+    /** Issue 21: every control of the dashboard and of each of its tabs has a name a screen reader says. */
+    @Test
+    void everyControlOfEveryTabHasAName(FxRobot robot) {
+        FakeNvmlAccess.use("two-h100.scenario", 2);
+        NvmlSource source = new NvmlSource();
+        attach(robot, source);
+        tick(robot, source);
+        javafx.scene.control.TabPane tabs = robot.lookup("#monitor-tabs").queryAs(javafx.scene.control.TabPane.class);
+        List<String> unnamed = new java.util.ArrayList<>();
+        for (javafx.scene.control.Tab tab : tabs.getTabs()) {
+            robot.interact(() -> tabs.getSelectionModel().select(tab));
+            org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+            robot.interact(() -> dev.headroom.ui.ScreenReaderNames.unnamed(view)
+                    .forEach(u -> unnamed.add(u + " (tab " + tab.getText() + ")")));
+        }
+        assertThat(unnamed.stream().distinct().toList()).as("controls without a name").isEmpty();
+    }
+
     /** Issue 21: the toolbar fits the Monitor's width in a 1280-pixel window (the navigation takes 150 of it). */
     @Test
     void theToolbarFitsA1280PixelWindow(FxRobot robot) {

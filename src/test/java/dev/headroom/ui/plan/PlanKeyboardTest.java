@@ -10,11 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javafx.scene.Node;
-import javafx.scene.Parent;
 import javafx.scene.Scene;
-import javafx.scene.control.Control;
 import javafx.scene.control.Label;
-import javafx.scene.control.Labeled;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.ToggleButton;
@@ -56,48 +53,9 @@ class PlanKeyboardTest {
         store.close();
     }
 
-    /** What a screen reader says for the control: its accessible text, its own text, or its label's. */
-    private static String spokenName(Control control, Parent root) {
-        if (control.getAccessibleText() != null && !control.getAccessibleText().isBlank()) {
-            return control.getAccessibleText();
-        }
-        if (control instanceof Labeled labeled && labeled.getText() != null && !labeled.getText().isBlank()) {
-            return labeled.getText();
-        }
-        for (Node node : root.lookupAll(".label")) {
-            if (node instanceof Label label && label.getLabelFor() == control) {
-                return label.getText();
-            }
-        }
-        return null;
-    }
-
-    private static void collect(Node node, List<Control> controls) {
-        if (!node.isVisible()) {
-            return;
-        }
-        if (node instanceof Control control && control.isFocusTraversable() && !(node instanceof Label)) {
-            controls.add(control);
-        }
-        if (node instanceof Parent parent) {
-            for (Node child : parent.getChildrenUnmodifiable()) {
-                collect(child, controls);
-            }
-        }
-    }
-
     private List<String> unnamed(FxRobot robot) {
         List<String> unnamed = new ArrayList<>();
-        robot.interact(() -> {
-            List<Control> controls = new ArrayList<>();
-            collect(view, controls);
-            for (Control control : controls) {
-                if (spokenName(control, view) == null) {
-                    unnamed.add(control.getClass().getSimpleName() + " " + control.getId() + " in "
-                            + control.getParent().getClass().getSimpleName());
-                }
-            }
-        });
+        robot.interact(() -> unnamed.addAll(dev.headroom.ui.ScreenReaderNames.unnamed(view)));
         return unnamed;
     }
 
