@@ -54,7 +54,7 @@ public final class SizingEngine {
         RuntimeOverheads overheads = scenario.overheads().over(runtime.defaults(Gpu.Backend.CUDA));
         Efficiencies efficiencies = scenario.efficiencies().over(Efficiencies.DEFAULTS);
         MemoryModel memory = new MemoryModel(scenario, model, weights, overheads);
-        PeakMemory peak = peakMemory(scenario, model, memory);
+        PeakMemory peak = peakMemory(scenario, model, memory, Step.of(scenario));
         return new Estimate(model.name(), model.parameters(), model.activeParameters(), peak.memory(), null,
                 peak.kvPerToken(), peak.kvByContext(), ruleOfThumb(scenario, model, weights), null, null, null,
                 new LazyMap<>(() -> Assumptions.of(scenario, runtime, memory, weights, overheads, efficiencies,
@@ -76,8 +76,7 @@ public final class SizingEngine {
         }
     }
 
-    private PeakMemory peakMemory(Scenario scenario, ResolvedModel model, MemoryModel memory) {
-        Step step = Step.of(scenario);
+    private PeakMemory peakMemory(Scenario scenario, ResolvedModel model, MemoryModel memory, Step step) {
         int t = step.t();
         int p = step.p();
         int heaviest = memory.heaviestStage(step.batch(), step.input(), step.output(), t, p);
@@ -163,7 +162,7 @@ public final class SizingEngine {
         int input = step.input();
         int output = step.output();
 
-        PeakMemory peakMemory = peakMemory(scenario, model, memory);
+        PeakMemory peakMemory = peakMemory(scenario, model, memory, step);
         MemoryModel.Breakdown peak = peakMemory.breakdown();
 
         long capacity = machine.gpuCapacityBytes();

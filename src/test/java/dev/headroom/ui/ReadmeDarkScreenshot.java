@@ -45,5 +45,9 @@ class ReadmeDarkScreenshot {
         ReadmeScreenshots.planSeventyBOnEightH100(robot, name -> { });
         robot.interact(() -> stage.getScene().getRoot().requestFocus());
         ReadmeScreenshots.snapshot(robot, stage, "shell-dark");
+        org.assertj.core.api.Assertions.assertThat(javafx.application.Application.getUserAgentStylesheet())
+                .as("the shell started in the dark theme").isEqualTo(new atlantafx.base.theme.PrimerDark().getUserAgentStylesheet());
+        org.assertj.core.api.Assertions.assertThat(javax.imageio.ImageIO.read(ReadmeScreenshots.folderOfImages()
+                .resolve("shell-dark.png").toFile()).getHeight()).isEqualTo(800);
     }
 }

@@ -78,6 +78,14 @@ class MonitorViewTest {
         robot.interact(() -> vm.ingest(source.sample(true)));
     }
 
+    /** Two H100s on the fake driver, attached and read once. */
+    private void twoH100Read(FxRobot robot) {
+        FakeNvmlAccess.use("two-h100.scenario", 2);
+        NvmlSource source = new NvmlSource();
+        attach(robot, source);
+        tick(robot, source);
+    }
+
     /** Whether the node and every parent up to the scene are visible: what a user sees. */
     private static boolean shown(Node node) {
         for (Node n = node; n != null; n = n.getParent()) {
@@ -91,10 +99,7 @@ class MonitorViewTest {
     /** Issue 21: at 1280 x 800 the cards are one line per GPU until asked, and the live charts take the rest. */
     @Test
     void cardsAreOneLineEachUntilAskedAndTheChartsTakeTheRest(FxRobot robot) {
-        FakeNvmlAccess.use("two-h100.scenario", 2);
-        NvmlSource source = new NvmlSource();
-        attach(robot, source);
-        tick(robot, source);
+        twoH100Read(robot);
         org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
 
         assertThat(text(robot, 0, "card-summary")).isEqualTo("100 %  ·  36.0 / 80.0 GiB  ·  71 °C  ·  700 / 700 W");
@@ -112,10 +117,7 @@ class MonitorViewTest {
     /** Issue 21: every control of the dashboard and of each of its tabs has a name a screen reader says. */
     @Test
     void everyControlOfEveryTabHasAName(FxRobot robot) {
-        FakeNvmlAccess.use("two-h100.scenario", 2);
-        NvmlSource source = new NvmlSource();
-        attach(robot, source);
-        tick(robot, source);
+        twoH100Read(robot);
         javafx.scene.control.TabPane tabs = robot.lookup("#monitor-tabs").queryAs(javafx.scene.control.TabPane.class);
         List<String> unnamed = new java.util.ArrayList<>();
         for (javafx.scene.control.Tab tab : tabs.getTabs()) {
@@ -130,10 +132,7 @@ class MonitorViewTest {
     /** Issue 21: the toolbar fits the Monitor's width in a 1280-pixel window (the navigation takes 150 of it). */
     @Test
     void theToolbarFitsA1280PixelWindow(FxRobot robot) {
-        FakeNvmlAccess.use("two-h100.scenario", 2);
-        NvmlSource source = new NvmlSource();
-        attach(robot, source);
-        tick(robot, source);
+        twoH100Read(robot);
         javafx.scene.control.ToolBar toolbar = robot.lookup(".tool-bar").queryAs(javafx.scene.control.ToolBar.class);
         double[] needed = new double[1];
         robot.interact(() -> needed[0] = toolbar.prefWidth(-1));
@@ -142,10 +141,7 @@ class MonitorViewTest {
 
     @Test
     void cardsShowTheValuesTheFakeDriverGave(FxRobot robot) {
-        FakeNvmlAccess.use("two-h100.scenario", 2);
-        NvmlSource source = new NvmlSource();
-        attach(robot, source);
-        tick(robot, source);
+        twoH100Read(robot);
 
         assertThat(text(robot, 0, "card-util")).isEqualTo("100 % (SM 90 %, tensor 60 %)"); // GPM: the fake's SM and tensor activity follow utilization
         assertThat(text(robot, 0, "card-memory")).isEqualTo("36.0 / 80.0 GiB");
